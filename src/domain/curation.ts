@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { bucketNameSchema, catalogNameSchema, curationTypeSchema, relativePathSchema } from './names.js';
+import { parseOrThrow } from './zod-issues.js';
+import { parseScheduleExpression } from './schedule/parse.js';
+
+const stringMap = (what: string) =>
+  z.record(
+    z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, `${what} keys must be 1-128 characters of A-Z a-z 0-9 . _ -`),
+    z.string().max(256, `${what} values must be at most 256 characters`),
+  );
+
+const folderPath = relativePathSchema('bucket').or(z.literal(''));
+
+const scheduleExpression = z.string().superRefine((expr, ctx) => {
+  try {
+    parseScheduleExpression(expr);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: e instanceof Error ? e.message : String(e) });
+  }
+});
+
+/** Output formats; the extension of the published file follows the format. */
+export const outputFormatSchema = z.enum(['csv', 'parquet', 'json']);
+export type OutputFormat = z.infer<typeof outputFormatSchema>;
+
+/**
+ * The curation definition: the sample's `curationDetails` item, field for
+ * field, plus the optional extensions this engine implements. Unknown fields
+ * are refused by name so a typo never silently disables a feature.
+ *
+ * @example
+ * parseCuration(JSON.parse(fs.readFileSync('ddbCurationDetailsConfig.json', 'utf8')))
+ */
+export const curationSchema = z
+  .strictObject({
+    curationType: curationTypeSchema,
+    sqlFilePath: relativePathSchema('scripts repository'),
+    cronExpression: scheduleExpression,
+    glueDetails: z.strictObject({
+      database: catalogNameSchema,
+      tables: z
+        .array(
+          z
+            .string()
+            .regex(/^[A-Za-z0-9_-]{1,255}(\.[A-Za-z0-9_-]{1,255})?$/, 'must be "table" or "database.table"'),
+        )
+        .optional(),
+    }),
+    athenaDetails: z
+      .strictObject({
+        athenaOutputBucket: bucketNameSchema.optional(),
+        athenaOutputFolderPath: folderPath.optional(),
+        deleteAthenaQueryFile: z.boolean().optional(),
+        deleteMetadataFile: z.boolean().optional(),
+      })
+      .optional(),
+    outputDetails: z.strictObject({
+      outputBucket: bucketNameSchema,
+      outputFolderPath: folderPath.optional(),
+      filename: z
+        .string()
+        .regex(/^[A-Za-z0-9._=-]{1,200}$/, 'must be 1-200 characters of A-Z a-z 0-9 . _ = - (use outputFolderPath for folders)')
+        .refine((s) => s !== '.' && s !== '..', 'must not be "." or ".."')
+        .optional(),
+      includeTimestampInFilename: z.boolean().optional(),
+      metadata: stringMap('metadata').optional(),
+      tags: stringMap('tag')
+        .refine((t) => Object.keys(t).length <= 10, 'at most 10 tags (an S3 object limit)')
+        .optional(),
+      format: outputFormatSchema.optional(),
+    }),
+    enabled: z.boolean().optional(),
+    timeoutSeconds: z.number().int('must be an integer').min(1).max(7 * 24 * 3600).optional(),
+  })
+  .superRefine((def, ctx) => {
+    const out = def.outputDetails;
+    if (out.includeTimestampInFilename && !out.filename) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['outputDetails', 'includeTimestampInFilename'],
+        message: 'requires outputDetails.filename',
+      });
+    }
+  });
+
+export type CurationDefinition = z.infer<typeof curationSchema>;
+
+/** Validates a definition (already parsed from JSON) or throws a ValidationError naming every bad field. */
+export function parseCuration(input: unknown): CurationDefinition {
+  return parseOrThrow(curationSchema, input, 'curation definition');
+}
+
+/** The definition with the sample's defaults applied, as the run workflow uses it. */
+export interface ResolvedOutput {
+  readonly rawBucket: string;
+  readonly rawFolder: string;
+  readonly deleteRawResult: boolean;
+  readonly deleteMetadataFile: boolean;
+  readonly format: OutputFormat;
+  readonly timeoutSeconds: number;
+}
+
+export const DEFAULT_TIMEOUT_SECONDS = 1800;
+
+export function resolveOutput(def: CurationDefinition): ResolvedOutput {
+  const athena = def.athenaDetails ?? {};
+  return {
+    rawBucket: athena.athenaOutputBucket ?? def.outputDetails.outputBucket,
+    rawFolder: normaliseFolder(athena.athenaOutputFolderPath),
+    deleteRawResult: athena.deleteAthenaQueryFile ?? true,
+    deleteMetadataFile: athena.deleteMetadataFile ?? true,
+    format: def.outputDetails.format ?? 'csv',
+    timeoutSeconds: def.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+  };
+}
+
+/** "" stays ""; any other folder ends with exactly one "/". */
+export function normaliseFolder(folder: string | undefined): string {
+  if (!folder) return '';
+  return folder.endsWith('/') ? folder : `${folder}/`;
+}

@@ -1,0 +1,107 @@
+/**
+ * Every error the engine raises on purpose is an {@link AdpError}: a stable
+ * string `code` that CLI and HTTP map to exit codes and statuses in one place,
+ * a message that says what is wrong and what to do, and whether a retry could
+ * help.
+ */
+export abstract class AdpError extends Error {
+  abstract readonly code: string;
+  /** True when the same call may succeed later (throttling, a busy resource). */
+  readonly retryable: boolean = false;
+  /** Problems with user input are exit 2 / HTTP 400, never "the run failed". */
+  readonly isUserError: boolean = false;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** One problem with one field of some input: `path` is dotted (`outputDetails.outputBucket`). */
+export interface FieldIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Input failed validation; `issues` names every offending field. */
+export class ValidationError extends AdpError {
+  readonly code = 'VALIDATION_FAILED';
+  override readonly isUserError = true;
+  constructor(
+    readonly issues: readonly FieldIssue[],
+    readonly subject = 'input',
+  ) {
+    super(issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('\n'));
+  }
+}
+
+/** A named thing (curation, run, table, bucket, script) does not exist. */
+export class NotFoundError extends AdpError {
+  readonly code = 'NOT_FOUND';
+  override readonly isUserError = true;
+  constructor(
+    readonly kind: string,
+    readonly id: string,
+    hint?: string,
+  ) {
+    super(`${kind} '${id}' not found${hint ? `: ${hint}` : ''}`);
+  }
+}
+
+/** The user's SQL tried something the sandbox forbids (other files, writes, settings). */
+export class SandboxError extends AdpError {
+  readonly code = 'SANDBOX_VIOLATION';
+  override readonly isUserError = true;
+}
+
+/** The query engine rejected or failed the query (syntax, binder, runtime). */
+export class QueryFailedError extends AdpError {
+  readonly code = 'QUERY_FAILED';
+}
+
+/** The query was cancelled by the engine or by a user. */
+export class QueryCancelledError extends AdpError {
+  readonly code = 'QUERY_CANCELLED';
+}
+
+/** The query ran past `timeoutSeconds` and was stopped. */
+export class QueryTimeoutError extends AdpError {
+  readonly code = 'QUERY_TIMEOUT';
+}
+
+/** A transient failure: the step is retried with backoff. */
+export class TransientError extends AdpError {
+  readonly code = 'TRANSIENT';
+  override readonly retryable = true;
+}
+
+/** A configuration file is missing or wrong; the message names the file and field. */
+export class ConfigError extends AdpError {
+  readonly code = 'CONFIG_INVALID';
+  override readonly isUserError = true;
+}
+
+/** A key, path or name tries to leave the place it belongs to. */
+export class PathEscapeError extends AdpError {
+  readonly code = 'PATH_ESCAPE';
+  override readonly isUserError = true;
+}
+
+/** A precondition of the current state is not met (e.g. home not initialised). */
+export class StateError extends AdpError {
+  readonly code = 'INVALID_STATE';
+  override readonly isUserError = true;
+}
+
+export function isAdpError(e: unknown): e is AdpError {
+  return e instanceof AdpError;
+}
+
+/** The short `error` name and `errorCause` of a history record for any thrown value. */
+export function describeFailure(e: unknown): { error: string; errorCause: { errorType: string; errorMessage: string } } {
+  if (e instanceof AdpError) {
+    return { error: e.code, errorCause: { errorType: e.name, errorMessage: e.message } };
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { error: 'INTERNAL_ERROR', errorCause: { errorType: err.name || 'Error', errorMessage: err.message.split('\n')[0] ?? '' } };
+}

@@ -1,0 +1,47 @@
+import type { CurationDefinition } from './curation.js';
+import type { Trigger, ErrorCause, TerminalStatus } from './history.js';
+
+/** The workflow's steps, in order. A run's `step` is the next one to execute. */
+export const STEPS = ['retrieve', 'validate', 'startQuery', 'awaitQuery', 'publishOutput', 'record'] as const;
+export type StepName = (typeof STEPS)[number];
+
+export type RunStatus = 'queued' | 'running' | TerminalStatus;
+
+/** What the steps learn as they go; persisted before each side effect so a run can resume. */
+export interface RunContext {
+  definition?: CurationDefinition;
+  scriptFileCommitId?: string;
+  sql?: string;
+  sqlSha256?: string;
+  queryExecutionId?: string;
+  queryOutputLocation?: string;
+  rawBucket?: string;
+  rawKey?: string;
+  finalBucket?: string;
+  finalKey?: string;
+  curationOutputLocation?: string;
+  rowCount?: number;
+  bytesWritten?: number;
+  /** Set when a step fails for good; the record step turns it into the history record. */
+  failure?: { status: Exclude<TerminalStatus, 'succeeded' | 'skipped'>; error: string; errorCause: ErrorCause };
+}
+
+/** A run as the state store keeps it while it is in flight. */
+export interface RunState {
+  executionName: string;
+  curationType: string;
+  status: RunStatus;
+  step: StepName;
+  trigger: Trigger;
+  scheduledTime?: string;
+  parameters?: Record<string, string>;
+  /** 1 for the first attempt of the current step; counts retries. */
+  attempt: number;
+  createdAt: string;
+  startedAt?: string;
+  updatedAt: string;
+  context: RunContext;
+  /** Worker that holds the run, and until when (ISO); lets another worker resume a dead one's runs. */
+  leaseOwner?: string;
+  leaseUntil?: string;
+}

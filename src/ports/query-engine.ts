@@ -1,0 +1,39 @@
+import type { OutputFormat } from '../domain/curation.js';
+
+export interface QueryRequest {
+  /** The user's SQL: exactly one SELECT/WITH statement; anything else is refused before it runs. */
+  readonly sql: string;
+  /** The catalog database unqualified table names resolve in (Athena's query context). */
+  readonly database: string;
+  /** Where the raw result goes: `<bucket>/<folder><queryExecutionId>.<format>`, plus a `.metadata` side file. */
+  readonly output: { readonly bucket: string; readonly folder: string };
+  readonly format: OutputFormat;
+  /** Same key, same query: a retried start never launches a second query. */
+  readonly idempotencyKey: string;
+  /** Key-value pairs stamped into the file where the format allows (Parquet footer). */
+  readonly kvMetadata?: Readonly<Record<string, string>>;
+}
+
+export type QueryState = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+
+export interface QueryStatus {
+  readonly state: QueryState;
+  /** On SUCCEEDED: where the raw result is, and its size. */
+  readonly result?: { readonly bucket: string; readonly key: string; readonly rowCount: number; readonly bytes: number };
+  /** On FAILED: the engine's error, already typed (SandboxError, QueryFailedError, …). */
+  readonly error?: Error;
+}
+
+/** Runs one query and writes its result as a file, Athena-style. */
+export interface QueryEngine {
+  readonly name: string;
+  /** Starts (or re-attaches to) the query for `idempotencyKey`; returns its execution id. */
+  start(request: QueryRequest): Promise<string>;
+  /** Current state; an id the engine does not know (e.g. after a restart) reports FAILED with a TransientError. */
+  status(queryExecutionId: string): Promise<QueryStatus>;
+  /** Asks the engine to stop; resolves once the engine has been told. */
+  cancel(queryExecutionId: string): Promise<void>;
+  /** Checks the SQL (single SELECT, sandbox, binds against the catalog) without running it; returns the plan. */
+  explain(sql: string, database: string): Promise<string>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,14 @@
+export interface Script {
+  readonly path: string;
+  readonly text: string;
+  /** The commit the text was read at. */
+  readonly commitId: string;
+}
+
+/** The git repository of SQL scripts (CodeCommit on AWS, `scripts/` locally). */
+export interface ScriptRepo {
+  /** Reads `path` at the head of the configured branch. NotFoundError if absent there. */
+  readAtHead(path: string): Promise<Script>;
+  /** Reads `path` as it was at `commitId` (for run detail pages). */
+  readAt(path: string, commitId: string): Promise<Script>;
+}
