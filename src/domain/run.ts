@@ -14,6 +14,10 @@ export interface RunContext {
   sql?: string;
   sqlSha256?: string;
   queryExecutionId?: string;
+  /** When the current query was started (ISO); the timeout counts from here. */
+  queryStartedAt?: string;
+  /** How many times a query lost with its process was started again. */
+  queryRestarts?: number;
   queryOutputLocation?: string;
   rawBucket?: string;
   rawKey?: string;
@@ -22,6 +26,8 @@ export interface RunContext {
   curationOutputLocation?: string;
   rowCount?: number;
   bytesWritten?: number;
+  /** Step retries so far in this run (history's `attempt` is this + 1). */
+  retries?: number;
   /** Set when a step fails for good; the record step turns it into the history record. */
   failure?: { status: Exclude<TerminalStatus, 'succeeded' | 'skipped'>; error: string; errorCause: ErrorCause };
 }

@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { TableFormat, TableInfo } from '../../ports/catalog.js';
+import { QueryFailedError } from '../../domain/errors.js';
+import type { BucketPaths } from '../localfs/bucket-paths.js';
+import { duckDbMessage, missingTableName } from './duckdb-errors.js';
+import { quoteIdent, quoteString } from './sql-literals.js';
+
+/** File extensions read for each table format, searched recursively under the table's location. */
+const EXTENSIONS: Readonly<Record<TableFormat, readonly string[]>> = {
+  json: ['json', 'jsonl', 'ndjson'],
+  csv: ['csv'],
+  parquet: ['parquet'],
+};
+
+interface TableSource {
+  readonly table: TableInfo;
+  readonly dir: string;
+}
+
+/** The directory holding a table's files: its bucket, or the key prefix inside it. */
+export function tableDir(paths: BucketPaths, table: TableInfo): string {
+  const prefix = table.location.prefix.replace(/\/+$/, '');
+  return prefix === '' ? paths.bucketDir(table.location.bucket) : paths.filePath(table.location.bucket, prefix);
+}
+
+/** The reader call behind a table's view, over the given glob patterns. */
+export function readerSql(table: TableInfo, globs: readonly string[]): string {
+  const files = `[${globs.map(quoteString).join(', ')}]`;
+  const hive = `hive_partitioning = ${table.hivePartitioning}`;
+  switch (table.format) {
+    case 'json':
+      return `read_json_auto(${files}, ${hive}, union_by_name = true)`;
+    case 'csv':
+      return `read_csv(${files}, header = true, ${hive})`;
+    case 'parquet':
+      return `read_parquet(${files}, ${hive})`;
+  }
+}
+
+/**
+ * One schema per catalog database and one view per table over its files.
+ * DuckDB binds a view when it is created and refuses a glob that matches
+ * nothing, so a table without (readable) files yet stays pending: it is
+ * retried before each query, and a query that names it fails with a message
+ * saying where its files should be.
+ */
+export class CatalogViews {
+  readonly #sources: readonly TableSource[];
+  /** Tables without a view yet, with DuckDB's reason when their files exist but could not be read. */
+  readonly #pending = new Map<TableSource, string | undefined>();
+  readonly databases: ReadonlySet<string>;
+
+  constructor(paths: BucketPaths, tables: readonly TableInfo[]) {
+    this.#sources = tables.map((table) => ({ table, dir: tableDir(paths, table) }));
+    this.databases = new Set(tables.map((t) => t.database));
+  }
+
+  /** Every table location, for the sandbox's readable roots. */
+  get directories(): string[] {
+    return [...new Set(this.#sources.map((s) => s.dir))];
+  }
+
+  /** Creates the schemas and every view whose files exist; the others become pending. */
+  async createAll(connection: DuckDBConnection): Promise<void> {
+    for (const database of this.databases) {
+      await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(database)}`);
+    }
+    for (const source of this.#sources) this.#pending.set(source, undefined);
+    await this.refresh(connection);
+  }
+
+  /** Creates the views of pending tables whose files have appeared since. */
+  async refresh(connection: DuckDBConnection): Promise<void> {
+    // One unreadable table must not stop queries that do not touch it.
+    for (const source of [...this.#pending.keys()]) {
+      try {
+        if (await this.#tryCreate(connection, source)) this.#pending.delete(source);
+        else this.#pending.set(source, undefined);
+      } catch (e) {
+        this.#pending.set(source, duckDbMessage(e));
+      }
+    }
+  }
+
+  /** A clearer error when DuckDB's "table does not exist" is about a table that is pending. */
+  explainMissing(message: string, database: string): QueryFailedError | undefined {
+    const name = missingTableName(message);
+    if (name === undefined) return undefined;
+    const candidates = [...this.#pending.keys()].filter(
+      ({ table }) => name === table.name || name === `${table.database}.${table.name}`,
+    );
+    const source = candidates.find((s) => s.table.database === database) ?? candidates[0];
+    if (!source) return undefined;
+    const { table, dir } = source;
+    const reason = this.#pending.get(source);
+    if (reason !== undefined) {
+      return new QueryFailedError(`table ${table.database}.${table.name} could not be read from ${dir}: ${reason}`);
+    }
+    const wanted = EXTENSIONS[table.format].map((ext) => `*.${ext}`).join(', ');
+    return new QueryFailedError(
+      `table ${table.database}.${table.name} has no files at ${dir} (looked for ${wanted}); add data there or fix the catalog location`,
+    );
+  }
+
+  async #tryCreate(connection: DuckDBConnection, { table, dir }: TableSource): Promise<boolean> {
+    if (!fs.existsSync(dir)) return false;
+    const globs: string[] = [];
+    for (const ext of EXTENSIONS[table.format]) {
+      const glob = `${dir}/**/*.${ext}`;
+      const found = await connection.runAndReadAll(`SELECT 1 FROM glob(${quoteString(glob)}) LIMIT 1`);
+      if (found.currentRowCount > 0) globs.push(glob);
+    }
+    if (globs.length === 0) return false;
+    const view = `${quoteIdent(table.database)}.${quoteIdent(table.name)}`;
+    await connection.run(`CREATE OR REPLACE VIEW ${view} AS SELECT * FROM ${readerSql(table, globs)}`);
+    return true;
+  }
+}

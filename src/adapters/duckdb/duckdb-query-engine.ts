@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { DuckDBInstance, StatementType } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { TableInfo } from '../../ports/catalog.js';
+import type { QueryEngine, QueryRequest, QueryStatus } from '../../ports/query-engine.js';
+import { NotFoundError, QueryFailedError, StateError, TransientError } from '../../domain/errors.js';
+import { formatExtension } from '../../domain/naming.js';
+import type { BucketPaths } from '../localfs/bucket-paths.js';
+import { CatalogViews } from './catalog-views.js';
+import { copyStatement } from './copy-statement.js';
+import { toEngineError } from './duckdb-errors.js';
+import { interruptUntilSettled, jobStatus, type QueryJob } from './query-job.js';
+import { publishResult, removeStaging } from './result-files.js';
+import { applySandbox, lockConfiguration } from './sandbox-setup.js';
+import { quoteIdent } from './sql-literals.js';
+import { checkQuery, prepareWrapped, type CheckedQuery } from './statement-guard.js';
+
+/** Options of {@link DuckDbQueryEngine.open}. */
+export interface DuckDbQueryEngineOptions {
+  readonly paths: BucketPaths;
+  /** Absolute; the only place DuckDB may write (results before they are published, spill files). */
+  readonly stagingDir: string;
+  /** The catalog: one view per table, one schema per database. */
+  readonly tables: readonly TableInfo[];
+  /** DuckDB memory limit, e.g. `'2GB'`; DuckDB's default otherwise. */
+  readonly memoryLimit?: string;
+  readonly threads?: number;
+}
+
+/** How long cancel and close wait for an interrupted query to let go. */
+const SETTLE_TIMEOUT_MS = 5_000;
+
+/**
+ * The embedded query engine: an in-memory DuckDB, sandboxed so a curation
+ * can only read catalog tables, that writes each result file itself (rows
+ * never pass through JavaScript) and publishes it Athena-style with a
+ * `.metadata` side file. Query state lives in memory: after a restart every
+ * id is unknown and reported as a transient failure.
+ *
+ * @example
+ * const engine = await DuckDbQueryEngine.open({ paths, stagingDir, tables: await catalog.listTables() });
+ * const id = await engine.start({ sql, database: 'wildrydes', output: { bucket: 'results', folder: 'raw/' }, format: 'csv', idempotencyKey: runId });
+ */
+export class DuckDbQueryEngine implements QueryEngine {
+  readonly name = 'duckdb';
+  readonly #instance: DuckDBInstance;
+  /** The connection that set the sandbox up; creates views of tables whose files appear later. */
+  readonly #admin: DuckDBConnection;
+  readonly #catalogName: string;
+  readonly #views: CatalogViews;
+  readonly #paths: BucketPaths;
+  readonly #stagingDir: string;
+  readonly #jobs = new Map<string, QueryJob>();
+  readonly #idsByKey = new Map<string, string>();
+  #viewRefresh: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  private constructor(instance: DuckDBInstance, admin: DuckDBConnection, catalogName: string, views: CatalogViews, options: DuckDbQueryEngineOptions) {
+    this.#instance = instance;
+    this.#admin = admin;
+    this.#catalogName = catalogName;
+    this.#views = views;
+    this.#paths = options.paths;
+    this.#stagingDir = options.stagingDir;
+  }
+
+  /** Starts DuckDB, applies the sandbox, creates the catalog views and locks the configuration. */
+  static async open(options: DuckDbQueryEngineOptions): Promise<DuckDbQueryEngine> {
+    const views = new CatalogViews(options.paths, options.tables);
+    const instance = await DuckDBInstance.create(':memory:');
+    try {
+      const admin = await instance.connect();
+      await applySandbox(admin, { ...options, readableDirs: views.directories });
+      await views.createAll(admin);
+      await lockConfiguration(admin);
+      const catalogName = String((await admin.runAndReadAll('SELECT current_database()')).getRowsJS()[0]?.[0]);
+      return new DuckDbQueryEngine(instance, admin, catalogName, views, options);
+    } catch (e) {
+      instance.closeSync();
+      throw e;
+    }
+  }
+
+  async start(request: QueryRequest): Promise<string> {
+    this.#assertOpen();
+    const known = this.#idsByKey.get(request.idempotencyKey);
+    if (known !== undefined) return known;
+    const id = randomUUID();
+    const fileName = `${id}.${formatExtension(request.format)}`;
+    const key = `${request.output.folder}${fileName}`;
+    const target = this.#paths.filePath(request.output.bucket, key);
+    const job: QueryJob = { id, state: 'QUEUED', cancelRequested: false, settled: false, done: Promise.resolve() };
+    this.#jobs.set(id, job);
+    this.#idsByKey.set(request.idempotencyKey, id);
+    const stagingFile = path.join(this.#stagingDir, fileName);
+    job.done = this.#run(job, request, stagingFile, target, key);
+    return id;
+  }
+
+  async status(queryExecutionId: string): Promise<QueryStatus> {
+    const job = this.#jobs.get(queryExecutionId);
+    if (!job) {
+      return {
+        state: 'FAILED',
+        error: new TransientError(`query ${queryExecutionId} is not known to this engine (was the process restarted?)`),
+      };
+    }
+    return jobStatus(job);
+  }
+
+  async cancel(queryExecutionId: string): Promise<void> {
+    const job = this.#jobs.get(queryExecutionId);
+    if (!job || job.settled) return;
+    job.cancelRequested = true;
+    await interruptUntilSettled(job, SETTLE_TIMEOUT_MS);
+  }
+
+  async explain(sql: string, database: string): Promise<string> {
+    this.#assertOpen();
+    const connection = await this.#connect(database);
+    try {
+      const checked = await this.#check(connection, sql, database);
+      const prepared = await prepareWrapped(connection, `EXPLAIN\n${checked.body}\n`, StatementType.EXPLAIN);
+      try {
+        const plan = await prepared.runAndReadAll();
+        return plan.getRowsJS().map((row) => String(row[1])).join('\n');
+      } finally {
+        prepared.destroySync();
+      }
+    } catch (e) {
+      throw toEngineError(e);
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([...this.#jobs.values()].map((job) => interruptUntilSettled(job, SETTLE_TIMEOUT_MS)));
+    await this.#viewRefresh;
+    this.#admin.closeSync();
+    this.#instance.closeSync();
+  }
+
+  async #run(job: QueryJob, request: QueryRequest, stagingFile: string, target: string, key: string): Promise<void> {
+    try {
+      const connection = await this.#connect(request.database);
+      job.connection = connection;
+      try {
+        const checked = await this.#check(connection, request.sql, request.database);
+        const copy = copyStatement(checked.body, stagingFile, request.format, request.kvMetadata);
+        const prepared = await prepareWrapped(connection, copy, StatementType.COPY);
+        let rowCount: number;
+        try {
+          this.#assertStillWanted(job);
+          job.state = 'RUNNING';
+          const counted = await (await prepared.run()).getRows();
+          rowCount = Number(counted[0]?.[0] ?? 0);
+        } finally {
+          prepared.destroySync();
+        }
+        this.#assertStillWanted(job);
+        const bytes = await publishResult(stagingFile, target, { columns: checked.columns, rowCount, format: request.format });
+        job.result = { bucket: request.output.bucket, key, rowCount, bytes };
+        job.state = 'SUCCEEDED';
+      } finally {
+        job.connection = undefined;
+        connection.closeSync();
+      }
+    } catch (e) {
+      if (job.cancelRequested) {
+        job.state = 'CANCELLED';
+      } else {
+        job.state = 'FAILED';
+        job.error = this.#closed
+          ? new TransientError('the query engine closed while the query ran; start it again', { cause: e })
+          : toEngineError(e);
+      }
+      await removeStaging(stagingFile).catch(() => undefined);
+    } finally {
+      job.settled = true;
+    }
+  }
+
+  /** A connection whose unqualified table names resolve in `database`, as Athena's query context does. */
+  async #connect(database: string): Promise<DuckDBConnection> {
+    if (!this.#views.databases.has(database)) {
+      throw new NotFoundError('catalog database', database, 'no table of the catalog is in it');
+    }
+    await this.#refreshViews();
+    const connection = await this.#instance.connect();
+    try {
+      // USE only sets this connection's search path, which lock_configuration leaves alone.
+      await connection.run(`USE ${quoteIdent(this.#catalogName)}.${quoteIdent(database)}`);
+      return connection;
+    } catch (e) {
+      connection.closeSync();
+      throw toEngineError(e);
+    }
+  }
+
+  async #check(connection: DuckDBConnection, sql: string, database: string): Promise<CheckedQuery> {
+    try {
+      return await checkQuery(connection, sql);
+    } catch (e) {
+      throw (e instanceof QueryFailedError && this.#views.explainMissing(e.message, database)) || e;
+    }
+  }
+
+  /** Views of tables whose files appeared since; one refresh at a time, on the admin connection. */
+  #refreshViews(): Promise<void> {
+    const next = this.#viewRefresh.then(() => this.#views.refresh(this.#admin));
+    this.#viewRefresh = next.catch(() => undefined);
+    return next;
+  }
+
+  #assertStillWanted(job: QueryJob): void {
+    if (job.cancelRequested || this.#closed) throw new StateError(`query ${job.id} was stopped before it finished`);
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new StateError('the query engine is closed');
+  }
+}

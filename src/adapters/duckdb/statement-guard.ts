@@ -1,0 +1,93 @@
+import { StatementType } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBExtractedStatements, DuckDBPreparedStatement } from '@duckdb/node-api';
+import { QueryFailedError } from '../../domain/errors.js';
+import { sandboxError, toEngineError } from './duckdb-errors.js';
+import { scanStatement } from './statement-text.js';
+
+const QUERY_STARTS = new Set(['SELECT', 'WITH', 'FROM', 'VALUES', '(']);
+
+/** A result column as DuckDB will write it. */
+export interface ResultColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
+/** The user's SQL once it is known to be exactly one SELECT. */
+export interface CheckedQuery {
+  /** The statement without trailing semicolons and comments, safe to wrap in parentheses. */
+  readonly body: string;
+  readonly columns: readonly ResultColumn[];
+}
+
+/**
+ * Refuses anything but exactly one read-only query, before it runs: the first
+ * keyword must open a query, DuckDB must find exactly one statement, and that
+ * statement must prepare as a SELECT (PRAGMA, SHOW and DESCRIBE also prepare
+ * as SELECT, hence the keyword check). Preparing also binds it, so unknown
+ * tables and columns and files outside the sandbox are reported here.
+ */
+export async function checkQuery(connection: DuckDBConnection, sql: string): Promise<CheckedQuery> {
+  const text = scanStatement(sql);
+  if (text.firstToken === undefined) {
+    throw new QueryFailedError('the query is empty: a curation runs exactly one SELECT or WITH query');
+  }
+  if (!QUERY_STARTS.has(text.firstToken)) {
+    throw sandboxError(`only a single SELECT or WITH query may run; got ${text.firstToken}`);
+  }
+  let count: number;
+  let extracted: DuckDBExtractedStatements;
+  try {
+    extracted = await connection.extractStatements(sql);
+    count = extracted.count;
+  } catch (e) {
+    if (text.closesUnopenedParen) throw sandboxError('the query closes a parenthesis it never opened', e);
+    throw toEngineError(e);
+  }
+  if (count !== 1) throw sandboxError(`found ${count} statements; a curation runs exactly one`);
+  const prepared = await prepareOrThrow(() => extracted.prepare(0));
+  try {
+    if (prepared.statementType !== StatementType.SELECT) {
+      throw sandboxError(`only a single SELECT or WITH query may run; got ${StatementType[prepared.statementType]}`);
+    }
+    const columns: ResultColumn[] = [];
+    for (let i = 0; i < prepared.columnCount; i += 1) {
+      columns.push({ name: prepared.columnName(i), type: prepared.columnType(i).toString() });
+    }
+    return { body: text.body, columns };
+  } finally {
+    prepared.destroySync();
+  }
+}
+
+/**
+ * Prepares a statement the engine built around a checked query and proves it
+ * is still exactly one statement of the expected type: a comment or quote
+ * that swallowed part of the wrapper would show here.
+ */
+export async function prepareWrapped(
+  connection: DuckDBConnection,
+  sql: string,
+  expected: StatementType,
+): Promise<DuckDBPreparedStatement> {
+  let extracted: DuckDBExtractedStatements;
+  try {
+    extracted = await connection.extractStatements(sql);
+  } catch (e) {
+    throw sandboxError('the query does not stay inside the statement it is wrapped in', e);
+  }
+  if (extracted.count !== 1) throw sandboxError('the query does not stay inside the statement it is wrapped in');
+  const prepared = await prepareOrThrow(() => extracted.prepare(0));
+  if (prepared.statementType !== expected) {
+    prepared.destroySync();
+    throw sandboxError('the query does not stay inside the statement it is wrapped in');
+  }
+  return prepared;
+}
+
+async function prepareOrThrow(prepare: () => Promise<DuckDBPreparedStatement>): Promise<DuckDBPreparedStatement> {
+  try {
+    return await prepare();
+  } catch (e) {
+    throw toEngineError(e);
+  }
+}

@@ -1,0 +1,171 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { NotFoundError, ValidationError } from '../../domain/errors.js';
+import type { ObjectInfo, ObjectStore } from '../../ports/object-store.js';
+import type { StateStore } from '../../ports/state-store.js';
+import { STAGING_NAME, copyFileAtomic, writeFileAtomic } from './atomic-file.js';
+import type { BucketPaths } from './bucket-paths.js';
+
+/** Where metadata and tags of local files live (the state store); files cannot keep them. */
+export type ObjectAttributeStore = Pick<StateStore, 'putObjectAttributes' | 'getObjectAttributes' | 'deleteObjectAttributes'>;
+
+export interface LocalObjectStoreOptions {
+  /** Buckets are the folders under `paths.root`. */
+  readonly paths: BucketPaths;
+  readonly attributes: ObjectAttributeStore;
+}
+
+/**
+ * S3-style buckets as folders on the local disk (`<home>/buckets/<bucket>/<key>`).
+ * Every (bucket, key) goes through {@link BucketPaths}, so no key reaches a
+ * file outside its bucket (PathEscapeError). Writes are atomic: a hidden
+ * staging file in the destination folder is fsynced and renamed into place.
+ * As on S3, writing into a bucket that does not exist is a NotFoundError.
+ *
+ * @example
+ * const store = new LocalObjectStore({ paths: new BucketPaths(path.join(home, 'buckets')), attributes: stateStore });
+ * await store.publish({ bucket: 'raw', key: 'q1.csv' }, { bucket: 'curated', key: 'out/report.csv' }, { metadata: {}, tags: {} });
+ */
+export class LocalObjectStore implements ObjectStore {
+  readonly #paths: BucketPaths;
+  readonly #attributes: ObjectAttributeStore;
+
+  constructor(options: LocalObjectStoreOptions) {
+    this.#paths = options.paths;
+    this.#attributes = options.attributes;
+  }
+
+  uri(bucket: string, key: string): string {
+    return this.#paths.uri(bucket, key);
+  }
+
+  async bucketExists(bucket: string): Promise<boolean> {
+    return isDirectory(this.#paths.bucketDir(bucket));
+  }
+
+  async createBucket(bucket: string): Promise<void> {
+    await fs.mkdir(this.#paths.bucketDir(bucket), { recursive: true });
+  }
+
+  async head(bucket: string, key: string): Promise<ObjectInfo | undefined> {
+    const stat = await fileStat(this.#paths.filePath(bucket, key));
+    if (!stat) return undefined;
+    const attrs = await this.#attributes.getObjectAttributes(bucket, key);
+    return { bucket, key, size: stat.size, metadata: attrs?.metadata ?? {}, tags: attrs?.tags ?? {} };
+  }
+
+  /** Copies atomically (staging copy, fsync, rename), then records metadata and tags, replacing old ones. */
+  async publish(
+    from: { bucket: string; key: string },
+    to: { bucket: string; key: string },
+    attributes: { metadata: Record<string, string>; tags: Record<string, string> },
+  ): Promise<ObjectInfo> {
+    const source = this.#paths.filePath(from.bucket, from.key);
+    const target = await this.#writablePath(to.bucket, to.key);
+    if (!(await fileStat(source))) throw new NotFoundError('object', `${from.bucket}/${from.key}`);
+    const size = await copyFileAtomic(source, target);
+    const stored = { metadata: { ...attributes.metadata }, tags: { ...attributes.tags } };
+    await this.#attributes.putObjectAttributes(to.bucket, to.key, stored);
+    return { bucket: to.bucket, key: to.key, size, ...stored };
+  }
+
+  async delete(bucket: string, key: string): Promise<void> {
+    const file = this.#paths.filePath(bucket, key);
+    if (await fileStat(file)) {
+      await fs.rm(file, { force: true });
+    }
+    await this.#attributes.deleteObjectAttributes(bucket, key);
+  }
+
+  /**
+   * Keys starting with `prefix` (a plain string prefix, as on S3, not only a
+   * folder), '/'-separated, sorted, without staging files. NotFoundError if the bucket does not exist.
+   */
+  async list(bucket: string, prefix: string): Promise<string[]> {
+    const dir = this.#paths.bucketDir(bucket);
+    if (!(await isDirectory(dir))) throw new NotFoundError('bucket', bucket, 'create it first');
+    // Walk only the folder the prefix names; checking it through BucketPaths keeps `../` prefixes out.
+    const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    const start = folder === '' ? dir : this.#paths.filePath(bucket, folder);
+    const keys: string[] = [];
+    await walk(start, folder === '' ? '' : `${folder}/`, keys);
+    return keys.filter((k) => k.startsWith(prefix)).sort();
+  }
+
+  async getText(bucket: string, key: string): Promise<string> {
+    const file = this.#paths.filePath(bucket, key);
+    try {
+      return await fs.readFile(file, 'utf8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') throw new NotFoundError('object', `${bucket}/${key}`);
+      throw e;
+    }
+  }
+
+  /** Writes atomically. Like an S3 PUT, the new object has no metadata or tags. */
+  async putText(bucket: string, key: string, body: string): Promise<void> {
+    const target = await this.#writablePath(bucket, key);
+    await writeFileAtomic(target, body);
+    await this.#attributes.deleteObjectAttributes(bucket, key);
+  }
+
+  /** The file for `key`, its folder created; refuses reserved names, missing buckets and file/folder clashes. */
+  async #writablePath(bucket: string, key: string): Promise<string> {
+    const file = this.#paths.filePath(bucket, key);
+    if (STAGING_NAME.test(path.posix.basename(key))) {
+      throw new ValidationError([{ path: 'key', message: `'${key}' looks like a staging file name, which is reserved: choose another name` }]);
+    }
+    if (!(await isDirectory(this.#paths.bucketDir(bucket)))) {
+      throw new NotFoundError('bucket', bucket, 'create it first (buckets are folders under the buckets root)');
+    }
+    // A folder cannot also be a file: S3 allows keys `a` and `a/b` side by side, a disk does not.
+    const clash = () =>
+      new ValidationError([{ path: 'key', message: `'${key}' clashes with another key in bucket '${bucket}' (a local bucket cannot hold both 'a' and 'a/b')` }]);
+    try {
+      await fs.mkdir(path.dirname(file), { recursive: true });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' || code === 'ENOTDIR') throw clash();
+      throw e;
+    }
+    if (await isDirectory(file)) throw clash();
+    return file;
+  }
+}
+
+async function walk(dir: string, keyPrefix: string, out: string[]): Promise<void> {
+  let entries;
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return;
+    throw e;
+  }
+  for (const entry of entries) {
+    if (entry.isDirectory()) await walk(path.join(dir, entry.name), `${keyPrefix}${entry.name}/`, out);
+    else if (entry.isFile() && !STAGING_NAME.test(entry.name)) out.push(`${keyPrefix}${entry.name}`);
+  }
+}
+
+async function fileStat(file: string): Promise<{ size: number } | undefined> {
+  try {
+    const s = await fs.stat(file);
+    return s.isFile() ? { size: s.size } : undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+}
+
+async function isDirectory(dir: string): Promise<boolean> {
+  try {
+    return (await fs.stat(dir)).isDirectory();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    throw e;
+  }
+}

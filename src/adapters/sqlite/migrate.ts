@@ -1,0 +1,56 @@
+import { ConfigError } from '../../domain/errors.js';
+import type { SqliteDatabase } from './connection.js';
+import type { Migration } from './migrations.js';
+
+/** Schema versions before and after {@link migrate}. */
+export interface MigrationResult {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * Brings the database to the latest schema in `migrations`, all pending steps
+ * in one IMMEDIATE transaction (so two processes opening the same file at once
+ * cannot both apply a step, and a failed step leaves nothing half done).
+ *
+ * @throws ConfigError when the file was written by a newer adp (unknown versions).
+ */
+export function migrate(db: SqliteDatabase, migrations: readonly Migration[], now: () => Date = () => new Date()): MigrationResult {
+  assertOrdered(migrations);
+  const latest = migrations.at(-1)?.version ?? 0;
+  const apply = db.transaction((): MigrationResult => {
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT',
+    );
+    const current = currentVersion(db);
+    if (current > latest) {
+      throw new ConfigError(
+        `state database '${db.name}' has schema version ${current}, but this adp only knows versions up to ${latest}: ` +
+          'it was written by a newer adp. Upgrade adp to open it.',
+      );
+    }
+    const record = db.prepare<[number, string, string]>('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    for (const m of migrations) {
+      if (m.version <= current) continue;
+      db.exec(m.sql);
+      record.run(m.version, m.name, now().toISOString());
+    }
+    return { from: current, to: Math.max(current, latest) };
+  });
+  return apply.immediate();
+}
+
+/** The highest applied migration; 0 for a new file. */
+export function currentVersion(db: SqliteDatabase): number {
+  const row = db.prepare<[], { v: number }>('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get();
+  return row?.v ?? 0;
+}
+
+// A gap or reordering would silently skip a step on some installations; fail loudly in development instead.
+function assertOrdered(migrations: readonly Migration[]): void {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) {
+      throw new Error(`migration #${i} has version ${m.version}; versions must be 1, 2, 3, ... in order`);
+    }
+  });
+}

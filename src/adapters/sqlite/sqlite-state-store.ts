@@ -1,0 +1,139 @@
+import type { CurationDefinition } from '../../domain/curation.js';
+import { StateError } from '../../domain/errors.js';
+import type { HistoryRecord } from '../../domain/history.js';
+import type { RunState } from '../../domain/run.js';
+import type { HistoryPage, HistoryQuery, ObjectAttributes, StateStore, StoredCuration } from '../../ports/state-store.js';
+import { openConnection, type SqliteDatabase } from './connection.js';
+import { CurationTable } from './curations.js';
+import { HistoryTable } from './history.js';
+import { migrate } from './migrate.js';
+import { MIGRATIONS } from './migrations.js';
+import { ObjectAttributeTable } from './object-attributes.js';
+import { RunTable } from './runs.js';
+
+/** Options of {@link SqliteStateStore.open}. */
+export interface SqliteStateStoreOptions {
+  /** Source of createdAt/updatedAt stamps; defaults to the system time. */
+  readonly now?: () => Date;
+}
+
+/**
+ * The embedded driver's {@link StateStore}: one SQLite file (`state.db` in the
+ * project home). Several processes may share the file; every write that must
+ * be atomic runs in an IMMEDIATE transaction.
+ *
+ * @example
+ * const store = SqliteStateStore.open(path.join(home, 'state.db'));
+ * await store.putCuration(definition);
+ * await store.close();
+ */
+export class SqliteStateStore implements StateStore {
+  readonly #db: SqliteDatabase;
+  readonly #now: () => Date;
+  readonly #curations: CurationTable;
+  readonly #runs: RunTable;
+  readonly #history: HistoryTable;
+  readonly #attributes: ObjectAttributeTable;
+
+  private constructor(db: SqliteDatabase, now: () => Date) {
+    this.#db = db;
+    this.#now = now;
+    this.#curations = new CurationTable(db);
+    this.#runs = new RunTable(db);
+    this.#history = new HistoryTable(db);
+    this.#attributes = new ObjectAttributeTable(db);
+  }
+
+  /**
+   * Opens or creates the store at `file` (`':memory:'` for a throwaway one) and
+   * applies pending migrations.
+   *
+   * @throws ConfigError if the file cannot be opened, is not a database, or was written by a newer adp.
+   */
+  static open(file: string, options: SqliteStateStoreOptions = {}): SqliteStateStore {
+    const now = options.now ?? (() => new Date());
+    const db = openConnection(file);
+    try {
+      migrate(db, MIGRATIONS, now);
+      return new SqliteStateStore(db, now);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** The database file (`':memory:'` for an in-memory store). */
+  get file(): string {
+    return this.#db.name;
+  }
+
+  async putCuration(definition: CurationDefinition): Promise<StoredCuration> {
+    return this.#live().#curations.put(definition, this.#stamp());
+  }
+
+  async getCuration(curationType: string): Promise<StoredCuration | undefined> {
+    return this.#live().#curations.get(curationType);
+  }
+
+  async listCurations(): Promise<StoredCuration[]> {
+    return this.#live().#curations.list();
+  }
+
+  async deleteCuration(curationType: string): Promise<boolean> {
+    return this.#live().#curations.delete(curationType);
+  }
+
+  async createRun(run: RunState): Promise<void> {
+    this.#live().#runs.create(run);
+  }
+
+  async saveRun(run: RunState): Promise<void> {
+    this.#live().#runs.save(run);
+  }
+
+  async getRun(executionName: string): Promise<RunState | undefined> {
+    return this.#live().#runs.get(executionName);
+  }
+
+  async listActiveRuns(): Promise<RunState[]> {
+    return this.#live().#runs.listActive();
+  }
+
+  async finishRun(record: HistoryRecord): Promise<HistoryRecord> {
+    return this.#live().#history.finish(record, this.#stamp());
+  }
+
+  async listHistory(query: HistoryQuery): Promise<HistoryPage> {
+    return this.#live().#history.list(query);
+  }
+
+  async getHistoryRecord(executionName: string): Promise<HistoryRecord | undefined> {
+    return this.#live().#history.get(executionName);
+  }
+
+  async putObjectAttributes(bucket: string, key: string, attributes: ObjectAttributes): Promise<void> {
+    this.#live().#attributes.put(bucket, key, attributes);
+  }
+
+  async getObjectAttributes(bucket: string, key: string): Promise<ObjectAttributes | undefined> {
+    return this.#live().#attributes.get(bucket, key);
+  }
+
+  async deleteObjectAttributes(bucket: string, key: string): Promise<void> {
+    this.#live().#attributes.delete(bucket, key);
+  }
+
+  /** Closes the file; closing twice is harmless. */
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+
+  #live(): this {
+    if (!this.#db.open) throw new StateError('the state store is closed; open it again to use it');
+    return this;
+  }
+
+  #stamp(): string {
+    return this.#now().toISOString();
+  }
+}

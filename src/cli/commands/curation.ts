@@ -1,0 +1,97 @@
+import type { Command } from 'commander';
+import { parseCuration } from '../../domain/curation.js';
+import { NotFoundError } from '../../domain/errors.js';
+import { checkEnvironment } from '../../engine/steps/validate.js';
+import { describeRecord } from '../describe-record.js';
+import { printJson, type CliIo } from '../io.js';
+import { withProject, type GlobalOptions } from '../project.js';
+import { readJsonInput } from '../read-definition.js';
+import { renderTable } from '../table.js';
+
+/** `adp curation put|list|show|rm`. */
+export function registerCuration(program: Command, io: CliIo, globals: () => GlobalOptions): void {
+  const curation = program.command('curation').description('register, list, show and remove curation definitions');
+
+  curation
+    .command('put')
+    .description('add or replace a curation from a JSON file ("-" reads standard input)')
+    .argument('<file>', 'definition file, or - for standard input')
+    .action(async (file: string) => {
+      const definition = parseCuration(await readJsonInput(file, io));
+      await withProject(globals(), async (p) => {
+        for (const issue of await checkEnvironment(p, definition)) io.err(`warning: ${issue.path}: ${issue.message}`);
+        const stored = await p.state.putCuration(definition);
+        io.err(`${stored.version === 1 ? 'added' : 'updated'} curation ${definition.curationType} (version ${stored.version})`);
+      });
+    });
+
+  curation
+    .command('list')
+    .description('list curations with their schedule and last run')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      await withProject(globals(), async (p) => {
+        const curations = await p.state.listCurations();
+        const rows = await Promise.all(
+          curations.map(async (c) => {
+            const last = (await p.state.listHistory({ curationType: c.definition.curationType, limit: 1 })).records[0];
+            return { ...c, last };
+          }),
+        );
+        if (opts.json) {
+          printJson(
+            io,
+            rows.map((r) => ({ ...r.definition, version: r.version, updatedAt: r.updatedAt, lastRun: r.last ?? null })),
+          );
+          return;
+        }
+        if (rows.length === 0) {
+          io.err('no curations yet: add one with `adp curation put FILE`');
+          return;
+        }
+        io.out(
+          renderTable(
+            ['CURATION', 'SCHEDULE', 'ENABLED', 'LAST RUN', 'LAST STATUS'],
+            rows.map((r) => [
+              r.definition.curationType,
+              r.definition.cronExpression,
+              r.definition.enabled === false ? 'no' : 'yes',
+              r.last ? new Date(r.last.timestamp).toISOString() : '-',
+              r.last?.status ?? '-',
+            ]),
+          ),
+        );
+      });
+    });
+
+  curation
+    .command('show')
+    .description('show a definition, its last run and its published output')
+    .argument('<curationType>')
+    .option('--json', 'print JSON')
+    .action(async (type: string, opts: { json?: boolean }) => {
+      await withProject(globals(), async (p) => {
+        const stored = await p.state.getCuration(type);
+        if (!stored) throw new NotFoundError('curation', type, 'see `adp curation list`');
+        const last = (await p.state.listHistory({ curationType: type, limit: 1 })).records[0];
+        if (opts.json) {
+          printJson(io, { definition: stored.definition, version: stored.version, createdAt: stored.createdAt, updatedAt: stored.updatedAt, lastRun: last ?? null });
+          return;
+        }
+        io.out(JSON.stringify(stored.definition, null, 2));
+        io.out(`version ${stored.version}, updated ${stored.updatedAt}`);
+        io.out(last ? `\nlast run:\n${describeRecord(last)}` : '\nnever run');
+      });
+    });
+
+  curation
+    .command('rm')
+    .description('remove a curation (its history stays)')
+    .argument('<curationType>')
+    .action(async (type: string) => {
+      await withProject(globals(), async (p) => {
+        if (!(await p.state.deleteCuration(type))) throw new NotFoundError('curation', type, 'see `adp curation list`');
+        io.err(`removed curation ${type}`);
+      });
+    });
+}

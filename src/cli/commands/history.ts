@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { RUN_STATUSES, type TerminalStatus } from '../../domain/history.js';
+import { describeRecord } from '../describe-record.js';
+import { UsageError } from '../exit-codes.js';
+import { printJson, type CliIo } from '../io.js';
+import { withProject, type GlobalOptions } from '../project.js';
+import { formatDuration, renderTable } from '../table.js';
+
+export function parseLimit(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new UsageError(`--limit: must be a whole number from 1 to 10000, got '${value}'`);
+  return n;
+}
+
+/** `adp history [type]`: newest first. */
+export function registerHistory(program: Command, io: CliIo, globals: () => GlobalOptions): void {
+  program
+    .command('history')
+    .description('list finished runs, newest first')
+    .argument('[curationType]', 'only this curation')
+    .option('--limit <n>', 'how many records', '20')
+    .option('--status <status>', `only runs with this status (${RUN_STATUSES.join('|')})`)
+    .option('--verbose', 'show every field of each record')
+    .option('--json', 'print JSON')
+    .action(async (type: string | undefined, opts: { limit: string; status?: string; verbose?: boolean; json?: boolean }) => {
+      const limit = parseLimit(opts.limit);
+      if (opts.status && !RUN_STATUSES.includes(opts.status as TerminalStatus)) {
+        throw new UsageError(`--status: must be one of ${RUN_STATUSES.join(', ')}, got '${opts.status}'`);
+      }
+      await withProject(globals(), async (p) => {
+        const page = await p.state.listHistory({ curationType: type, status: opts.status as TerminalStatus | undefined, limit });
+        if (opts.json) return printJson(io, page.records);
+        if (page.records.length === 0) return io.err(type ? `no runs of ${type} yet` : 'no runs yet');
+        if (opts.verbose) return io.out(page.records.map(describeRecord).join('\n\n'));
+        io.out(
+          renderTable(
+            ['ENDED (UTC)', 'CURATION', 'STATUS', 'ROWS', 'DURATION', 'EXECUTION', 'ERROR'],
+            page.records.map((r) => [
+              new Date(r.timestamp).toISOString().replace('T', ' ').slice(0, 19),
+              r.curationType,
+              r.status,
+              r.rowCount === undefined ? '' : r.rowCount.toLocaleString('en-US'),
+              formatDuration(r.durationMs),
+              r.curationExecutionName,
+              r.error ?? '',
+            ]),
+          ),
+        );
+      });
+    });
+}

@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { NotFoundError, ValidationError } from '../../domain/errors.js';
+import { isValidTimezone, nextFireTimes, parseScheduleExpression } from '../../domain/schedule/index.js';
+import { UsageError } from '../exit-codes.js';
+import { printJson, type CliIo } from '../io.js';
+import { withProject, type GlobalOptions } from '../project.js';
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new UsageError(`--count: must be a whole number from 1 to 1000, got '${value}'`);
+  return n;
+}
+
+function parseInstant(value: string, flag: string): Date {
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) throw new UsageError(`${flag}: not an ISO-8601 date-time: '${value}'`);
+  return d;
+}
+
+/** `adp schedule next <type|expression>`: when a curation or an expression fires next. */
+export function registerSchedule(program: Command, io: CliIo, globals: () => GlobalOptions): void {
+  const schedule = program.command('schedule').description('inspect schedules');
+  schedule
+    .command('next')
+    .description('print the next fire times of a curation or of a cron()/rate() expression')
+    .argument('<curationTypeOrExpression>')
+    .option('--tz <zone>', 'IANA time zone for cron expressions (default: UTC)')
+    .option('--from <iso>', 'start after this instant (default: now)')
+    .option('--count <n>', 'how many fire times', '5')
+    .option('--json', 'print a JSON array of ISO-8601 UTC strings')
+    .action(async (target: string, opts: { tz?: string; from?: string; count: string; json?: boolean }) => {
+      const count = parseCount(opts.count);
+      const after = opts.from ? parseInstant(opts.from, '--from') : new Date();
+      if (opts.tz && !isValidTimezone(opts.tz)) throw new UsageError(`--tz: '${opts.tz}' is not an IANA time zone (e.g. Europe/London)`);
+      let source = target;
+      if (!/^(cron|rate)\(/.test(target.trim())) {
+        const stored = await withProject(globals(), (p) => p.state.getCuration(target));
+        if (!stored) throw new NotFoundError('curation', target, 'give a registered curation or a cron(...)/rate(...) expression');
+        source = stored.definition.cronExpression;
+      }
+      let expression;
+      try {
+        expression = parseScheduleExpression(source);
+      } catch (e) {
+        throw new ValidationError([{ path: 'expression', message: (e as Error).message }]);
+      }
+      const timezone = opts.tz ?? 'UTC';
+      const fires = nextFireTimes(expression, { after, count, timezone });
+      if (opts.json) return printJson(io, fires.map((d) => d.toISOString()));
+      const local = new Intl.DateTimeFormat('sv-SE', { timeZone: timezone, dateStyle: 'short', timeStyle: 'medium' });
+      for (const d of fires) io.out(`${d.toISOString()}${timezone === 'UTC' ? '' : `  (${local.format(d)} ${timezone})`}`);
+      if (fires.length < count) io.err(`only ${fires.length} fire time(s): the expression ends (years stop at 2199)`);
+    });
+}

@@ -1,0 +1,40 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { executionName, executionNameTime, finalOutputKey, randomSuffix, scheduleRuleName, utcStamp } from './naming.js';
+
+describe('naming', () => {
+  it('matches the sample example', () => {
+    expect(executionName(new Date('2027-01-04T10:00:00Z'), 'wildrydes-rydebooking', 'K3QZ8A')).toBe(
+      '20270104100000K3QZ8A_wildrydes_rydebooking',
+    );
+    expect(scheduleRuleName('wildrydes-rydebooking')).toBe('wildrydes-rydebooking-scheduled-curation');
+  });
+
+  it('execution names: stamp, 6 of [A-Z0-9], "_", the type with non-word runs replaced, at most 80', () => {
+    const date = fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true });
+    fc.assert(
+      fc.property(date, fc.string({ minLength: 1, maxLength: 64 }), (at, type) => {
+        const name = executionName(at, type);
+        expect(name.length).toBeLessThanOrEqual(80);
+        expect(name).toMatch(/^\d{14}[A-Z0-9]{6}_\w*$/);
+        expect(name.slice(0, 14)).toBe(utcStamp(at));
+        expect(name.slice(21)).toBe(type.replace(/\W+/g, '_').slice(0, 59));
+        expect(executionNameTime(name)?.getTime()).toBe(Math.floor(at.getTime() / 1000) * 1000);
+      }),
+    );
+  });
+
+  it('random suffixes are 6 of [A-Z0-9] for any random source', () => {
+    fc.assert(fc.property(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (x) => {
+      expect(randomSuffix(() => x)).toMatch(/^[A-Z0-9]{6}$/);
+    }));
+  });
+
+  it('final keys: folder + filename [+ stamp] or the query id + extension', () => {
+    const base = { folder: 'out/', stamp: '20270104100000', queryExecutionId: 'q-1', format: 'csv' as const };
+    expect(finalOutputKey({ ...base, filename: 'report', includeTimestamp: true })).toBe('out/report20270104100000.csv');
+    expect(finalOutputKey({ ...base, filename: 'report', includeTimestamp: false })).toBe('out/report.csv');
+    expect(finalOutputKey({ ...base, filename: undefined, includeTimestamp: undefined })).toBe('out/q-1.csv');
+    expect(finalOutputKey({ ...base, folder: '', filename: 'r', includeTimestamp: false, format: 'parquet' })).toBe('r.parquet');
+  });
+});

@@ -1,0 +1,78 @@
+import path from 'node:path';
+import os from 'node:os';
+import { DuckDbQueryEngine } from '../../adapters/duckdb/duckdb-query-engine.js';
+import { GitScriptRepo } from '../../adapters/git/git-script-repo.js';
+import { BucketPaths } from '../../adapters/localfs/bucket-paths.js';
+import { JsonCatalog } from '../../adapters/localfs/json-catalog.js';
+import { LocalObjectStore } from '../../adapters/localfs/local-object-store.js';
+import { SqliteStateStore } from '../../adapters/sqlite/sqlite-state-store.js';
+import { systemClock } from '../../adapters/system/system-clock.js';
+import type { AdpConfig } from '../../domain/config.js';
+import type { Clock } from '../../ports/clock.js';
+import type { QueryEngine } from '../../ports/query-engine.js';
+import type { EngineDeps, RunEvent } from '../../engine/engine-deps.js';
+import type { HomeLayout } from './home.js';
+import { loadConfig } from './load-config.js';
+
+/**
+ * The embedded driver: DuckDB + SQLite + local folders + a local git repo,
+ * all inside one project home. The query engine opens on first use, since
+ * most commands never run a query.
+ */
+export class EmbeddedProject {
+  readonly #queries: { engine?: Promise<QueryEngine> } = {};
+
+  private constructor(
+    readonly home: HomeLayout,
+    readonly config: AdpConfig,
+    readonly state: SqliteStateStore,
+    readonly catalog: JsonCatalog,
+    readonly objects: LocalObjectStore,
+    readonly scripts: GitScriptRepo,
+    readonly clock: Clock,
+  ) {}
+
+  static async open(home: HomeLayout, options: { clock?: Clock } = {}): Promise<EmbeddedProject> {
+    const config = await loadConfig(home.config);
+    const state = SqliteStateStore.open(home.stateDb);
+    const catalog = await JsonCatalog.open(home.catalog);
+    const objects = new LocalObjectStore({ paths: new BucketPaths(home.buckets), attributes: state });
+    const scripts = new GitScriptRepo({ dir: path.resolve(home.root, config.scripts.dir), branch: config.scripts.branch });
+    return new EmbeddedProject(home, config, state, catalog, objects, scripts, options.clock ?? systemClock);
+  }
+
+  /** The DuckDB engine, sandboxed to the catalog's current tables. */
+  queries(): Promise<QueryEngine> {
+    this.#queries.engine ??= this.catalog.listTables().then((tables) =>
+      DuckDbQueryEngine.open({
+        paths: new BucketPaths(this.home.buckets),
+        stagingDir: this.home.staging,
+        tables,
+        memoryLimit: this.config.duckdb.memoryLimit,
+        threads: this.config.duckdb.threads,
+      }),
+    );
+    return this.#queries.engine;
+  }
+
+  async deps(onEvent?: (event: RunEvent) => void): Promise<EngineDeps> {
+    return {
+      state: this.state,
+      queries: await this.queries(),
+      catalog: this.catalog,
+      objects: this.objects,
+      scripts: this.scripts,
+      clock: this.clock,
+      settings: { retry: this.config.retry, poll: this.config.poll },
+      workerId: `${os.hostname()}:${process.pid}`,
+      onEvent,
+    };
+  }
+
+  async close(): Promise<void> {
+    const engine = this.#queries.engine;
+    this.#queries.engine = undefined;
+    if (engine) await (await engine).close();
+    await this.state.close();
+  }
+}

@@ -1,0 +1,28 @@
+import type { EngineSettings } from '../domain/settings.js';
+import type { Catalog } from '../ports/catalog.js';
+import type { Clock } from '../ports/clock.js';
+import type { ObjectStore } from '../ports/object-store.js';
+import type { QueryEngine } from '../ports/query-engine.js';
+import type { ScriptRepo } from '../ports/script-repo.js';
+import type { StateStore } from '../ports/state-store.js';
+
+/** Something worth a log line: steps report progress here, drivers decide where it goes. */
+export interface RunEvent {
+  readonly executionName: string;
+  readonly curationType: string;
+  readonly message: string;
+}
+
+/** Everything the steps need, as ports. Drivers build one of these. */
+export interface EngineDeps {
+  readonly state: StateStore;
+  readonly queries: QueryEngine;
+  readonly catalog: Catalog;
+  readonly objects: ObjectStore;
+  readonly scripts: ScriptRepo;
+  readonly clock: Clock;
+  readonly settings: EngineSettings;
+  /** Identifies this process as the holder of the runs it executes. */
+  readonly workerId: string;
+  readonly onEvent?: (event: RunEvent) => void;
+}

@@ -1,0 +1,55 @@
+import { resolveOutput } from '../../domain/curation.js';
+import { QueryCancelledError, QueryTimeoutError, StateError, TransientError } from '../../domain/errors.js';
+import { pollDelays } from '../poll-delays.js';
+import type { Step } from './step.js';
+
+/**
+ * Polls until the query ends. Past `timeoutSeconds` the query is stopped and
+ * the run ends `timed_out`; an engine-side cancel ends it `cancelled`. A query
+ * the engine no longer knows (its process restarted) is started again.
+ */
+export const awaitQuery: Step = async (deps, run) => {
+  const { definition, queryExecutionId, queryStartedAt } = run.context;
+  if (!definition || !queryExecutionId) throw new StateError(`run ${run.executionName} reached awaitQuery without a query`);
+  const timeoutMs = resolveOutput(definition).timeoutSeconds * 1000;
+  const deadline = Date.parse(queryStartedAt ?? deps.clock.now().toISOString()) + timeoutMs;
+  const delays = pollDelays(deps.settings.poll);
+  for (;;) {
+    const status = await deps.queries.status(queryExecutionId);
+    switch (status.state) {
+      case 'SUCCEEDED': {
+        const result = status.result!;
+        return {
+          context: {
+            ...run.context,
+            rawBucket: result.bucket,
+            rawKey: result.key,
+            queryOutputLocation: deps.objects.uri(result.bucket, result.key),
+            rowCount: result.rowCount,
+          },
+        };
+      }
+      case 'CANCELLED':
+        throw new QueryCancelledError(`query ${queryExecutionId} was cancelled`);
+      case 'FAILED':
+        if (status.error instanceof TransientError) {
+          // Lost with its process: forget it and start again at the next attempt.
+          const restarts = (run.context.queryRestarts ?? 0) + 1;
+          if (restarts >= deps.settings.retry.maxAttempts) throw status.error;
+          const { queryExecutionId: _lost, ...rest } = run.context;
+          return { context: { ...rest, queryRestarts: restarts }, next: 'startQuery' };
+        }
+        throw status.error ?? new StateError(`query ${queryExecutionId} failed without an error`);
+      default: {
+        const now = deps.clock.now().getTime();
+        if (now >= deadline) {
+          await deps.queries.cancel(queryExecutionId);
+          throw new QueryTimeoutError(
+            `query ${queryExecutionId} ran longer than timeoutSeconds (${timeoutMs / 1000} s) and was stopped`,
+          );
+        }
+        await deps.clock.sleep(Math.min(delays.next().value, deadline - now));
+      }
+    }
+  }
+};

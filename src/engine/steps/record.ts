@@ -1,0 +1,46 @@
+import type { HistoryRecord } from '../../domain/history.js';
+import type { RunState } from '../../domain/run.js';
+import type { Step } from './step.js';
+
+/** The run's one terminal history record, in the sample's shape plus extensions. */
+export function buildRecord(run: RunState, endedAt: Date, engine: string): HistoryRecord {
+  const c = run.context;
+  const def = c.definition;
+  const startedAt = run.startedAt ?? run.createdAt;
+  const record: HistoryRecord = {
+    curationType: run.curationType,
+    timestamp: endedAt.getTime(),
+    curationExecutionName: run.executionName,
+    scriptFileCommitId: c.scriptFileCommitId,
+    glueDetails: def?.glueDetails,
+    outputDetails: def?.outputDetails,
+    queryOutputLocation: c.queryOutputLocation,
+    curationOutputLocation: c.failure ? undefined : c.curationOutputLocation,
+    athenaQueryExecutionId: c.queryExecutionId,
+    metadata: def?.outputDetails.metadata,
+    tags: def?.outputDetails.tags,
+    error: c.failure?.error,
+    errorCause: c.failure?.errorCause,
+    status: c.failure?.status ?? 'succeeded',
+    trigger: run.trigger,
+    scheduledTime: run.scheduledTime,
+    startedAt,
+    durationMs: Math.max(0, endedAt.getTime() - Date.parse(startedAt)),
+    rowCount: c.failure ? undefined : c.rowCount,
+    bytesWritten: c.failure ? undefined : c.bytesWritten,
+    sqlSha256: c.sqlSha256,
+    parameters: run.parameters,
+    attempt: (c.retries ?? 0) + 1,
+    engine,
+  };
+  for (const key of Object.keys(record) as (keyof HistoryRecord)[]) {
+    if (record[key] === undefined) delete record[key];
+  }
+  return record;
+}
+
+/** Writes the terminal record; the store guarantees one per run even if this step runs twice. */
+export const record: Step = async (deps, run) => {
+  await deps.state.finishRun(buildRecord(run, deps.clock.now(), deps.queries.name));
+  return { context: run.context };
+};

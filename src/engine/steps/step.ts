@@ -1,0 +1,15 @@
+import type { RunState, StepName } from '../../domain/run.js';
+import type { EngineDeps } from '../engine-deps.js';
+
+/**
+ * A step reads the run, does its one job, and returns the run's next state.
+ * The runner persists that state before the next step's side effect.
+ * Throwing fails the step (retried if the error is retryable).
+ */
+export type Step = (deps: EngineDeps, run: RunState) => Promise<StepResult>;
+
+export interface StepResult {
+  readonly context: RunState['context'];
+  /** Next step; the runner's default is the one after this in STEPS. */
+  readonly next?: StepName;
+}
