@@ -44,7 +44,7 @@ function kindOf(v: unknown): string {
 
 /** Parses `input` with `schema` or throws a {@link ValidationError} naming each bad field. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, subject: string, prefix = ''): z.output<S> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { reportInput: true });
   if (!result.success) throw new ValidationError(toFieldIssues(result.error, prefix), subject);
   return result.data;
 }

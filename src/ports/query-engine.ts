@@ -31,6 +31,12 @@ export interface QueryEngine {
   start(request: QueryRequest): Promise<string>;
   /** Current state; an id the engine does not know (e.g. after a restart) reports FAILED with a TransientError. */
   status(queryExecutionId: string): Promise<QueryStatus>;
+  /**
+   * Optional capability of engines that run in this process: resolves when the
+   * query ends or after `maxWaitMs`, whichever is first, so a finished query is
+   * noticed at once instead of at the next poll.
+   */
+  waitForEnd?(queryExecutionId: string, maxWaitMs: number): Promise<void>;
   /** Asks the engine to stop; resolves once the engine has been told. */
   cancel(queryExecutionId: string): Promise<void>;
   /** Checks the SQL (single SELECT, sandbox, binds against the catalog) without running it; returns the plan. */

@@ -31,6 +31,9 @@ export interface DuckDbQueryEngineOptions {
 /** How long cancel and close wait for an interrupted query to let go. */
 const SETTLE_TIMEOUT_MS = 5_000;
 
+/** How many started queries the engine remembers (see #forgetOldJobs). */
+const MAX_REMEMBERED = 10_000;
+
 /**
  * The embedded query engine: an in-memory DuckDB, sandboxed so a curation
  * can only read catalog tables, that writes each result file itself (rows
@@ -91,6 +94,7 @@ export class DuckDbQueryEngine implements QueryEngine {
     const key = `${request.output.folder}${fileName}`;
     const target = this.#paths.filePath(request.output.bucket, key);
     const job: QueryJob = { id, state: 'QUEUED', cancelRequested: false, settled: false, done: Promise.resolve() };
+    this.#forgetOldJobs();
     this.#jobs.set(id, job);
     this.#idsByKey.set(request.idempotencyKey, id);
     const stagingFile = path.join(this.#stagingDir, fileName);
@@ -107,6 +111,14 @@ export class DuckDbQueryEngine implements QueryEngine {
       };
     }
     return jobStatus(job);
+  }
+
+  async waitForEnd(queryExecutionId: string, maxWaitMs: number): Promise<void> {
+    const job = this.#jobs.get(queryExecutionId);
+    if (!job || job.settled) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([job.done, new Promise((resolve) => (timer = setTimeout(resolve, maxWaitMs)))]);
+    clearTimeout(timer);
   }
 
   async cancel(queryExecutionId: string): Promise<void> {
@@ -214,6 +226,21 @@ export class DuckDbQueryEngine implements QueryEngine {
     const next = this.#viewRefresh.then(() => this.#views.refresh(this.#admin));
     this.#viewRefresh = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * Keeps memory flat in a long-lived process: beyond MAX_REMEMBERED jobs the
+   * oldest finished ones (and their idempotency keys) are forgotten. Their runs
+   * have long since read their status; a late status call reports them unknown.
+   */
+  #forgetOldJobs(): void {
+    if (this.#jobs.size < MAX_REMEMBERED) return;
+    for (const [id, job] of this.#jobs) {
+      if (this.#jobs.size < MAX_REMEMBERED * 0.9) break;
+      if (job.settled) this.#jobs.delete(id);
+    }
+    const live = new Set(this.#jobs.keys());
+    for (const [key, id] of this.#idsByKey) if (!live.has(id)) this.#idsByKey.delete(key);
   }
 
   #assertStillWanted(job: QueryJob): void {

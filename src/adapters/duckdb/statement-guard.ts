@@ -5,6 +5,11 @@ import { sandboxError, toEngineError } from './duckdb-errors.js';
 import { scanStatement } from './statement-text.js';
 
 const QUERY_STARTS = new Set(['SELECT', 'WITH', 'FROM', 'VALUES', '(']);
+/** Statement verbs that name a refused statement when DuckDB fails to prepare it (and so cannot tell its type). */
+const REFUSED_VERBS = [
+  'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'TRUNCATE', 'CREATE', 'DROP', 'ALTER', 'COPY', 'EXPORT', 'IMPORT',
+  'ATTACH', 'DETACH', 'INSTALL', 'LOAD', 'PRAGMA', 'SET', 'RESET', 'USE', 'CALL', 'VACUUM', 'CHECKPOINT',
+];
 
 /** A result column as DuckDB will write it. */
 export interface ResultColumn {
@@ -24,7 +29,9 @@ export interface CheckedQuery {
  * keyword must open a query, DuckDB must find exactly one statement, and that
  * statement must prepare as a SELECT (PRAGMA, SHOW and DESCRIBE also prepare
  * as SELECT, hence the keyword check). Preparing also binds it, so unknown
- * tables and columns and files outside the sandbox are reported here.
+ * tables and columns and files outside the sandbox are reported here; the
+ * text's own tokens only ever decide how a failure is reported, never
+ * whether a statement may run.
  */
 export async function checkQuery(connection: DuckDBConnection, sql: string): Promise<CheckedQuery> {
   const text = scanStatement(sql);
@@ -44,7 +51,14 @@ export async function checkQuery(connection: DuckDBConnection, sql: string): Pro
     throw toEngineError(e);
   }
   if (count !== 1) throw sandboxError(`found ${count} statements; a curation runs exactly one`);
-  const prepared = await prepareOrThrow(() => extracted.prepare(0));
+  let prepared: DuckDBPreparedStatement;
+  try {
+    prepared = await extracted.prepare(0);
+  } catch (e) {
+    // Binding failed, so DuckDB never said what the statement is: `WITH x AS (…) INSERT INTO view …` lands here.
+    const verb = REFUSED_VERBS.find((v) => text.topLevelWords.has(v));
+    throw verb ? sandboxError(`only a single SELECT or WITH query may run; got ${verb}`, e) : toEngineError(e);
+  }
   try {
     if (prepared.statementType !== StatementType.SELECT) {
       throw sandboxError(`only a single SELECT or WITH query may run; got ${StatementType[prepared.statementType]}`);

@@ -29,3 +29,12 @@ describe('scanStatement', () => {
     expect(scanStatement('select (1) + (2)').closesUnopenedParen).toBe(false);
   });
 });
+
+describe('scanStatement top-level words', () => {
+  it('lists words outside parentheses only', () => {
+    const words = scanStatement("with x as (select 1 as id) insert into t select * from x where y = 'update'").topLevelWords;
+    expect(words.has('INSERT')).toBe(true);
+    expect(words.has('ID')).toBe(false);
+    expect(words.has('UPDATE')).toBe(false);
+  });
+});

@@ -6,6 +6,8 @@ export interface StatementText {
   readonly body: string;
   /** True when a `)` closes a parenthesis the text never opened: the shape of an attempt to end a wrapper early. */
   readonly closesUnopenedParen: boolean;
+  /** Upper-cased words outside any parentheses, e.g. the INSERT of `WITH x AS (…) INSERT …`. */
+  readonly topLevelWords: ReadonlySet<string>;
 }
 
 const WORD_START = /[A-Za-z_]/;
@@ -27,6 +29,7 @@ export function scanStatement(sql: string): StatementText {
   let closesUnopenedParen = false;
   let firstToken: string | undefined;
   let bodyEnd = 0;
+  const topLevelWords = new Set<string>();
   while (i < sql.length) {
     const ch = sql[i] as string;
     if (/\s/.test(ch)) {
@@ -53,6 +56,7 @@ export function scanStatement(sql: string): StatementText {
       i = close < 0 ? sql.length : close + dollar[0].length;
     } else if (WORD_START.test(ch)) {
       while (i < sql.length && WORD_PART.test(sql[i] as string)) i += 1;
+      if (depth === 0) topLevelWords.add(sql.slice(start, i).toUpperCase());
     } else {
       i += 1;
       if (ch === '(') depth += 1;
@@ -62,7 +66,7 @@ export function scanStatement(sql: string): StatementText {
     firstToken ??= WORD_START.test(ch) ? token.toUpperCase() : token;
     if (token !== ';') bodyEnd = i;
   }
-  return { firstToken, body: sql.slice(0, bodyEnd), closesUnopenedParen };
+  return { firstToken, body: sql.slice(0, bodyEnd), closesUnopenedParen, topLevelWords };
 }
 
 /** Index just past the comment opened at `from`; block comments nest as in PostgreSQL and DuckDB. */

@@ -139,7 +139,7 @@ export class GitScriptRepo implements ScriptRepo {
   }
 
   async #read(scriptPath: string, commit: string, where: string, advice?: string): Promise<Script> {
-    const key = scriptPath;
+    const key = `${commit}\0${scriptPath}`;
     let hit = this.#cache.get(key);
     if (hit === undefined) {
       hit = await this.#lookup(scriptPath, commit);

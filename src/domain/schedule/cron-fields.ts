@@ -60,7 +60,8 @@ function parseValue(spec: FieldSpec, text: string, whole: string): number {
   const index = spec.names?.indexOf(text.toUpperCase()) ?? -1;
   if (index >= 0) return index + spec.min;
   const allowed = spec.names ? `a number ${spec.min}-${spec.max} or ${spec.names[0]}-${spec.names.at(-1)}` : `a number ${spec.min}-${spec.max}`;
-  return fail(`${spec.name} "${text}" in "${whole}" is not ${allowed}`);
+  const where = text === whole ? '' : ` in "${whole}"`;
+  return fail(`${spec.name} "${text}"${where} is not ${allowed}`);
 }
 
 /** One list element: `*`, `v`, `a-b`, each optionally `/step`; `v/step` runs from v to the maximum. */

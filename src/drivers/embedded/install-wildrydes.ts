@@ -1,4 +1,3 @@
-import { GitScriptRepo } from '../../adapters/git/git-script-repo.js';
 import { parseCuration } from '../../domain/curation.js';
 import { resolveOutput } from '../../domain/curation.js';
 import {
@@ -20,12 +19,12 @@ export interface ExampleOptions {
  * Data already there is kept unless a different row count is asked for.
  */
 export async function installWildrydes(project: EmbeddedProject, options: ExampleOptions): Promise<{ dataWritten: boolean }> {
+  await project.objects.createBucket(WILDRYDES_DATA_BUCKET);
   const existing = await project.objects.list(WILDRYDES_DATA_BUCKET, 'rydebookings/');
   const marker = await project.objects.head(WILDRYDES_DATA_BUCKET, 'ROWS');
   const currentRows = marker ? Number(await project.objects.getText(WILDRYDES_DATA_BUCKET, 'ROWS')) : undefined;
   let dataWritten = false;
   if (existing.length === 0 || currentRows !== options.rows) {
-    await project.objects.createBucket(WILDRYDES_DATA_BUCKET);
     for (const key of existing) await project.objects.delete(WILDRYDES_DATA_BUCKET, key);
     const { tables } = await writeWildrydesData({
       objects: project.objects,
@@ -40,10 +39,9 @@ export async function installWildrydes(project: EmbeddedProject, options: Exampl
   const definition = parseCuration(wildrydesCuration);
   const out = resolveOutput(definition);
   for (const bucket of new Set([out.rawBucket, definition.outputDetails.outputBucket])) await project.objects.createBucket(bucket);
-  const repo = new GitScriptRepo({ dir: project.scripts.dir, branch: project.config.scripts.branch });
-  const atHead = await repo.readAtHead(wildrydesScript.path).catch(() => undefined);
+  const atHead = await project.scripts.readAtHead(wildrydesScript.path).catch(() => undefined);
   if (atHead?.text !== wildrydesScript.text) {
-    await repo.commitFile(wildrydesScript.path, wildrydesScript.text, `Add ${wildrydesScript.path}`);
+    await project.scripts.commitFile(wildrydesScript.path, wildrydesScript.text, `Add ${wildrydesScript.path}`);
   }
   if (!(await project.state.getCuration(definition.curationType))) await project.state.putCuration(definition);
   return { dataWritten };

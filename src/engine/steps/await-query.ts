@@ -48,7 +48,9 @@ export const awaitQuery: Step = async (deps, run) => {
             `query ${queryExecutionId} ran longer than timeoutSeconds (${timeoutMs / 1000} s) and was stopped`,
           );
         }
-        await deps.clock.sleep(Math.min(delays.next().value, deadline - now));
+        const waitMs = Math.min(delays.next().value, deadline - now);
+        if (deps.queries.waitForEnd) await deps.queries.waitForEnd(queryExecutionId, waitMs);
+        else await deps.clock.sleep(waitMs);
       }
     }
   }
