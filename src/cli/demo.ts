@@ -43,7 +43,7 @@ async function demo(): Promise<number> {
     }
     say(`\nthe history record (as \`adp --home ${path.relative(process.cwd(), home) || '.'} history --json\` prints it):`);
     say(JSON.stringify(record, null, 2));
-    say(`\nnext: adp --home ${path.relative(process.cwd(), home) || '.'} history | curation list | validate wildrydes-rydebooking`);
+    say(`\nnext: npx adp --home ${path.relative(process.cwd(), home) || '.'} history | curation list | validate wildrydes-rydebooking`);
     return code;
   });
 }

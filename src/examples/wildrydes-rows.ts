@@ -1,6 +1,7 @@
+import type { AsciiWriter } from './ascii-writer.js';
 import { type Random, pick, randomInt } from './seeded-random.js';
 
-interface City {
+export interface City {
   readonly name: string;
   readonly lat: number;
   readonly lng: number;
@@ -27,8 +28,9 @@ const LAST = ['Unicorn', 'Lovelace', 'Hopper', 'Turing', 'Torvalds', 'Hamilton',
 const DAY_MS = 86_400_000;
 
 /** The ryders: one JSON line each, and each one's home city so bookings happen where ryders live. */
-export function ryderRows(random: Random, count: number, signupBefore: number): { body: string; cities: City[] } {
+export function ryderRows(random: Random, count: number, signupBefore: number): { body: string; ids: string[]; cities: City[] } {
   const lines: string[] = [];
+  const ids: string[] = [];
   const cities: City[] = [];
   for (let i = 0; i < count; i++) {
     const first = pick(random, FIRST);
@@ -36,25 +38,36 @@ export function ryderRows(random: Random, count: number, signupBefore: number): 
     const city = pick(random, CITIES);
     const signup = new Date(signupBefore - (1 + randomInt(random, 730)) * DAY_MS).toISOString().slice(0, 10);
     const email = `${first}.${last}.${i}@example.com`.toLowerCase();
+    ids.push(ryderId(i));
     cities.push(city);
     lines.push(
-      `{"ryder_id":"${ryderId(i)}","name":"${first} ${last}","email":"${email}","home_city":"${city.name}","signup_date":"${signup}"}\n`,
+      `{"ryder_id":"${ids[i]}","name":"${first} ${last}","email":"${email}","home_city":"${city.name}","signup_date":"${signup}"}\n`,
     );
   }
-  return { body: lines.join(''), cities };
+  return { body: lines.join(''), ids, cities };
 }
 
 export function ryderId(index: number): string {
   return `ryder-${String(index).padStart(6, '0')}`;
 }
 
+/** The longest booking line {@link writeBookingRow} can write, with room to spare. */
+export const MAX_BOOKING_BYTES = 512;
+
 /**
- * One booking on `dayIso` (YYYY-MM-DD, UTC) as a JSON line. `index` makes `booking_id` unique (its last
- * 12 hex digits); the rest of the id and every value come from `random`.
+ * Writes one booking on `dayIso` (YYYY-MM-DD, UTC) as a JSON line. `index`
+ * makes `booking_id` unique (its last 12 hex digits); the rest of the id and
+ * every value come from `random`. Ryder `ryders.ids[i]` lives in `ryders.cities[i]`.
  */
-export function bookingRow(random: Random, index: number, dayIso: string, cities: readonly City[]): string {
-  const ryder = randomInt(random, cities.length);
-  const city = cities[ryder]!;
+export function writeBookingRow(
+  out: AsciiWriter,
+  random: Random,
+  index: number,
+  dayIso: string,
+  ryders: { readonly ids: readonly string[]; readonly cities: readonly City[] },
+): void {
+  const ryder = randomInt(random, ryders.ids.length);
+  const city = ryders.cities[ryder]!;
   const pickupLat = city.lat + (random() - 0.5) * 0.3;
   const pickupLng = city.lng + (random() - 0.5) * 0.3;
   const dropoffLat = pickupLat + (random() - 0.5) * 0.16;
@@ -64,13 +77,48 @@ export function bookingRow(random: Random, index: number, dayIso: string, cities
   const status = roll < 0.88 ? 'completed' : roll < 0.96 ? 'cancelled' : 'no_show';
   const fare = status === 'completed' ? 2.5 + km * 1.75 * (1 + random() * 0.3) : status === 'cancelled' ? 0 : 5;
   const seconds = randomInt(random, 86_400);
-  const bookingId = `${hex8(random)}-${hex8(random).slice(0, 4)}-4${hex8(random).slice(0, 3)}-a${hex8(random).slice(0, 3)}-${index.toString(16).padStart(12, '0')}`;
-  return (
-    `{"booking_id":"${bookingId}","ryder_id":"${ryderId(ryder)}","unicorn_name":"${pick(random, UNICORNS)}",` +
-    `"pickup_lat":${pickupLat.toFixed(6)},"pickup_lng":${pickupLng.toFixed(6)},` +
-    `"dropoff_lat":${dropoffLat.toFixed(6)},"dropoff_lng":${dropoffLng.toFixed(6)},` +
-    `"distance_km":${km.toFixed(2)},"fare_usd":${fare.toFixed(2)},"booked_at":"${dayIso}T${clock(seconds)}Z","status":"${status}"}\n`
-  );
+  const id1 = randomInt(random, 0x100000000);
+  const id2 = randomInt(random, 0x100000000);
+  const id3 = randomInt(random, 0x1000);
+
+  out.reserve(MAX_BOOKING_BYTES);
+  out.str('{"booking_id":"');
+  out.hex(id1, 8);
+  out.str('-');
+  out.hex(id2 >>> 16, 4);
+  out.str('-4');
+  out.hex((id2 >>> 4) & 0xfff, 3);
+  out.str('-a');
+  out.hex(id3, 3);
+  out.str('-');
+  out.hex(index, 12);
+  out.str('","ryder_id":"');
+  out.str(ryders.ids[ryder]!);
+  out.str('","unicorn_name":"');
+  out.str(pick(random, UNICORNS));
+  out.str('","pickup_lat":');
+  out.fixed(pickupLat, 6);
+  out.str(',"pickup_lng":');
+  out.fixed(pickupLng, 6);
+  out.str(',"dropoff_lat":');
+  out.fixed(dropoffLat, 6);
+  out.str(',"dropoff_lng":');
+  out.fixed(dropoffLng, 6);
+  out.str(',"distance_km":');
+  out.fixed(km, 2);
+  out.str(',"fare_usd":');
+  out.fixed(fare, 2);
+  out.str(',"booked_at":"');
+  out.str(dayIso);
+  out.str('T');
+  out.uint(Math.floor(seconds / 3600), 2);
+  out.str(':');
+  out.uint(Math.floor(seconds / 60) % 60, 2);
+  out.str(':');
+  out.uint(seconds % 60, 2);
+  out.str('Z","status":"');
+  out.str(status);
+  out.str('"}\n');
 }
 
 /** Splits `rows` over `days` with some days busier than others (weekends most); the counts add up to `rows`. */
@@ -91,15 +139,4 @@ function distanceKm(lat1: number, lng1: number, lat2: number, lng2: number): num
   const a =
     Math.sin(((lat2 - lat1) * rad) / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lng2 - lng1) * rad) / 2) ** 2;
   return 12_742 * Math.asin(Math.sqrt(a));
-}
-
-function hex8(random: Random): string {
-  return Math.floor(random() * 0x100000000).toString(16).padStart(8, '0');
-}
-
-function clock(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  return `${h < 10 ? '0' : ''}${h}:${m < 10 ? '0' : ''}${m}:${s < 10 ? '0' : ''}${s}`;
 }

@@ -2,7 +2,8 @@ import type { CurationDefinition } from '../domain/curation.js';
 import type { TableInfo } from '../ports/catalog.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import { mulberry32 } from './seeded-random.js';
-import { bookingRow, rowsPerDay, ryderRows } from './wildrydes-rows.js';
+import { AsciiWriter } from './ascii-writer.js';
+import { rowsPerDay, ryderRows, writeBookingRow } from './wildrydes-rows.js';
 
 /** The bucket `adp init --example wildrydes` writes the sample tables to (the lake's staged data). */
 export const WILDRYDES_DATA_BUCKET = 'wildrydes-dev-staging';
@@ -108,10 +109,10 @@ export async function writeWildrydesData(options: WildrydesDataOptions): Promise
     const [y, m, day] = iso.split('-');
     for (let part = 0; part * perPart < count; part++) {
       const n = Math.min(perPart, count - part * perPart);
-      const lines = new Array<string>(n);
-      for (let i = 0; i < n; i++) lines[i] = bookingRow(random, done + i, iso, ryders.cities);
+      const body = new AsciiWriter(n * 340);
+      for (let i = 0; i < n; i++) writeBookingRow(body, random, done + i, iso, ryders);
       done += n;
-      await put(`rydebookings/year=${y}/month=${m}/day=${day}/part-${String(part).padStart(5, '0')}.json`, lines.join(''), done);
+      await put(`rydebookings/year=${y}/month=${m}/day=${day}/part-${String(part).padStart(5, '0')}.json`, body.text(), done);
     }
   }
   await pending;

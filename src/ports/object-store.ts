@@ -6,6 +6,11 @@ export interface ObjectInfo {
   readonly tags: Readonly<Record<string, string>>;
 }
 
+export interface PublishOptions {
+  /** The source is not needed afterwards: stores that can rename instead of copying do so, and the source is gone. */
+  readonly move?: boolean;
+}
+
 /** Buckets of keyed objects (S3, or folders under `buckets/`). Keys never escape their bucket. */
 export interface ObjectStore {
   /** `file:///…` locally, `s3://bucket/key` on S3. */
@@ -22,6 +27,7 @@ export interface ObjectStore {
     from: { bucket: string; key: string },
     to: { bucket: string; key: string },
     attributes: { metadata: Record<string, string>; tags: Record<string, string> },
+    options?: PublishOptions,
   ): Promise<ObjectInfo>;
   /** Deletes if present. */
   delete(bucket: string, key: string): Promise<void>;

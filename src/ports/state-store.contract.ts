@@ -456,7 +456,7 @@ export function stateStoreContract(
             await close(s);
           }
         }),
-        { numRuns: 60 },
+        { numRuns: 40 },
       );
     });
   });

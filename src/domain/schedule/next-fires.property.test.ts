@@ -179,6 +179,9 @@ const dayOfWeek = fc.oneof(
 );
 const days = fc.oneof(dayOfMonth.map((d) => [d, '?'] as const), dayOfWeek.map((d) => ['?', d] as const));
 
+/** `SCHEDULE_PROPERTY_RUNS=20 npx vitest run ...` runs every property 20 times as often. */
+const RUNS = Math.max(1, Number(process.env.SCHEDULE_PROPERTY_RUNS) || 1);
+
 const ZONES = ['UTC', 'America/New_York', 'Europe/London', 'Australia/Sydney', 'Asia/Kathmandu'];
 // Windows start in Feb-Mar or Sep-Oct so most cross a DST change in every hemisphere.
 const windowStart = fc
@@ -202,7 +205,7 @@ describe('nextFireTimes against a brute-force evaluator', () => {
       .map(([mi, h, [dom, dow], mo]) => `cron(${mi} ${h} ${dom} ${mo} ${dow} *)`);
     fc.assert(
       fc.property(cron, fc.constantFrom(...ZONES), windowStart, (expr, tz, after) => compare(expr, tz, after, 45 * 86_400_000, 200)),
-      { numRuns: 30 },
+      { numRuns: 30 * RUNS },
     );
   });
 
@@ -217,7 +220,7 @@ describe('nextFireTimes against a brute-force evaluator', () => {
     );
     fc.assert(
       fc.property(zoned, windowStart, ([tz, expr], after) => compare(expr, tz, after, 200 * 86_400_000, 100, 60)),
-      { numRuns: 25 },
+      { numRuns: 25 * RUNS },
     );
   });
 
@@ -235,7 +238,7 @@ describe('nextFireTimes against a brute-force evaluator', () => {
     fc.assert(
       fc.property(cron, zone, fc.constantFrom(...transitions), offsetHours, (expr, tz, t, dh) =>
         compare(expr, tz, t + dh * 3_600_000, 3 * 86_400_000, 400)),
-      { numRuns: 60 },
+      { numRuns: 60 * RUNS },
     );
   });
 
@@ -243,7 +246,7 @@ describe('nextFireTimes against a brute-force evaluator', () => {
     const cron = fc.tuple(listOf(0, 59), listOf(0, 23)).map(([mi, h]) => `cron(${mi} ${h} L * ? 2199)`);
     fc.assert(
       fc.property(cron, fc.constantFrom(...ZONES), (expr, tz) => compare(expr, tz, Date.UTC(2199, 11, 29), 5 * 86_400_000, 100)),
-      { numRuns: 10 },
+      { numRuns: 10 * RUNS },
     );
   });
 });

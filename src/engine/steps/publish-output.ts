@@ -42,15 +42,15 @@ export const publishOutput: Step = async (deps, run) => {
     queryExecutionId,
     format: out.format,
   });
+  const inPlace = rawBucket === finalBucket && rawKey === finalKey;
   const info =
     (await alreadyPublished(deps, run.executionName, rawBucket, rawKey, finalBucket, finalKey)) ??
     (await deps.objects.publish(
       { bucket: rawBucket, key: rawKey },
       { bucket: finalBucket, key: finalKey },
       { metadata: { ...(details.metadata ?? {}), ...provenance(run) }, tags: { ...(details.tags ?? {}) } },
+      { move: out.deleteRawResult && !inPlace },
     ));
-  const inPlace = rawBucket === finalBucket && rawKey === finalKey;
-  if (out.deleteRawResult && !inPlace) await deps.objects.delete(rawBucket, rawKey);
   if (out.deleteMetadataFile) await deps.objects.delete(rawBucket, `${rawKey}.metadata`);
   return {
     context: {
