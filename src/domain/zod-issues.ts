@@ -23,6 +23,7 @@ function describe(issue: z.core.$ZodIssue): string {
     return `must be ${article(issue.expected)}, got ${kindOf(issue.input)}`;
   }
   if (issue.code === 'invalid_value') {
+    if (issue.input === undefined) return 'required';
     return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(issue.input)}`;
   }
   return issue.message;

@@ -1,7 +1,10 @@
+const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
 /**
  * Writes ASCII text straight into a growing byte buffer. Generating a million
  * rows as strings spends most of its time building, flattening and collecting
  * them; writing digits and constant pieces byte by byte avoids all three.
+ * Numbers use 32-bit integer arithmetic, which is why their ranges are limited.
  */
 export class AsciiWriter {
   #bytes: Buffer;
@@ -27,30 +30,36 @@ export class AsciiWriter {
     this.#at = at;
   }
 
-  /** A non-negative integer, left-padded with zeros to `width` digits. */
+  /** An integer in [0, 2^31), left-padded with zeros to `width` digits. */
   uint(n: number, width = 1): void {
     let digits = 1;
     for (let p = 10; p <= n; p *= 10) digits++;
-    const end = this.#at + Math.max(width, digits);
-    for (let at = end - 1; at >= this.#at; at--) {
-      this.#bytes[at] = 48 + (n % 10);
-      n = Math.floor(n / 10);
+    if (digits < width) digits = width;
+    const b = this.#bytes;
+    const start = this.#at;
+    for (let at = start + digits - 1; at >= start; at--) {
+      const q = (n / 10) | 0;
+      b[at] = 48 + n - q * 10;
+      n = q;
     }
-    this.#at = end;
+    this.#at = start + digits;
   }
 
-  /** A non-negative integer below 2^53 as `digits` lowercase hex digits (leading zeros kept, higher digits dropped). */
-  hex(n: number, digits: number): void {
-    const end = this.#at + digits;
-    for (let at = end - 1; at >= this.#at; at--) {
-      const d = n % 16;
-      this.#bytes[at] = d < 10 ? 48 + d : 87 + d;
-      n = Math.floor(n / 16);
-    }
-    this.#at = end;
+  /** An integer in [0, 2^32) as `digits` (at most 8) lowercase hex digits, leading zeros kept. */
+  hex32(n: number, digits: number): void {
+    const b = this.#bytes;
+    const start = this.#at;
+    for (let i = digits - 1; i >= 0; i--) b[start + i] = HEX_CODES[(n >>> ((digits - 1 - i) * 4)) & 15]!;
+    this.#at = start + digits;
   }
 
-  /** `value` rounded to `decimals` places, like toFixed (a JSON number). */
+  /** An integer in [0, 2^48) as 12 lowercase hex digits. */
+  hex48(n: number): void {
+    this.hex32(Math.floor(n / 0x1000000), 6);
+    this.hex32(n % 0x1000000, 6);
+  }
+
+  /** `value` rounded to `decimals` places, like toFixed; |value| * 10^decimals must stay below 2^31. */
   fixed(value: number, decimals: number): void {
     const scale = 10 ** decimals;
     let n = Math.round(value * scale);
@@ -58,7 +67,7 @@ export class AsciiWriter {
       this.#bytes[this.#at++] = 45; // '-'
       n = -n;
     }
-    const whole = Math.floor(n / scale);
+    const whole = (n / scale) | 0;
     this.uint(whole);
     this.#bytes[this.#at++] = 46; // '.'
     this.uint(n - whole * scale, decimals);

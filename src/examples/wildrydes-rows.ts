@@ -83,15 +83,15 @@ export function writeBookingRow(
 
   out.reserve(MAX_BOOKING_BYTES);
   out.str('{"booking_id":"');
-  out.hex(id1, 8);
+  out.hex32(id1, 8);
   out.str('-');
-  out.hex(id2 >>> 16, 4);
+  out.hex32(id2 >>> 16, 4);
   out.str('-4');
-  out.hex((id2 >>> 4) & 0xfff, 3);
+  out.hex32((id2 >>> 4) & 0xfff, 3);
   out.str('-a');
-  out.hex(id3, 3);
+  out.hex32(id3, 3);
   out.str('-');
-  out.hex(index, 12);
+  out.hex48(index);
   out.str('","ryder_id":"');
   out.str(ryders.ids[ryder]!);
   out.str('","unicorn_name":"');

@@ -53,6 +53,8 @@ export function runGit(dir: string, args: readonly string[], options: GitOptions
         resolve({ code: error ? (typeof spawnCode === 'number' ? spawnCode : 1) : 0, stdout, stderr: stderr.toString('utf8') });
       },
     );
+    // If git exits before reading its input, the write fails with EPIPE; the exit code already says why.
+    child.stdin?.on('error', () => undefined);
     if (options.input !== undefined) child.stdin?.end(options.input);
   });
 }

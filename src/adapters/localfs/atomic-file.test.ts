@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { STAGING_NAME, copyFileAtomic, stagingPathFor, writeFileAtomic } from './atomic-file.js';
+import { STAGING_NAME, linkFileAtomic, stagingPathFor, writeFileAtomic } from './atomic-file.js';
 
 let dir: string;
 beforeEach(() => {
@@ -23,7 +23,7 @@ describe('atomic file writes', () => {
     const a = path.join(dir, 'a.txt');
     expect(await writeFileAtomic(a, 'hello')).toBe(5);
     expect(await writeFileAtomic(a, new Uint8Array([1, 2, 3]))).toBe(3);
-    expect(await copyFileAtomic(a, path.join(dir, 'b.txt'))).toBe(3);
+    expect(await linkFileAtomic(a, path.join(dir, 'b.txt'))).toBe(3);
     expect(fs.readFileSync(path.join(dir, 'b.txt'))).toEqual(Buffer.from([1, 2, 3]));
     expect(fs.readdirSync(dir).sort()).toEqual(['a.txt', 'b.txt']);
   });
@@ -34,12 +34,12 @@ describe('atomic file writes', () => {
     const source = path.join(dir, 'src.txt');
     fs.writeFileSync(source, 'x');
     await expect(writeFileAtomic(target, 'x')).rejects.toThrow();
-    await expect(copyFileAtomic(source, target)).rejects.toThrow();
+    await expect(linkFileAtomic(source, target)).rejects.toThrow();
     expect(fs.readdirSync(dir).sort()).toEqual(['src.txt', 'taken']);
   });
 
   it('remove the staging file when the copy fails', async () => {
-    await expect(copyFileAtomic(path.join(dir, 'missing'), path.join(dir, 'out'))).rejects.toThrow();
+    await expect(linkFileAtomic(path.join(dir, 'missing'), path.join(dir, 'out'))).rejects.toThrow();
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 });

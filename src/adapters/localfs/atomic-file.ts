@@ -35,21 +35,44 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
 }
 
 /**
- * Copies `source` onto `file` atomically (same guarantee as {@link writeFileAtomic}).
- * Returns the size of the copy.
+ * Puts a second name on `source` at `file` atomically: a hard link staged
+ * beside `file` and renamed into place, so no bytes are copied. Falls back to
+ * a copy where links are impossible (another file system). Published files
+ * are replaced by rename, never written in place, so the shared inode never
+ * changes under the other name. Returns the size.
  */
-export async function copyFileAtomic(source: string, file: string): Promise<number> {
+export async function linkFileAtomic(source: string, file: string): Promise<number> {
   return replaceVia(file, async (staging) => {
-    // COPYFILE_EXCL: a staging name is random; never clobber something already there.
-    await fs.copyFile(source, staging, fs.constants.COPYFILE_EXCL);
-    const handle = await fs.open(staging, 'r+');
     try {
-      await handle.sync();
-      return (await handle.stat()).size;
-    } finally {
-      await handle.close();
+      await fs.link(source, staging);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'EMLINK') throw e;
+      // COPYFILE_EXCL: a staging name is random; never clobber something already there.
+      await fs.copyFile(source, staging, fs.constants.COPYFILE_EXCL);
     }
+    return (await fs.stat(staging)).size;
   });
+}
+
+/**
+ * Moves `source` onto `file` atomically: one rename when both are on the same
+ * file system, else a staged copy renamed into place and the source removed.
+ * Returns the size.
+ */
+export async function moveFileAtomic(source: string, file: string): Promise<number> {
+  const { size } = await fs.stat(source);
+  try {
+    await fs.rename(source, file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+    await replaceVia(file, async (staging) => {
+      await fs.copyFile(source, staging, fs.constants.COPYFILE_EXCL);
+      return size;
+    });
+    await fs.rm(source, { force: true });
+  }
+  return size;
 }
 
 async function replaceVia(file: string, fill: (staging: string) => Promise<number>): Promise<number> {

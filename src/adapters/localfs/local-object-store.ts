@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
-import type { ObjectInfo, ObjectStore } from '../../ports/object-store.js';
+import type { ObjectInfo, ObjectStore, PublishOptions } from '../../ports/object-store.js';
 import type { StateStore } from '../../ports/state-store.js';
-import { STAGING_NAME, copyFileAtomic, writeFileAtomic } from './atomic-file.js';
+import { STAGING_NAME, linkFileAtomic, moveFileAtomic, writeFileAtomic } from './atomic-file.js';
 import type { BucketPaths } from './bucket-paths.js';
 
 /** Where metadata and tags of local files live (the state store); files cannot keep them. */
@@ -54,16 +54,18 @@ export class LocalObjectStore implements ObjectStore {
     return { bucket, key, size: stat.size, metadata: attrs?.metadata ?? {}, tags: attrs?.tags ?? {} };
   }
 
-  /** Copies atomically (staging copy, fsync, rename), then records metadata and tags, replacing old ones. */
+  /** Moves or links atomically (never a partial file at the target), then records metadata and tags, replacing old ones. */
   async publish(
     from: { bucket: string; key: string },
     to: { bucket: string; key: string },
     attributes: { metadata: Record<string, string>; tags: Record<string, string> },
+    options: PublishOptions = {},
   ): Promise<ObjectInfo> {
     const source = this.#paths.filePath(from.bucket, from.key);
     const target = await this.#writablePath(to.bucket, to.key);
     if (!(await fileStat(source))) throw new NotFoundError('object', `${from.bucket}/${from.key}`);
-    const size = await copyFileAtomic(source, target);
+    const size = source === target ? (await fs.stat(source)).size : await (options.move ? moveFileAtomic : linkFileAtomic)(source, target);
+    if (options.move && source !== target) await this.#attributes.deleteObjectAttributes(from.bucket, from.key);
     const stored = { metadata: { ...attributes.metadata }, tags: { ...attributes.tags } };
     await this.#attributes.putObjectAttributes(to.bucket, to.key, stored);
     return { bucket: to.bucket, key: to.key, size, ...stored };
