@@ -68,7 +68,7 @@ describe('curation definitions', () => {
           parseCuration(mutated);
         } catch (e) {
           expect(e).toBeInstanceOf(ValidationError);
-          for (const issue of (e as ValidationError).issues) expect(issue.path.split('.')[0]).toBe(key);
+          for (const issue of (e as ValidationError).issues) expect(issue.path.split(/[.[]/)[0]).toBe(key);
         }
       }),
       { numRuns: 1000 },

@@ -5,14 +5,29 @@ import { ValidationError, type FieldIssue } from './errors.js';
 export function toFieldIssues(error: z.ZodError, prefix = ''): FieldIssue[] {
   const out: FieldIssue[] = [];
   for (const issue of error.issues) {
-    const base = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    const base = formatPath(prefix, issue.path);
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        out.push({ path: base ? `${base}.${key}` : key, message: 'unknown field (check its spelling; unknown fields are refused)' });
+        out.push({ path: formatPath(base, [key]), message: 'unknown field (check its spelling; unknown fields are refused)' });
       }
       continue;
     }
+    if (issue.code === 'invalid_key') {
+      out.push({ path: base, message: issue.issues[0]?.message ?? 'invalid key' });
+      continue;
+    }
     out.push({ path: base, message: describe(issue) });
+  }
+  return out;
+}
+
+/** `a.b[0]["odd key"]`: plain names dotted, indexes and odd keys bracketed, so a path is always readable. */
+export function formatPath(prefix: string, path: readonly PropertyKey[]): string {
+  let out = prefix;
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (typeof seg === 'string' && /^[A-Za-z_$][\w$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
+    else out += `[${JSON.stringify(String(seg))}]`;
   }
   return out;
 }

@@ -33,7 +33,7 @@ const CASES: [string, Patch, RegExp][] = [
   ['non-string metadata value', (d) => (d.outputDetails.metadata.quality = 5), /^outputDetails\.metadata\.quality: must be a string/m],
   ['non-string tag value', (d) => (d.outputDetails.tags.pii = false), /^outputDetails\.tags\.pii: must be a string/m],
   ['tables not an array', (d) => (d.glueDetails.tables = 'rydebookings'), /^glueDetails\.tables: must be an array/m],
-  ['bad table entry', (d) => (d.glueDetails.tables = ['a.b.c']), /^glueDetails\.tables\.0: must be "table" or "database\.table"/m],
+  ['bad table entry', (d) => (d.glueDetails.tables = ['a.b.c']), /^glueDetails\.tables\[0\]: must be "table" or "database\.table"/m],
 ];
 
 describe('adp curation put refuses bad definitions by field, and changes nothing', () => {
