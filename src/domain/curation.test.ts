@@ -12,7 +12,7 @@ const segment = fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/);
 const relPath = fc.array(segment, { minLength: 1, maxLength: 4 }).map((s) => s.join('/'));
 const folder = fc.oneof(fc.constant(''), relPath.map((p) => `${p}/`));
 const bucket = fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,20}[a-z0-9]$/);
-const strMap = fc.dictionary(fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/), fc.string({ maxLength: 40 }), { maxKeys: 5 });
+const strMap = fc.dictionary(fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/).filter((k) => k !== '__proto__'), fc.string({ maxLength: 40 }), { maxKeys: 5 });
 
 const definition = fc.record(
   {
@@ -47,6 +47,11 @@ describe('curation definitions', () => {
       format: 'csv',
       timeoutSeconds: 1800,
     });
+  });
+
+  it('refuses a "__proto__" metadata key instead of dropping it', () => {
+    const def = JSON.parse(JSON.stringify(sample).replace('"creator"', '"__proto__"'));
+    expect(() => parseCuration(def)).toThrow(/outputDetails\.metadata\.__proto__: the key "__proto__" is not allowed/);
   });
 
   it('round-trips any valid definition through JSON unchanged', () => {

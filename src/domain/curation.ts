@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bucketNameSchema, catalogNameSchema, curationTypeSchema, relativePathSchema } from './names.js';
 import { parseOrThrow } from './zod-issues.js';
+import { ValidationError } from './errors.js';
 import { parseScheduleExpression } from './schedule/parse.js';
 
 const stringMap = (what: string) =>
@@ -87,7 +88,23 @@ export type CurationDefinition = z.infer<typeof curationSchema>;
 
 /** Validates a definition (already parsed from JSON) or throws a ValidationError naming every bad field. */
 export function parseCuration(input: unknown): CurationDefinition {
+  const proto = findProtoKey(input, '');
+  if (proto !== undefined) {
+    throw new ValidationError([{ path: proto, message: 'the key "__proto__" is not allowed' }], 'curation definition');
+  }
   return parseOrThrow(curationSchema, input, 'curation definition');
+}
+
+/** An own "__proto__" key (JSON.parse makes them) would be dropped silently by object copies; find it first. */
+function findProtoKey(value: unknown, path: string): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const key of Object.keys(value)) {
+    const here = path ? `${path}.${key}` : key;
+    if (key === '__proto__') return here;
+    const inner = findProtoKey((value as Record<string, unknown>)[key], here);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
 }
 
 /** The definition with the sample's defaults applied, as the run workflow uses it. */
