@@ -161,7 +161,7 @@ describe('JsonCatalog', () => {
 
     it('bad names, names equal ignoring case, and "__proto__"', async () => {
       let e = await openError({ databases: { 'wild rydes': { tables: {} } } });
-      expect(e.message).toContain(`${file}: databases.wild rydes: database name must be 1-255 characters`);
+      expect(e.message).toContain(`${file}: databases["wild rydes"]: database name must be 1-255 characters`);
       e = await openError({ databases: { a: { tables: { t: table({}).databases.wildrydes.tables.rydebookings, T: table({}).databases.wildrydes.tables.rydebookings } } } });
       expect(e.message).toContain(`${file}: databases.a.tables.T: same table name as "t"`);
       e = await openError('{"databases": {"__proto__": {"tables": {}}}}');
