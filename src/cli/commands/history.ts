@@ -2,15 +2,10 @@ import type { Command } from 'commander';
 import { RUN_STATUSES, type TerminalStatus } from '../../domain/history.js';
 import { describeRecord } from '../describe-record.js';
 import { UsageError } from '../exit-codes.js';
+import { parseWholeNumber } from '../parse-args.js';
 import { printJson, type CliIo } from '../io.js';
 import { withProject, type GlobalOptions } from '../project.js';
 import { formatDuration, renderTable } from '../table.js';
-
-export function parseLimit(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new UsageError(`--limit: must be a whole number from 1 to 10000, got '${value}'`);
-  return n;
-}
 
 /** `adp history [type]`: newest first. */
 export function registerHistory(program: Command, io: CliIo, globals: () => GlobalOptions): void {
@@ -23,7 +18,7 @@ export function registerHistory(program: Command, io: CliIo, globals: () => Glob
     .option('--verbose', 'show every field of each record')
     .option('--json', 'print JSON')
     .action(async (type: string | undefined, opts: { limit: string; status?: string; verbose?: boolean; json?: boolean }) => {
-      const limit = parseLimit(opts.limit);
+      const limit = parseWholeNumber('--limit', opts.limit, 1, 10_000);
       if (opts.status && !RUN_STATUSES.includes(opts.status as TerminalStatus)) {
         throw new UsageError(`--status: must be one of ${RUN_STATUSES.join(', ')}, got '${opts.status}'`);
       }

@@ -4,17 +4,12 @@ import { resolveHome } from '../../drivers/embedded/home.js';
 import { initHome } from '../../drivers/embedded/init-home.js';
 import { installWildrydes } from '../../drivers/embedded/install-wildrydes.js';
 import { UsageError } from '../exit-codes.js';
+import { parseWholeNumber } from '../parse-args.js';
 import type { CliIo } from '../io.js';
 import { withProject, type GlobalOptions } from '../project.js';
 import { progressBar } from '../progress.js';
 
 export const EXAMPLES = ['wildrydes'] as const;
-
-export function parseRows(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 100_000_000) throw new UsageError(`--rows: must be a whole number from 1 to 100000000, got '${value}'`);
-  return n;
-}
 
 /** `adp init [--example wildrydes]`: a project home, optionally with the sample curation. */
 export function registerInit(program: Command, io: CliIo, globals: () => GlobalOptions): void {
@@ -27,7 +22,7 @@ export function registerInit(program: Command, io: CliIo, globals: () => GlobalO
       if (opts.example !== undefined && !EXAMPLES.includes(opts.example as (typeof EXAMPLES)[number])) {
         throw new UsageError(`--example: unknown example '${opts.example}' (available: ${EXAMPLES.join(', ')})`);
       }
-      const rows = parseRows(opts.rows);
+      const rows = parseWholeNumber('--rows', opts.rows, 1, 100_000_000);
       const home = resolveHome(globals().home);
       const { created } = await initHome(home, async (dir) => {
         await GitScriptRepo.init(dir);

@@ -2,20 +2,9 @@ import type { Command } from 'commander';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { isValidTimezone, nextFireTimes, parseScheduleExpression } from '../../domain/schedule/index.js';
 import { UsageError } from '../exit-codes.js';
+import { parseInstant, parseWholeNumber } from '../parse-args.js';
 import { printJson, type CliIo } from '../io.js';
 import { withProject, type GlobalOptions } from '../project.js';
-
-function parseCount(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new UsageError(`--count: must be a whole number from 1 to 1000, got '${value}'`);
-  return n;
-}
-
-function parseInstant(value: string, flag: string): Date {
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) throw new UsageError(`${flag}: not an ISO-8601 date-time: '${value}'`);
-  return d;
-}
 
 /** `adp schedule next <type|expression>`: when a curation or an expression fires next. */
 export function registerSchedule(program: Command, io: CliIo, globals: () => GlobalOptions): void {
@@ -29,8 +18,8 @@ export function registerSchedule(program: Command, io: CliIo, globals: () => Glo
     .option('--count <n>', 'how many fire times', '5')
     .option('--json', 'print a JSON array of ISO-8601 UTC strings')
     .action(async (target: string, opts: { tz?: string; from?: string; count: string; json?: boolean }) => {
-      const count = parseCount(opts.count);
-      const after = opts.from ? parseInstant(opts.from, '--from') : new Date();
+      const count = parseWholeNumber('--count', opts.count, 1, 1000);
+      const after = opts.from ? parseInstant('--from', opts.from) : new Date();
       if (opts.tz && !isValidTimezone(opts.tz)) throw new UsageError(`--tz: '${opts.tz}' is not an IANA time zone (e.g. Europe/London)`);
       let source = target;
       if (!/^(cron|rate)\(/.test(target.trim())) {
