@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { parseCuration } from '../../domain/curation.js';
+import { parseCuration, type CurationDefinition } from '../../domain/curation.js';
+import { nextFireTime, parseScheduleExpression } from '../../domain/schedule/index.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { checkEnvironment } from '../../engine/steps/validate.js';
 import { describeRecord } from '../describe-record.js';
@@ -7,6 +8,14 @@ import { printJson, type CliIo } from '../io.js';
 import { withProject, type GlobalOptions } from '../project.js';
 import { readJsonInput } from '../read-definition.js';
 import { renderTable } from '../table.js';
+
+function nextFire(definition: CurationDefinition): Date | undefined {
+  return nextFireTime(parseScheduleExpression(definition.cronExpression), { after: new Date(), timezone: 'UTC' });
+}
+
+function shortTime(d: Date | undefined): string {
+  return d ? d.toISOString().replace('T', ' ').slice(0, 19) : '-';
+}
 
 /** `adp curation put|list|show|rm`. */
 export function registerCuration(program: Command, io: CliIo, globals: () => GlobalOptions): void {
@@ -51,12 +60,12 @@ export function registerCuration(program: Command, io: CliIo, globals: () => Glo
         }
         io.out(
           renderTable(
-            ['CURATION', 'SCHEDULE', 'ENABLED', 'LAST RUN', 'LAST STATUS'],
+            ['CURATION', 'SCHEDULE', 'NEXT FIRE (UTC)', 'LAST RUN', 'LAST STATUS'],
             rows.map((r) => [
               r.definition.curationType,
               r.definition.cronExpression,
-              r.definition.enabled === false ? 'no' : 'yes',
-              r.last ? new Date(r.last.timestamp).toISOString() : '-',
+              r.definition.enabled === false ? 'paused' : shortTime(nextFire(r.definition)),
+              r.last ? shortTime(new Date(r.last.timestamp)) : '-',
               r.last?.status ?? '-',
             ]),
           ),
