@@ -21,5 +21,6 @@ if (built < newestSource(path.join(root, 'src'))) {
   execFileSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'tsconfig.build.json')], {
     stdio: 'inherit',
   });
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'build-web.mjs')], { stdio: 'inherit' });
   fs.utimesSync(marker, new Date(), new Date());
 }

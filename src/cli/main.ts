@@ -1,10 +1,13 @@
 import { Command, CommanderError } from 'commander';
+import { registerBackfill } from './commands/backfill.js';
 import { registerCatalog } from './commands/catalog.js';
 import { registerCuration } from './commands/curation.js';
 import { registerHistory } from './commands/history.js';
 import { registerInit } from './commands/init.js';
+import { registerOutbox } from './commands/outbox.js';
 import { registerRun } from './commands/run.js';
 import { registerSchedule } from './commands/schedule.js';
+import { registerServe } from './commands/serve.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT_USAGE, reportError } from './exit-codes.js';
 import { processIo, type CliIo } from './io.js';
@@ -31,6 +34,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   registerValidate(program, io, globals, setExit);
   registerCatalog(program, io, globals);
   registerSchedule(program, io, globals);
+  registerBackfill(program, io, globals, setExit);
+  registerServe(program, io, globals);
+  registerOutbox(program, io, globals);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

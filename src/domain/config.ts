@@ -1,5 +1,18 @@
 import { z } from 'zod';
+import { serverConfigSchema } from './server-config.js';
 import { pollPolicySchema, retryPolicySchema } from './settings.js';
+import { notificationsConfigShape } from './notify/notifications-config.js';
+
+/** How `adp serve` schedules: timing knobs that rarely need changing. */
+export const schedulerConfigSchema = z.strictObject({
+  /** Longest pause between looks for definition changes and queued runs. */
+  pollMs: z.number().int().min(10).max(60_000).default(500),
+  /** A tick found later than this (process start, a long pause) counts as missed and follows `catchUp`. */
+  misfireGraceMs: z.number().int().min(0).max(3_600_000).default(5_000),
+  /** After SIGTERM, how long running runs may take to finish before the process exits anyway. */
+  shutdownGraceSeconds: z.number().int().min(0).max(3600).default(30),
+});
+export type SchedulerConfig = z.infer<typeof schedulerConfigSchema>;
 
 /**
  * `adp.config.json` in a project home. Every field has a default, so `{}` is
@@ -22,6 +35,13 @@ export const configSchema = z.strictObject({
       threads: z.number().int().min(1).max(256).optional(),
     })
     .default({ memoryLimit: '2GB' }),
+  /** Runs `adp serve` executes at once (each process); more wait in the queue. */
+  maxConcurrentRuns: z.number().int().min(1).max(256).default(4),
+  /** A run whose worker stopped renewing its lease for this long is resumed by another worker. */
+  leaseSeconds: z.number().int().min(1).max(3600).default(30),
+  scheduler: schedulerConfigSchema.default(schedulerConfigSchema.parse({})),
+  server: serverConfigSchema.default(serverConfigSchema.parse({})),
+  ...notificationsConfigShape,
 });
 
 export type AdpConfig = z.infer<typeof configSchema>;

@@ -3,6 +3,9 @@ import { bucketNameSchema, catalogNameSchema, curationTypeSchema, relativePathSc
 import { parseOrThrow } from './zod-issues.js';
 import { ValidationError } from './errors.js';
 import { parseScheduleExpression } from './schedule/parse.js';
+import { curationAlertShape } from './notify/curation-alerts.js';
+import { isValidTimezone } from './schedule/wall-clock.js';
+import { CATCH_UP_POLICIES, OVERLAP_POLICIES } from './schedule-policy.js';
 
 const stringMap = (what: string) =>
   z.record(
@@ -71,7 +74,16 @@ export const curationSchema = z
       format: outputFormatSchema.optional(),
     }),
     enabled: z.boolean().optional(),
+    timezone: z
+      .string()
+      .refine(isValidTimezone, 'must be an IANA time zone name such as "Europe/London" or "UTC"')
+      .optional(),
+    catchUp: z.enum(CATCH_UP_POLICIES).optional(),
+    maxCatchUp: z.number().int('must be an integer').min(1).max(1000).optional(),
+    overlap: z.enum(OVERLAP_POLICIES).optional(),
+    startDate: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a zone, e.g. 2027-01-01T00:00:00Z' }).optional(),
     timeoutSeconds: z.number().int('must be an integer').min(1).max(7 * 24 * 3600).optional(),
+    ...curationAlertShape,
   })
   .superRefine((def, ctx) => {
     const out = def.outputDetails;

@@ -16,7 +16,13 @@ export interface RunRequest {
  * sample's state machine does.
  */
 export async function createRun(deps: Pick<EngineDeps, 'state' | 'clock'>, request: RunRequest): Promise<RunState> {
-  const now = deps.clock.now();
+  const run = newRun(request, deps.clock.now());
+  await deps.state.createRun(run);
+  return run;
+}
+
+/** A queued run for `request`, named at `now`, not yet stored (schedulers store it with their tick claim). */
+export function newRun(request: RunRequest, now: Date): RunState {
   const run: RunState = {
     executionName: executionName(now, request.curationType),
     curationType: request.curationType,
@@ -30,6 +36,5 @@ export async function createRun(deps: Pick<EngineDeps, 'state' | 'clock'>, reque
   };
   if (request.scheduledTime) run.scheduledTime = request.scheduledTime.toISOString();
   if (request.parameters && Object.keys(request.parameters).length > 0) run.parameters = request.parameters;
-  await deps.state.createRun(run);
   return run;
 }

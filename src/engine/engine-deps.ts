@@ -1,4 +1,5 @@
 import type { EngineSettings } from '../domain/settings.js';
+import type { AlertPolicy } from '../domain/notify/plan-run-alerts.js';
 import type { Catalog } from '../ports/catalog.js';
 import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
@@ -25,4 +26,6 @@ export interface EngineDeps {
   /** Identifies this process as the holder of the runs it executes. */
   readonly workerId: string;
   readonly onEvent?: (event: RunEvent) => void;
+  /** Where a finished run's history record and alerts go (outbox entries written with the record). */
+  readonly alerts?: AlertPolicy;
 }

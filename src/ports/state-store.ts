@@ -1,6 +1,7 @@
 import type { CurationDefinition } from '../domain/curation.js';
 import type { HistoryRecord, TerminalStatus } from '../domain/history.js';
 import type { RunState } from '../domain/run.js';
+import type { RunAlertPlanner } from '../domain/notify/incidents.js';
 
 export interface StoredCuration {
   readonly definition: CurationDefinition;
@@ -51,8 +52,11 @@ export interface StateStore {
    * atomically. A second call for the same run returns the first record
    * unchanged (exactly one terminal record per run). If another record of the
    * same curation has the same timestamp, the timestamp moves forward by 1 ms.
+   * When the record is new and `alerts` is given, the store calls it with the
+   * stored record and the curation's open incidents, and writes its plan
+   * (outbox entries, incident changes) in the same transaction.
    */
-  finishRun(record: HistoryRecord): Promise<HistoryRecord>;
+  finishRun(record: HistoryRecord, alerts?: RunAlertPlanner): Promise<HistoryRecord>;
   /** Newest first. */
   listHistory(query: HistoryQuery): Promise<HistoryPage>;
   getHistoryRecord(executionName: string): Promise<HistoryRecord | undefined>;

@@ -30,19 +30,23 @@ export class HistoryTable {
       'INSERT INTO history (curation_type, timestamp, execution_name, status, record) VALUES (?, ?, ?, ?, ?)',
     );
     this.#markRun = db.prepare<[string, string, string]>('UPDATE runs SET status = ?, updated_at = ? WHERE execution_name = ?');
-    this.#finish = db.transaction((record: HistoryRecord, now: string) => this.#finishInTransaction(record, now));
+    this.#finish = db.transaction((record: HistoryRecord, now: string, onInserted?: (stored: HistoryRecord) => void) =>
+      this.#finishInTransaction(record, now, onInserted),
+    );
   }
 
   /**
    * Stores the run's terminal record and marks its run (if any) with the
    * record's status in one IMMEDIATE transaction: the first writer wins, and a
-   * repeated call returns the record stored first.
+   * repeated call returns the record stored first. `onInserted` runs inside
+   * the transaction, only for a new record, so what it writes commits (or
+   * rolls back) with the record.
    */
-  finish(record: HistoryRecord, now: string): HistoryRecord {
+  finish(record: HistoryRecord, now: string, onInserted?: (stored: HistoryRecord) => void): HistoryRecord {
     if (!Number.isSafeInteger(record.timestamp)) {
       throw new ValidationError([{ path: 'timestamp', message: 'must be epoch milliseconds (an integer)' }], 'history record');
     }
-    return this.#finish.immediate(record, now);
+    return this.#finish.immediate(record, now, onInserted);
   }
 
   get(executionName: string): HistoryRecord | undefined {
@@ -65,7 +69,7 @@ export class HistoryTable {
     return { records, nextCursor: encodeCursor({ timestamp: last.timestamp, executionName: last.curationExecutionName }) };
   }
 
-  #finishInTransaction(record: HistoryRecord, now: string): HistoryRecord {
+  #finishInTransaction(record: HistoryRecord, now: string, onInserted?: (stored: HistoryRecord) => void): HistoryRecord {
     const existing = this.#byName.get(record.curationExecutionName);
     if (existing) return parseRecord(existing);
     let timestamp = record.timestamp;
@@ -74,7 +78,9 @@ export class HistoryTable {
     this.#insert.run(record.curationType, timestamp, record.curationExecutionName, record.status, json);
     this.#markRun.run(record.status, now, record.curationExecutionName);
     // Returned as parsed from storage, so it equals what every later read returns.
-    return JSON.parse(json) as HistoryRecord;
+    const stored = JSON.parse(json) as HistoryRecord;
+    onInserted?.(stored);
+    return stored;
   }
 }
 

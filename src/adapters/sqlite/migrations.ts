@@ -65,4 +65,121 @@ CREATE TABLE object_attributes (
 ) STRICT;
 `,
   },
+  {
+    version: 2,
+    name: 'schedule ticks and cursors, run leases and cancel requests, workers, curation change log',
+    sql: `
+-- A tick is claimed once: the primary key refuses a second claim, and the
+-- cursor (which only moves forward) refuses ticks someone already passed.
+CREATE TABLE schedule_ticks (
+  curation_type  TEXT NOT NULL,
+  scheduled_time TEXT NOT NULL,
+  execution_name TEXT NOT NULL,
+  outcome        TEXT NOT NULL CHECK (outcome IN ('run', 'skipped')),
+  claimed_by     TEXT NOT NULL,
+  claimed_at     TEXT NOT NULL,
+  PRIMARY KEY (curation_type, scheduled_time)
+) STRICT;
+CREATE INDEX schedule_ticks_by_claimed ON schedule_ticks (claimed_at);
+
+CREATE TABLE schedule_cursors (
+  curation_type TEXT PRIMARY KEY,
+  last_tick     TEXT NOT NULL
+) STRICT;
+
+-- Leases live apart from runs: the engine saves whole run rows, so a lease
+-- renewed in the runs row would be overwritten by the next step's save.
+CREATE TABLE run_leases (
+  execution_name TEXT PRIMARY KEY,
+  owner          TEXT NOT NULL,
+  lease_until    TEXT NOT NULL,
+  claims         INTEGER NOT NULL
+) STRICT;
+CREATE INDEX run_leases_by_owner ON run_leases (owner);
+
+CREATE TABLE run_cancel_requests (
+  execution_name TEXT PRIMARY KEY,
+  reason         TEXT NOT NULL,
+  requested_at   TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX runs_by_curation ON runs (curation_type, status, created_at);
+
+CREATE TABLE workers (
+  worker_id    TEXT PRIMARY KEY,
+  host         TEXT NOT NULL,
+  pid          INTEGER NOT NULL,
+  started_at   TEXT NOT NULL,
+  heartbeat_at TEXT NOT NULL,
+  url          TEXT
+) STRICT;
+
+-- Every put or delete of a curation appends its type, so a scheduler learns
+-- what changed with one indexed read instead of reloading every definition.
+CREATE TABLE curation_changes (
+  seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+  curation_type TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER curations_changed_on_insert AFTER INSERT ON curations
+BEGIN INSERT INTO curation_changes (curation_type) VALUES (NEW.curation_type); END;
+CREATE TRIGGER curations_changed_on_update AFTER UPDATE ON curations
+BEGIN INSERT INTO curation_changes (curation_type) VALUES (NEW.curation_type); END;
+CREATE TRIGGER curations_changed_on_delete AFTER DELETE ON curations
+BEGIN INSERT INTO curation_changes (curation_type) VALUES (OLD.curation_type); END;
+`,
+  },
+  {
+    version: 3,
+    name: 'outbox, delivery groups, incidents',
+    sql: `
+-- Written in the same transaction as the history record an entry comes from.
+-- seq is the delivery order (and the sink's @SequenceNumber); times that are
+-- compared on every claim are epoch ms.
+CREATE TABLE outbox (
+  seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+  id              TEXT NOT NULL UNIQUE,
+  destination_id  TEXT NOT NULL,
+  destination     TEXT NOT NULL CHECK (json_valid(destination)),
+  curation_type   TEXT NOT NULL,
+  execution_name  TEXT,
+  event           TEXT NOT NULL,
+  payload         TEXT NOT NULL CHECK (json_valid(payload)),
+  state           TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'dead')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error      TEXT,
+  created_at      TEXT NOT NULL,
+  updated_at      TEXT NOT NULL,
+  delivered_at    INTEGER
+) STRICT;
+-- Claims walk the pending entries in seq order through this index.
+CREATE INDEX outbox_by_state ON outbox (state, seq);
+CREATE INDEX outbox_by_execution ON outbox (execution_name, state) WHERE execution_name IS NOT NULL;
+CREATE INDEX outbox_delivered ON outbox (delivered_at) WHERE state = 'delivered';
+
+-- One row per destination and curation: entries of a group go out in order,
+-- claimed by one dispatcher at a time, and wait together after a failure.
+CREATE TABLE outbox_groups (
+  destination_id TEXT NOT NULL,
+  curation_type  TEXT NOT NULL,
+  not_before     INTEGER NOT NULL DEFAULT 0,
+  lease_owner    TEXT,
+  lease_until    INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (destination_id, curation_type)
+) STRICT, WITHOUT ROWID;
+
+-- Open incidents (a run of failures, a long run, a missed tick, staleness)
+-- and when each destination was last alerted about them.
+CREATE TABLE incidents (
+  curation_type TEXT NOT NULL,
+  kind          TEXT NOT NULL,
+  subject       TEXT NOT NULL,
+  opened_at     TEXT NOT NULL,
+  updated_at    TEXT NOT NULL,
+  occurrences   INTEGER NOT NULL,
+  alerts        TEXT NOT NULL CHECK (json_valid(alerts)),
+  PRIMARY KEY (curation_type, kind, subject)
+) STRICT;
+`,
+  },
 ];

@@ -1,5 +1,10 @@
--- Generated from MIGRATIONS (version 1); do not edit.
+-- Generated from MIGRATIONS (version 3); do not edit.
 -- Regenerate: ADP_WRITE_SCHEMA=1 npx vitest run src/adapters/sqlite/migrations.test.ts
+
+CREATE TABLE curation_changes (
+  seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+  curation_type TEXT NOT NULL
+) STRICT;
 
 CREATE TABLE curations (
   curation_type TEXT PRIMARY KEY,
@@ -8,6 +13,15 @@ CREATE TABLE curations (
   created_at    TEXT NOT NULL,
   updated_at    TEXT NOT NULL
 ) STRICT;
+
+CREATE TRIGGER curations_changed_on_delete AFTER DELETE ON curations
+BEGIN INSERT INTO curation_changes (curation_type) VALUES (OLD.curation_type); END;
+
+CREATE TRIGGER curations_changed_on_insert AFTER INSERT ON curations
+BEGIN INSERT INTO curation_changes (curation_type) VALUES (NEW.curation_type); END;
+
+CREATE TRIGGER curations_changed_on_update AFTER UPDATE ON curations
+BEGIN INSERT INTO curation_changes (curation_type) VALUES (NEW.curation_type); END;
 
 CREATE TABLE history (
   curation_type  TEXT NOT NULL,
@@ -24,6 +38,17 @@ CREATE INDEX history_by_status ON history (status, timestamp, execution_name);
 
 CREATE INDEX history_newest ON history (timestamp, execution_name);
 
+CREATE TABLE incidents (
+  curation_type TEXT NOT NULL,
+  kind          TEXT NOT NULL,
+  subject       TEXT NOT NULL,
+  opened_at     TEXT NOT NULL,
+  updated_at    TEXT NOT NULL,
+  occurrences   INTEGER NOT NULL,
+  alerts        TEXT NOT NULL CHECK (json_valid(alerts)),
+  PRIMARY KEY (curation_type, kind, subject)
+) STRICT;
+
 CREATE TABLE object_attributes (
   bucket   TEXT NOT NULL,
   key      TEXT NOT NULL,
@@ -31,6 +56,54 @@ CREATE TABLE object_attributes (
   tags     TEXT NOT NULL CHECK (json_valid(tags)),
   PRIMARY KEY (bucket, key)
 ) STRICT;
+
+CREATE TABLE outbox (
+  seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+  id              TEXT NOT NULL UNIQUE,
+  destination_id  TEXT NOT NULL,
+  destination     TEXT NOT NULL CHECK (json_valid(destination)),
+  curation_type   TEXT NOT NULL,
+  execution_name  TEXT,
+  event           TEXT NOT NULL,
+  payload         TEXT NOT NULL CHECK (json_valid(payload)),
+  state           TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'dead')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error      TEXT,
+  created_at      TEXT NOT NULL,
+  updated_at      TEXT NOT NULL,
+  delivered_at    INTEGER
+) STRICT;
+
+CREATE INDEX outbox_by_execution ON outbox (execution_name, state) WHERE execution_name IS NOT NULL;
+
+CREATE INDEX outbox_by_state ON outbox (state, seq);
+
+CREATE INDEX outbox_delivered ON outbox (delivered_at) WHERE state = 'delivered';
+
+CREATE TABLE outbox_groups (
+  destination_id TEXT NOT NULL,
+  curation_type  TEXT NOT NULL,
+  not_before     INTEGER NOT NULL DEFAULT 0,
+  lease_owner    TEXT,
+  lease_until    INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (destination_id, curation_type)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE run_cancel_requests (
+  execution_name TEXT PRIMARY KEY,
+  reason         TEXT NOT NULL,
+  requested_at   TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE run_leases (
+  execution_name TEXT PRIMARY KEY,
+  owner          TEXT NOT NULL,
+  lease_until    TEXT NOT NULL,
+  claims         INTEGER NOT NULL
+) STRICT;
+
+CREATE INDEX run_leases_by_owner ON run_leases (owner);
 
 CREATE TABLE runs (
   execution_name TEXT PRIMARY KEY,
@@ -49,6 +122,36 @@ CREATE TABLE runs (
   context        TEXT NOT NULL CHECK (json_valid(context))
 ) STRICT;
 
+CREATE INDEX runs_by_curation ON runs (curation_type, status, created_at);
+
 CREATE INDEX runs_by_status ON runs (status, created_at);
 
+CREATE TABLE schedule_cursors (
+  curation_type TEXT PRIMARY KEY,
+  last_tick     TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE schedule_ticks (
+  curation_type  TEXT NOT NULL,
+  scheduled_time TEXT NOT NULL,
+  execution_name TEXT NOT NULL,
+  outcome        TEXT NOT NULL CHECK (outcome IN ('run', 'skipped')),
+  claimed_by     TEXT NOT NULL,
+  claimed_at     TEXT NOT NULL,
+  PRIMARY KEY (curation_type, scheduled_time)
+) STRICT;
+
+CREATE INDEX schedule_ticks_by_claimed ON schedule_ticks (claimed_at);
+
 CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;
+
+CREATE TABLE sqlite_sequence(name,seq);
+
+CREATE TABLE workers (
+  worker_id    TEXT PRIMARY KEY,
+  host         TEXT NOT NULL,
+  pid          INTEGER NOT NULL,
+  started_at   TEXT NOT NULL,
+  heartbeat_at TEXT NOT NULL,
+  url          TEXT
+) STRICT;

@@ -2,6 +2,9 @@ import type { CurationDefinition } from '../../domain/curation.js';
 import { StateError } from '../../domain/errors.js';
 import type { HistoryRecord } from '../../domain/history.js';
 import type { RunState } from '../../domain/run.js';
+import type { AlertPlan, Incident, IncidentPlanner, RunAlertPlanner } from '../../domain/notify/incidents.js';
+import type { OutboxEntry } from '../../domain/notify/outbox.js';
+import type { ClaimRequest, OutboxCounts, OutboxOutcome, OutboxPage, OutboxQuery, OutboxStore } from '../../ports/outbox-store.js';
 import type { HistoryPage, HistoryQuery, ObjectAttributes, StateStore, StoredCuration } from '../../ports/state-store.js';
 import { openConnection, type SqliteDatabase } from './connection.js';
 import { CurationTable } from './curations.js';
@@ -10,6 +13,10 @@ import { migrate } from './migrate.js';
 import { MIGRATIONS } from './migrations.js';
 import { ObjectAttributeTable } from './object-attributes.js';
 import { RunTable } from './runs.js';
+import { applyPlan } from './alert-plans.js';
+import { IncidentTable } from './incidents.js';
+import { OutboxTable } from './outbox.js';
+import { SqliteSchedulingStore } from './sqlite-scheduling-store.js';
 
 /** Options of {@link SqliteStateStore.open}. */
 export interface SqliteStateStoreOptions {
@@ -27,13 +34,17 @@ export interface SqliteStateStoreOptions {
  * await store.putCuration(definition);
  * await store.close();
  */
-export class SqliteStateStore implements StateStore {
+export class SqliteStateStore implements StateStore, OutboxStore {
   readonly #db: SqliteDatabase;
   readonly #now: () => Date;
   readonly #curations: CurationTable;
   readonly #runs: RunTable;
   readonly #history: HistoryTable;
   readonly #attributes: ObjectAttributeTable;
+  readonly #outbox: OutboxTable;
+  readonly #incidents: IncidentTable;
+  /** Tick claims, run leases and worker heartbeats on the same connection (the scheduler's ports). */
+  readonly scheduling: SqliteSchedulingStore;
 
   private constructor(db: SqliteDatabase, now: () => Date) {
     this.#db = db;
@@ -42,6 +53,9 @@ export class SqliteStateStore implements StateStore {
     this.#runs = new RunTable(db);
     this.#history = new HistoryTable(db);
     this.#attributes = new ObjectAttributeTable(db);
+    this.#outbox = new OutboxTable(db);
+    this.#incidents = new IncidentTable(db);
+    this.scheduling = new SqliteSchedulingStore(db, this.#runs, this.#history);
   }
 
   /**
@@ -99,8 +113,12 @@ export class SqliteStateStore implements StateStore {
     return this.#live().#runs.listActive();
   }
 
-  async finishRun(record: HistoryRecord): Promise<HistoryRecord> {
-    return this.#live().#history.finish(record, this.#stamp());
+  async finishRun(record: HistoryRecord, alerts?: RunAlertPlanner): Promise<HistoryRecord> {
+    const now = this.#live().#stamp();
+    const plan = alerts && ((stored: HistoryRecord) => {
+      applyPlan(this.#outbox, this.#incidents, alerts(stored, this.#incidents.list(stored.curationType)), now);
+    });
+    return this.#history.finish(record, now, plan);
   }
 
   async listHistory(query: HistoryQuery): Promise<HistoryPage> {
@@ -121,6 +139,50 @@ export class SqliteStateStore implements StateStore {
 
   async deleteObjectAttributes(bucket: string, key: string): Promise<void> {
     this.#live().#attributes.delete(bucket, key);
+  }
+
+  async applyAlerts(planner: IncidentPlanner): Promise<AlertPlan> {
+    const now = this.#live().#stamp();
+    return this.#outbox.transaction(() => {
+      const plan = planner(this.#incidents.list());
+      applyPlan(this.#outbox, this.#incidents, plan, now);
+      return plan;
+    });
+  }
+
+  async listIncidents(curationType?: string): Promise<Incident[]> {
+    return this.#live().#incidents.list(curationType);
+  }
+
+  async claimOutbox(request: ClaimRequest): Promise<OutboxEntry[]> {
+    const outbox = this.#live().#outbox;
+    return outbox.transaction(() => outbox.claim(request));
+  }
+
+  async settleOutbox(owner: string, outcomes: readonly OutboxOutcome[], now: Date): Promise<void> {
+    const outbox = this.#live().#outbox;
+    outbox.transaction(() => outbox.settle(owner, outcomes, now));
+  }
+
+  async listOutbox(query: OutboxQuery): Promise<OutboxPage> {
+    return this.#live().#outbox.list(query);
+  }
+
+  async getOutboxEntry(id: string): Promise<OutboxEntry | undefined> {
+    return this.#live().#outbox.get(id);
+  }
+
+  async countOutbox(filter: { readonly executionName?: string } = {}): Promise<OutboxCounts> {
+    return this.#live().#outbox.counts(filter.executionName);
+  }
+
+  async retryDeadLetters(now: Date, ids?: readonly string[]): Promise<number> {
+    const outbox = this.#live().#outbox;
+    return outbox.transaction(() => outbox.retryDead(now, ids));
+  }
+
+  async pruneOutbox(before: Date): Promise<number> {
+    return this.#live().#outbox.prune(before);
   }
 
   /** Closes the file; closing twice is harmless. */

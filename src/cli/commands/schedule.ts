@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { isValidTimezone, nextFireTimes, parseScheduleExpression } from '../../domain/schedule/index.js';
+import { curationSchedule } from '../../scheduler/curation-schedule.js';
 import { UsageError } from '../exit-codes.js';
 import { parseInstant, parseWholeNumber } from '../parse-args.js';
 import { printJson, type CliIo } from '../io.js';
@@ -22,10 +23,14 @@ export function registerSchedule(program: Command, io: CliIo, globals: () => Glo
       const after = opts.from ? parseInstant('--from', opts.from) : new Date();
       if (opts.tz && !isValidTimezone(opts.tz)) throw new UsageError(`--tz: '${opts.tz}' is not an IANA time zone (e.g. Europe/London)`);
       let source = target;
+      // A curation fires in its own time zone, from its start date (rate() counts from it, else from its creation).
+      let own: { timezone: string; anchor: Date; notBefore: number } | undefined;
       if (!/^(cron|rate)\(/.test(target.trim())) {
         const stored = await withProject(globals(), (p) => p.state.getCuration(target));
         if (!stored) throw new NotFoundError('curation', target, 'give a registered curation or a cron(...)/rate(...) expression');
         source = stored.definition.cronExpression;
+        const s = curationSchedule(stored);
+        own = { timezone: s.policy.timezone, anchor: new Date(s.anchorMs), notBefore: s.notBeforeMs };
       }
       let expression;
       try {
@@ -33,8 +38,9 @@ export function registerSchedule(program: Command, io: CliIo, globals: () => Glo
       } catch (e) {
         throw new ValidationError([{ path: 'expression', message: (e as Error).message }]);
       }
-      const timezone = opts.tz ?? 'UTC';
-      const fires = nextFireTimes(expression, { after, count, timezone });
+      const timezone = opts.tz ?? own?.timezone ?? 'UTC';
+      const from = own ? new Date(Math.max(after.getTime(), own.notBefore)) : after;
+      const fires = nextFireTimes(expression, { after: from, count, timezone, anchor: own?.anchor });
       if (opts.json) return printJson(io, fires.map((d) => d.toISOString()));
       const local = new Intl.DateTimeFormat('sv-SE', { timeZone: timezone, dateStyle: 'short', timeStyle: 'medium' });
       for (const d of fires) io.out(`${d.toISOString()}${timezone === 'UTC' ? '' : `  (${local.format(d)} ${timezone})`}`);

@@ -22,19 +22,35 @@ export interface NextFireOptions {
 /** No fire is later than the end of the last year a cron expression may name. */
 const LAST_INSTANT_MS = Date.UTC(MAX_YEAR + 1, 0, 1) - 1;
 
+/** Compiled patterns by source: a scheduler asks about the same few expressions over and over. */
+const compiled = new Map<string, Cron>();
+const MAX_COMPILED = 2_000;
+
+function compiledCron(expr: Extract<ScheduleExpression, { kind: 'cron' }>): Cron {
+  const f = expr.fields;
+  const key = `${f.minutes} ${f.hours} ${f.dayOfMonth} ${f.month} ${f.dayOfWeek} ${f.year}`;
+  let cron = compiled.get(key);
+  if (!cron) {
+    cron = new Cron(toCronerPattern(compileCron(f)), {
+      mode: '7-part',
+      alternativeWeekdays: true,
+      sloppyRanges: true,
+      domAndDow: true,
+      utcOffset: 0, // far faster than timezone: 'UTC', which goes through Intl
+    });
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    compiled.set(key, cron);
+  }
+  return cron;
+}
+
 function cronFires(expr: Extract<ScheduleExpression, { kind: 'cron' }>, afterMs: number, count: number, tz: string): Date[] {
   // Croner walks wall-clock times (as if the zone were UTC); mapping each wall
   // time to its first real instant skips times in a DST gap and fires a
   // repeated time once, as EventBridge Scheduler does. That mapping is
   // increasing, so every wall time at or before the wall time of `after` maps
   // to an instant at or before `after`.
-  const cron = new Cron(toCronerPattern(compileCron(expr.fields)), {
-    mode: '7-part',
-    alternativeWeekdays: true,
-    sloppyRanges: true,
-    domAndDow: true,
-    utcOffset: 0, // far faster than timezone: 'UTC', which goes through Intl
-  });
+  const cron = compiledCron(expr);
   const fires: Date[] = [];
   let cursor: Date | null = new Date(wallMsAt(afterMs, tz));
   while (fires.length < count && (cursor = cron.nextRun(cursor)) !== null) {

@@ -13,6 +13,7 @@ import type { QueryEngine } from '../../ports/query-engine.js';
 import type { EngineDeps, RunEvent } from '../../engine/engine-deps.js';
 import type { HomeLayout } from './home.js';
 import { loadConfig } from './load-config.js';
+import { alertPolicy } from '../../domain/notify/notifications-config.js';
 
 /**
  * The embedded driver: DuckDB + SQLite + local folders + a local git repo,
@@ -66,6 +67,7 @@ export class EmbeddedProject {
       settings: { retry: this.config.retry, poll: this.config.poll },
       workerId: `${os.hostname()}:${process.pid}`,
       onEvent,
+      alerts: alertPolicy(this.config),
     };
   }
 

@@ -1,16 +1,37 @@
-import { resolveOutput } from '../../domain/curation.js';
+import { resolveOutput, type CurationDefinition } from '../../domain/curation.js';
 import { QueryCancelledError, QueryTimeoutError, StateError, TransientError } from '../../domain/errors.js';
 import { pollDelays } from '../poll-delays.js';
-import type { Step } from './step.js';
+import type { RunState } from '../../domain/run.js';
+import type { EngineDeps } from '../engine-deps.js';
+import type { Step, StepResult } from './step.js';
 
 /**
  * Polls until the query ends. Past `timeoutSeconds` the query is stopped and
- * the run ends `timed_out`; an engine-side cancel ends it `cancelled`. A query
- * the engine no longer knows (its process restarted) is started again.
+ * the run ends `timed_out`; an engine-side cancel ends it `cancelled`, and so
+ * does `signal` (the query is told to stop and ends CANCELLED). A query the
+ * engine no longer knows (its process restarted) is started again.
  */
-export const awaitQuery: Step = async (deps, run) => {
+export const awaitQuery: Step = async (deps, run, signal) => {
   const { definition, queryExecutionId, queryStartedAt } = run.context;
   if (!definition || !queryExecutionId) throw new StateError(`run ${run.executionName} reached awaitQuery without a query`);
+  const stop = () => void deps.queries.cancel(queryExecutionId).catch(() => undefined);
+  if (signal?.aborted) stop();
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    return await poll(deps, run, queryExecutionId, definition, queryStartedAt, signal);
+  } finally {
+    signal?.removeEventListener('abort', stop);
+  }
+};
+
+async function poll(
+  deps: EngineDeps,
+  run: RunState,
+  queryExecutionId: string,
+  definition: CurationDefinition,
+  queryStartedAt: string | undefined,
+  signal: AbortSignal | undefined,
+): Promise<StepResult> {
   const timeoutMs = resolveOutput(definition).timeoutSeconds * 1000;
   const deadline = Date.parse(queryStartedAt ?? deps.clock.now().toISOString()) + timeoutMs;
   const delays = pollDelays(deps.settings.poll);
@@ -50,8 +71,9 @@ export const awaitQuery: Step = async (deps, run) => {
         }
         const waitMs = Math.min(delays.next().value, deadline - now);
         if (deps.queries.waitForEnd) await deps.queries.waitForEnd(queryExecutionId, waitMs);
-        else await deps.clock.sleep(waitMs);
+        // Once cancelled, keep polling at the normal pace until the engine reports the end.
+        else await deps.clock.sleep(waitMs, signal?.aborted ? undefined : signal).catch(() => undefined);
       }
     }
   }
-};
+}

@@ -1,5 +1,6 @@
 import type { HistoryRecord } from '../../domain/history.js';
 import type { RunState } from '../../domain/run.js';
+import { runAlertPlanner } from '../../domain/notify/plan-run-alerts.js';
 import type { Step } from './step.js';
 
 /** The run's one terminal history record, in the sample's shape plus extensions. */
@@ -39,8 +40,12 @@ export function buildRecord(run: RunState, endedAt: Date, engine: string): Histo
   return record;
 }
 
-/** Writes the terminal record; the store guarantees one per run even if this step runs twice. */
+/**
+ * Writes the terminal record, and its outbox entries in the same transaction;
+ * the store guarantees one record per run even if this step runs twice.
+ */
 export const record: Step = async (deps, run) => {
-  await deps.state.finishRun(buildRecord(run, deps.clock.now(), deps.queries.name));
+  const alerts = deps.alerts && runAlertPlanner(deps.alerts, run.context.definition);
+  await deps.state.finishRun(buildRecord(run, deps.clock.now(), deps.queries.name), alerts);
   return { context: run.context };
 };

@@ -4,9 +4,11 @@ import type { EngineDeps } from '../engine-deps.js';
 /**
  * A step reads the run, does its one job, and returns the run's next state.
  * The runner persists that state before the next step's side effect.
- * Throwing fails the step (retried if the error is retryable).
+ * Throwing fails the step (retried if the error is retryable). `signal`
+ * aborts when someone asks to cancel the run: long steps (awaiting the
+ * query) react at once; short ones finish and the runner stops after them.
  */
-export type Step = (deps: EngineDeps, run: RunState) => Promise<StepResult>;
+export type Step = (deps: EngineDeps, run: RunState, signal?: AbortSignal) => Promise<StepResult>;
 
 export interface StepResult {
   readonly context: RunState['context'];

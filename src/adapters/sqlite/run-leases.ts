@@ -1,0 +1,114 @@
+import type { RunState } from '../../domain/run.js';
+import type { ClaimedRun, LeaseRequest } from '../../ports/run-queue.js';
+import type { SqliteDatabase } from './connection.js';
+import { runFromRow, type RunRow } from './run-row.js';
+
+const NOT_FINISHED = 'NOT EXISTS (SELECT 1 FROM history h WHERE h.execution_name = r.execution_name)';
+const UNLEASED = 'NOT EXISTS (SELECT 1 FROM run_leases l WHERE l.execution_name = r.execution_name AND l.lease_until > @now)';
+// Runs of one curation go oldest first; backfills run side by side and hold nobody up.
+const FIRST_IN_LINE = `(r."trigger" = 'backfill' OR NOT EXISTS (
+  SELECT 1 FROM runs o WHERE o.curation_type = r.curation_type AND o.status IN ('queued', 'running') AND o."trigger" <> 'backfill'
+    AND (o.created_at < r.created_at OR (o.created_at = r.created_at AND o.execution_name < r.execution_name))
+    AND NOT EXISTS (SELECT 1 FROM history h2 WHERE h2.execution_name = o.execution_name)))`;
+
+interface LeaseRow {
+  owner: string;
+  lease_until: string;
+  claims: number;
+}
+
+/** The `run_leases` and `run_cancel_requests` tables: which worker executes which run, and until when. */
+export class RunLeaseTables {
+  readonly #next;
+  readonly #named;
+  readonly #lease;
+  readonly #upsert;
+  readonly #claimNext;
+  readonly #claimNamed;
+  readonly #release;
+  readonly #active;
+  readonly #requestCancel;
+  readonly #cancels;
+  readonly #repair;
+  readonly #dropFinishedLeases;
+  readonly #renew;
+
+  constructor(db: SqliteDatabase) {
+    this.#renew = db.prepare<[string, string, string], { execution_name: string }>(
+      'UPDATE run_leases SET lease_until = ? WHERE owner = ? AND execution_name IN (SELECT value FROM json_each(?)) RETURNING execution_name',
+    );
+    const claimable = `r.status IN ('queued', 'running') AND ${UNLEASED} AND ${NOT_FINISHED}`;
+    this.#next = db.prepare<{ now: string }, RunRow>(
+      `SELECT r.* FROM runs r WHERE ${claimable} AND ${FIRST_IN_LINE} ORDER BY r.created_at, r.execution_name LIMIT 1`,
+    );
+    this.#named = db.prepare<{ now: string; name: string }, RunRow>(`SELECT r.* FROM runs r WHERE r.execution_name = @name AND ${claimable}`);
+    this.#lease = db.prepare<[string], LeaseRow>('SELECT owner, lease_until, claims FROM run_leases WHERE execution_name = ?');
+    this.#upsert = db.prepare<[string, string, string]>(
+      `INSERT INTO run_leases (execution_name, owner, lease_until, claims) VALUES (?, ?, ?, 1)
+       ON CONFLICT (execution_name) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until, claims = claims + 1`,
+    );
+    const take = (row: RunRow | undefined, req: LeaseRequest): ClaimedRun | undefined => {
+      if (!row) return undefined;
+      const before = this.#lease.get(row.execution_name);
+      this.#upsert.run(row.execution_name, req.owner, req.leaseUntil.toISOString());
+      const claimed: ClaimedRun = { run: runFromRow(row), claims: (before?.claims ?? 0) + 1 };
+      return before ? { ...claimed, previousOwner: before.owner } : claimed;
+    };
+    this.#claimNext = db.transaction((req: LeaseRequest) => take(this.#next.get({ now: req.now.toISOString() }), req));
+    this.#claimNamed = db.transaction((name: string, req: LeaseRequest) => take(this.#named.get({ now: req.now.toISOString(), name }), req));
+    // Expired rather than deleted, so the claim count survives for the next claimer.
+    this.#release = db.prepare<[string, string]>("UPDATE run_leases SET lease_until = '' WHERE execution_name = ? AND owner = ?");
+    this.#active = db.prepare<[string], RunRow>(
+      `SELECT * FROM runs r WHERE curation_type = ? AND status IN ('queued', 'running') AND ${NOT_FINISHED} ORDER BY created_at, execution_name`,
+    );
+    this.#requestCancel = db.prepare<[string, string, string]>(
+      'INSERT INTO run_cancel_requests (execution_name, reason, requested_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+    );
+    this.#cancels = db.prepare<[string], { execution_name: string; reason: string }>(
+      'SELECT execution_name, reason FROM run_cancel_requests WHERE execution_name IN (SELECT value FROM json_each(?))',
+    );
+    this.#repair = db.prepare(
+      `UPDATE runs SET status = (SELECT h.status FROM history h WHERE h.execution_name = runs.execution_name)
+       WHERE status IN ('queued', 'running') AND EXISTS (SELECT 1 FROM history h WHERE h.execution_name = runs.execution_name)`,
+    );
+    this.#dropFinishedLeases = db.prepare(
+      'DELETE FROM run_leases WHERE execution_name IN (SELECT l.execution_name FROM run_leases l JOIN history h ON h.execution_name = l.execution_name)',
+    );
+  }
+
+  claimNext(req: LeaseRequest): ClaimedRun | undefined {
+    return this.#claimNext.immediate(req);
+  }
+
+  claim(executionName: string, req: LeaseRequest): ClaimedRun | undefined {
+    return this.#claimNamed.immediate(executionName, req);
+  }
+
+  renew(owner: string, names: readonly string[], leaseUntil: Date): string[] {
+    if (names.length === 0) return [];
+    return this.#renew.all(leaseUntil.toISOString(), owner, JSON.stringify(names)).map((r) => r.execution_name);
+  }
+
+  release(executionName: string, owner: string): void {
+    this.#release.run(executionName, owner);
+  }
+
+  active(curationType: string): RunState[] {
+    return this.#active.all(curationType).map(runFromRow);
+  }
+
+  requestCancel(executionName: string, reason: string, now: Date): void {
+    this.#requestCancel.run(executionName, reason, now.toISOString());
+  }
+
+  cancelRequests(names: readonly string[]): Map<string, string> {
+    if (names.length === 0) return new Map();
+    return new Map(this.#cancels.all(JSON.stringify(names)).map((r) => [r.execution_name, r.reason]));
+  }
+
+  repair(): number {
+    const fixed = this.#repair.run().changes;
+    this.#dropFinishedLeases.run();
+    return fixed;
+  }
+}

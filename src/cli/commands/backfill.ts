@@ -1,0 +1,94 @@
+import type { Command } from 'commander';
+import { NotFoundError } from '../../domain/errors.js';
+import { planBackfill } from '../../engine/backfill.js';
+import { backfillStatus, MAX_BACKFILL_TICKS, runBackfill, type BackfillTick } from '../../scheduler/backfill.js';
+import { EXIT_OK, EXIT_RUN_FAILED, UsageError } from '../exit-codes.js';
+import { printJson, type CliIo } from '../io.js';
+import { progressBar } from '../progress.js';
+import { withProject, type GlobalOptions } from '../project.js';
+import { renderTable } from '../table.js';
+
+interface BackfillOptions {
+  from: string;
+  to: string;
+  concurrency: string;
+  dryRun?: boolean;
+  rerun?: boolean;
+  json?: boolean;
+}
+
+function parseInstant(value: string, flag: string): Date {
+  const d = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime())) throw new UsageError(`${flag}: not an ISO-8601 date-time: '${value}'`);
+  return d;
+}
+
+function parseConcurrency(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--concurrency: must be a whole number from 1 to 64, got '${value}'`);
+  return n;
+}
+
+const action = (t: BackfillTick) => (t.status === 'pending' ? 'run' : t.status === 'active' ? `resume ${t.executionName}` : 'skip (succeeded before)');
+
+/**
+ * `adp backfill <type> --from --to`: one `backfill` run per tick of the
+ * curation's schedule in the range, each with its own scheduledTime.
+ * Interrupt it at any time; the same command resumes (ticks that succeeded
+ * are not run again unless --rerun).
+ */
+export function registerBackfill(program: Command, io: CliIo, globals: () => GlobalOptions, setExit: (code: number) => void): void {
+  program
+    .command('backfill')
+    .description('run a curation once per scheduled tick in a past (or any) range')
+    .argument('<curationType>')
+    .requiredOption('--from <iso>', 'first instant of the range (inclusive)')
+    .requiredOption('--to <iso>', 'last instant of the range (inclusive)')
+    .option('--concurrency <n>', 'runs at once', '2')
+    .option('--dry-run', 'list the ticks and what would happen to each, run nothing')
+    .option('--rerun', 'run ticks again that already succeeded')
+    .option('--json', 'print JSON')
+    .action(async (type: string, opts: BackfillOptions) => {
+      const from = parseInstant(opts.from, '--from');
+      const to = parseInstant(opts.to, '--to');
+      const concurrency = parseConcurrency(opts.concurrency);
+      await withProject(globals(), async (p) => {
+        const stored = await p.state.getCuration(type);
+        if (!stored) throw new NotFoundError('curation', type, 'see `adp curation list`');
+        const ticks = planBackfill(stored.definition, { from, to, maxRuns: MAX_BACKFILL_TICKS });
+        const plan = await backfillStatus(p.state.scheduling, stored, ticks, Boolean(opts.rerun));
+        if (opts.dryRun) {
+          if (opts.json) printJson(io, plan);
+          else if (plan.length > 0) io.out(renderTable(['SCHEDULED TIME', 'ACTION'], plan.map((t) => [t.scheduledTime, action(t)])));
+          io.err(`${plan.length} tick(s) of ${stored.definition.cronExpression} in range; ${plan.filter((t) => t.status !== 'succeeded').length} would run`);
+          return;
+        }
+        const todo = plan.filter((t) => t.status !== 'succeeded');
+        const resumed = todo.filter((t) => t.status === 'active').length;
+        io.err(
+          `backfill ${type}: ${todo.length} run(s) of ${plan.length} tick(s), ${concurrency} at a time` +
+            `${resumed > 0 ? ` (${resumed} resumed from an interrupted backfill, once their lease lapses)` : ''}; interrupt at any time and run the same command to resume`,
+        );
+        const bar = progressBar(io, `backfill ${type}`);
+        const deps = await p.deps();
+        const records = await runBackfill(deps, p.state.scheduling, type, plan, {
+          concurrency,
+          leaseMs: p.config.leaseSeconds * 1000,
+          checkMs: p.config.scheduler.pollMs,
+          maxClaims: 3,
+          onRecord: (r, done, total) => {
+            if (io.interactive) bar.update(done, total);
+            else io.err(`[${done}/${total}] ${r.scheduledTime} ${r.status} ${r.curationExecutionName}${r.error ? ` (${r.error})` : ''}`);
+          },
+        });
+        bar.done();
+        const failed = records.filter((r) => r.status !== 'succeeded');
+        if (opts.json) printJson(io, records);
+        else if (records.length > 0) {
+          io.out(renderTable(['SCHEDULED TIME', 'STATUS', 'EXECUTION'], records.map((r) => [r.scheduledTime ?? '', r.status, r.curationExecutionName])));
+        }
+        io.err(`backfill ${type}: ${records.length - failed.length} succeeded, ${failed.length} not, ${plan.length - todo.length} skipped (succeeded before)`);
+        setExit(failed.length === 0 ? EXIT_OK : EXIT_RUN_FAILED);
+      });
+    });
+}

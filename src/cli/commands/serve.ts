@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { EmbeddedProject } from '../../drivers/embedded/open-project.js';
+import { resolveHome } from '../../drivers/embedded/home.js';
+import { UsageError } from '../exit-codes.js';
+import type { CliIo } from '../io.js';
+import type { GlobalOptions } from '../project.js';
+import { startServe } from '../start-serve.js';
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port: must be a whole number from 0 to 65535, got '${value}'`);
+  return n;
+}
+
+/**
+ * `adp serve`: the scheduler, the run workers and the HTTP server in one
+ * process, until SIGTERM or SIGINT. Then it stops claiming, lets running runs
+ * finish within `scheduler.shutdownGraceSeconds`, and exits 0.
+ */
+export function registerServe(program: Command, io: CliIo, globals: () => GlobalOptions): void {
+  program
+    .command('serve')
+    .description('run the scheduler, the run workers and the HTTP server until stopped (SIGTERM/SIGINT)')
+    .option('--port <n>', 'HTTP port (0: any free port)', '8080')
+    .option('--host <host>', 'HTTP address to listen on', '127.0.0.1')
+    .action(async (opts: { port: string; host: string }) => {
+      const port = parsePort(opts.port);
+      const project = await EmbeddedProject.open(resolveHome(globals().home));
+      let serve;
+      try {
+        serve = await startServe(project, { host: opts.host, port, log: (l) => io.out(l), logError: (l) => io.err(l) });
+      } catch (e) {
+        await project.close();
+        throw e;
+      }
+      const { config } = project;
+      io.out(`adp serve: listening on ${serve.url} (home ${project.home.root}, worker ${serve.workerId}, up to ${config.maxConcurrentRuns} runs at once)`);
+      if (serve.loginUrl) io.out(`adp serve: open ${serve.loginUrl} to log in`);
+      const signal = await new Promise<NodeJS.Signals>((resolve) => {
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+        process.once('SIGINT', () => resolve('SIGINT'));
+      });
+      const graceMs = config.scheduler.shutdownGraceSeconds * 1000;
+      const active = serve.context.service.pool.stats().active;
+      io.out(`adp serve: ${signal}: stopping${active > 0 ? `, waiting up to ${graceMs / 1000} s for ${active} run(s)` : ''}`);
+      const { unfinished } = await serve.stop(graceMs);
+      if (unfinished.length > 0) {
+        io.out(`adp serve: ${unfinished.length} run(s) still running are left to resume after their lease (${config.leaseSeconds} s): ${unfinished.join(', ')}`);
+        // Closing the query engine now would fail those runs; leaving them is what lets another worker resume them.
+        process.exit(0);
+      }
+      await project.close();
+      io.out('adp serve: stopped');
+    });
+}

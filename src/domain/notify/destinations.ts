@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { sha256Hex } from '../sha256.js';
+import { stableJson } from './stable-id.js';
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+const timeoutSeconds = z.number().min(0.1).max(300).optional();
+
+/** A name that identifies a destination in `adp outbox list` and keeps its id stable when its fields change. */
+export const destinationNameSchema = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 . _ -');
+
+/** Where each notifier type delivers; `name` is optional everywhere. */
+export const notifierTargetShapes = {
+  webhook: {
+    type: z.literal('webhook'),
+    url: httpUrl,
+    /** When set, every request carries `X-Adp-Signature: sha256=<HMAC of "<timestamp>.<body>">`. */
+    secret: z.string().min(1).optional(),
+    headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name'), z.string().max(4096)).optional(),
+    timeoutSeconds,
+  },
+  slack: {
+    type: z.literal('slack'),
+    webhookUrl: httpUrl,
+    timeoutSeconds,
+  },
+  email: {
+    type: z.literal('email'),
+    smtp: z.strictObject({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535).optional(),
+      /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
+      secure: z.boolean().optional(),
+      requireTLS: z.boolean().optional(),
+      auth: z.strictObject({ user: z.string().min(1), pass: z.string() }).optional(),
+      timeoutSeconds,
+    }),
+    from: z.string().min(3),
+    to: z.union([z.email(), z.array(z.email()).min(1)]),
+  },
+  sns: {
+    type: z.literal('sns'),
+    topicArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/, 'must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)'),
+    /** Default: the region in the ARN. */
+    region: z.string().regex(/^[a-z0-9-]{1,32}$/).optional(),
+    /** Another endpoint than AWS's (a local SNS-compatible service). */
+    endpoint: httpUrl.optional(),
+  },
+  log: {
+    type: z.literal('log'),
+  },
+} as const;
+
+/** The `opensearch` history sink (also OpenSearch-compatible Elasticsearch 7/8). */
+export const sinkSchema = z.strictObject({
+  type: z.literal('opensearch'),
+  name: destinationNameSchema.optional(),
+  node: httpUrl,
+  /** The index (the sample: the history table's name); lowercased when used. */
+  index: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[^\\/*?"<>| ,#:]+$/, 'must not contain \\ / * ? " < > | space , # :')
+    .refine((s) => !s.startsWith('-') && !s.startsWith('_') && !s.startsWith('+') && s !== '.' && s !== '..', 'must not start with - _ + or be . or ..'),
+  auth: z
+    .union([z.strictObject({ username: z.string().min(1), password: z.string() }), z.strictObject({ apiKey: z.string().min(1) })])
+    .optional(),
+  timeoutSeconds,
+  /** Documents per `_bulk` request. */
+  batchSize: z.number().int().min(1).max(10_000).optional(),
+});
+export type SinkConfig = z.infer<typeof sinkSchema>;
+
+type Shapes = typeof notifierTargetShapes;
+type TargetOf<K extends keyof Shapes> = z.infer<z.ZodObject<Shapes[K]>>;
+
+/** A notifier destination, resolved: its target fields plus a stable `id`. */
+export type NotifierDestination = { [K in keyof Shapes]: TargetOf<K> & { readonly id: string } }[keyof Shapes];
+export type SinkDestination = Omit<SinkConfig, 'name'> & { readonly id: string };
+/** Anything the outbox delivers to. */
+export type Destination = NotifierDestination | SinkDestination;
+
+export function isSinkDestination(d: Destination): d is SinkDestination {
+  return d.type === 'opensearch';
+}
+
+/**
+ * The destination's id: its `name`, else its type and a hash of its target
+ * fields (so two routes to the same place share one id, and ids survive
+ * reordering the config).
+ */
+export function destinationId(target: { type: string; name?: string }): string {
+  if (target.name) return target.name;
+  const { name: _name, ...rest } = target;
+  return `${target.type}-${sha256Hex(stableJson(rest)).slice(0, 12)}`;
+}

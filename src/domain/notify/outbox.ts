@@ -1,0 +1,42 @@
+import type { HistoryRecord } from '../history.js';
+import type { Destination } from './destinations.js';
+import type { AlertEvent, Notification } from './events.js';
+
+/** pending: to deliver; delivered: done; dead: gave up (retry with `adp outbox retry`). */
+export const OUTBOX_STATES = ['pending', 'delivered', 'dead'] as const;
+export type OutboxState = (typeof OUTBOX_STATES)[number];
+
+/** What to deliver where: a history record to a sink, or a notification to a notifier. */
+export type OutboxDraft = {
+  /** Stable: the same event for the same destination always has the same id. */
+  readonly id: string;
+  readonly destination: Destination;
+  readonly curationType: string;
+  /** The run the entry is about, when there is one (lets `adp run --wait` wait for its own entries). */
+  readonly executionName?: string;
+} & ({ readonly event: 'history'; readonly payload: HistoryRecord } | { readonly event: AlertEvent; readonly payload: Notification });
+
+/** An entry as the outbox keeps it. */
+export type OutboxEntry = OutboxDraft & {
+  /** Increases with every enqueue: the delivery order, and the sink's `@SequenceNumber`. */
+  readonly seq: number;
+  readonly state: OutboxState;
+  /** Delivery attempts so far (a claim counts as an attempt, so a crash loop still ends). */
+  readonly attempts: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Not claimed before this time (ISO). */
+  readonly nextAttemptAt: string;
+  readonly deliveredAt?: string;
+  readonly lastError?: string;
+};
+
+/**
+ * An entry as it may be shown (CLI, HTTP API): the destination reduced to
+ * its id and type, since its spec can hold secrets (webhook secret, SMTP
+ * password, API key).
+ */
+export function publicOutboxEntry(entry: OutboxEntry): Omit<OutboxEntry, 'destination'> & { destination: { id: string; type: string } } {
+  const { destination, ...rest } = entry;
+  return { ...rest, destination: { id: destination.id, type: destination.type } };
+}

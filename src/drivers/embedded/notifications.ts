@@ -1,0 +1,78 @@
+import os from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { alertPolicy } from '../../domain/notify/notifications-config.js';
+import type { OutboxCounts } from '../../ports/outbox-store.js';
+import { startAlertEvaluator } from '../../notify/alert-evaluator.js';
+import { deliverRunEntries } from '../../notify/deliver-run-entries.js';
+import type { DispatcherDeps } from '../../notify/dispatcher-deps.js';
+import { startDispatcher } from '../../notify/dispatcher.js';
+import { AdapterDestinations, type AdapterDestinationsOptions } from './destinations.js';
+import type { EmbeddedProject } from './open-project.js';
+
+/** Options of {@link startNotifications}. */
+export interface NotificationOptions extends AdapterDestinationsOptions {
+  /** How often longRunning, missedSchedule and stale are checked (default 30 s). */
+  readonly evaluateEveryMs?: number;
+}
+
+/** The outbox dispatcher and the alert evaluator of one `adp serve` process. */
+export interface NotificationsHandle {
+  /** Deliver now (call after a run finished) instead of at the next poll. */
+  wake(): void;
+  /** Stops both loops after their current round, then closes the adapters. */
+  stop(): Promise<void>;
+}
+
+/** Dispatcher dependencies over the project's state store, with adapters for every destination type. */
+export function projectDispatcherDeps(project: EmbeddedProject, options: AdapterDestinationsOptions = {}): DispatcherDeps {
+  return {
+    outbox: project.state,
+    destinations: new AdapterDestinations(options),
+    clock: project.clock,
+    settings: project.config.outbox,
+    owner: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    log: options.log,
+  };
+}
+
+/**
+ * Starts delivering the outbox and evaluating periodic alerts, for `adp serve`.
+ *
+ * @example
+ * const notifications = startNotifications(project, { log: (line) => io.err(line) });
+ * // after each run: notifications.wake();
+ * // on shutdown, after the scheduler stopped and before project.close():
+ * await notifications.stop();
+ */
+export function startNotifications(project: EmbeddedProject, options: NotificationOptions = {}): NotificationsHandle {
+  const deps = projectDispatcherDeps(project, options);
+  const dispatcher = startDispatcher(deps);
+  const evaluator = startAlertEvaluator(
+    { state: project.state, outbox: project.state, clock: project.clock, policy: alertPolicy(project.config) },
+    { intervalMs: options.evaluateEveryMs, log: options.log },
+  );
+  return {
+    wake: () => dispatcher.wake(),
+    async stop() {
+      await Promise.all([dispatcher.stop(), evaluator.stop()]);
+      await deps.destinations.close();
+    },
+  };
+}
+
+/**
+ * For `adp run --wait`: delivers the run's own outbox entries, waiting at
+ * most `outbox.runWaitSeconds`; what is left is delivered by `adp serve`.
+ */
+export async function deliverRunNotifications(
+  project: EmbeddedProject,
+  executionName: string,
+  options: AdapterDestinationsOptions = {},
+): Promise<OutboxCounts> {
+  const deps = projectDispatcherDeps(project, options);
+  try {
+    return await deliverRunEntries(deps, executionName, project.config.outbox.runWaitSeconds * 1000);
+  } finally {
+    await deps.destinations.close();
+  }
+}

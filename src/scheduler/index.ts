@@ -1,0 +1,14 @@
+export { Scheduler, type SchedulerDeps } from './scheduler.js';
+export type { SchedulerEvent } from './scheduler-events.js';
+export { WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
+export { SchedulerService, type SchedulerServiceOptions } from './scheduler-service.js';
+export { executeLeased, type LeaseSettings } from './leased-execution.js';
+export { Heartbeat, heartbeatEveryMs, liveWorkers } from './heartbeat.js';
+export { curationSchedule, type CurationSchedule } from './curation-schedule.js';
+export { nextTick, lastTicks, type RecentTicks } from './ticks.js';
+export { planTicks, type TickPlan, type TickPlanInput } from './tick-plan.js';
+export { decideOverlap, type OverlapDecision } from './overlap.js';
+export { DueQueue, type DueEntry } from './due-queue.js';
+export { skippedRecord } from './skipped-record.js';
+export { driveRun } from './drive-run.js';
+export { backfillStatus, runBackfill, MAX_BACKFILL_TICKS, type BackfillTick, type BackfillOptions } from './backfill.js';

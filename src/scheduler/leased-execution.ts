@@ -1,0 +1,86 @@
+import { StateError } from '../domain/errors.js';
+import type { HistoryRecord } from '../domain/history.js';
+import type { EngineDeps } from '../engine/engine-deps.js';
+import { failureFor } from '../engine/failure.js';
+import { executeRun } from '../engine/run-workflow.js';
+import type { ClaimedRun, RunQueue } from '../ports/run-queue.js';
+
+/** What {@link executeLeased} needs besides the engine. */
+export interface LeaseSettings {
+  readonly queue: Pick<RunQueue, 'renewLeases' | 'releaseLease' | 'cancelRequests'>;
+  /** Lease length; renewed every third of it. */
+  readonly leaseMs: number;
+  /** How often cancel requests are looked for. */
+  readonly checkMs: number;
+  /** A run claimed more often than this (its workers kept dying) is failed instead of resumed. */
+  readonly maxClaims: number;
+}
+
+/**
+ * Executes a claimed run while holding its lease: renews the lease, aborts the
+ * run when someone asks to cancel it, and releases the lease at the end. A run
+ * whose earlier workers all died ends `failed` with a cause saying so rather
+ * than being resumed forever. If execution itself throws (the store is gone),
+ * the lease is left to expire so another worker resumes the run later.
+ */
+export async function executeLeased(
+  engine: EngineDeps,
+  settings: LeaseSettings,
+  claimed: ClaimedRun,
+  signal?: AbortSignal,
+): Promise<HistoryRecord> {
+  const name = claimed.run.executionName;
+  const owner = engine.workerId;
+  if (claimed.claims > settings.maxClaims) {
+    const record = await abandon(engine, claimed, settings.maxClaims);
+    await settings.queue.releaseLease(name, owner);
+    return record;
+  }
+  const cancel = new AbortController();
+  const onAbort = () => cancel.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const stopKeeper = new AbortController();
+  const keeper = keepLease(engine, settings, name, cancel, stopKeeper.signal);
+  try {
+    const record = await executeRun(engine, name, { signal: cancel.signal });
+    stopKeeper.abort();
+    await keeper;
+    await settings.queue.releaseLease(name, owner);
+    return record;
+  } finally {
+    stopKeeper.abort();
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+async function keepLease(engine: EngineDeps, s: LeaseSettings, name: string, cancel: AbortController, stop: AbortSignal): Promise<void> {
+  const { clock, workerId } = engine;
+  let renewedAt = clock.now().getTime();
+  const renewEvery = Math.max(1, Math.floor(s.leaseMs / 3));
+  const step = Math.max(1, Math.min(s.checkMs, renewEvery));
+  for (let first = true; !stop.aborted; first = false) {
+    try {
+      if (!cancel.signal.aborted && (await s.queue.cancelRequests([name])).size > 0) cancel.abort('cancel requested');
+      const now = clock.now().getTime();
+      if (!first && now - renewedAt >= renewEvery) {
+        await s.queue.renewLeases(workerId, [name], new Date(now + s.leaseMs));
+        renewedAt = now;
+      }
+    } catch {
+      // The next round tries again; a lease that lapses meanwhile is taken over, not corrupted.
+    }
+    await clock.sleep(step, stop).catch(() => undefined);
+  }
+}
+
+/** Finishes a run that kept losing its workers, with a cause that says so (through the record step, so alerts follow). */
+async function abandon(engine: EngineDeps, claimed: ClaimedRun, maxClaims: number): Promise<HistoryRecord> {
+  const error = new StateError(
+    `run abandoned: it was started ${claimed.claims - 1} times and each time its worker stopped before it ended` +
+      `${claimed.previousOwner ? ` (last: ${claimed.previousOwner})` : ''}; more than ${maxClaims} attempts are not made`,
+  );
+  const run = claimed.run;
+  const failure = failureFor(run.step, error);
+  await engine.state.saveRun({ ...run, step: 'record', attempt: 1, updatedAt: engine.clock.now().toISOString(), context: { ...run.context, failure } });
+  return executeRun(engine, run.executionName);
+}

@@ -1,0 +1,32 @@
+import type { HistoryRecord } from '../domain/history.js';
+
+/** Input of {@link skippedRecord}. */
+export interface SkippedTick {
+  readonly curationType: string;
+  readonly executionName: string;
+  readonly scheduledTime: Date;
+  readonly at: Date;
+  readonly reason: string;
+  readonly engine: string;
+}
+
+/**
+ * The history record of a tick that did not run because an earlier run was
+ * still active: status `skipped`, the reason in `errorCause`.
+ */
+export function skippedRecord(t: SkippedTick): HistoryRecord {
+  return {
+    curationType: t.curationType,
+    timestamp: t.at.getTime(),
+    curationExecutionName: t.executionName,
+    error: 'OVERLAP_SKIPPED',
+    errorCause: { errorType: 'OverlapSkipped', errorMessage: t.reason },
+    status: 'skipped',
+    trigger: 'schedule',
+    scheduledTime: t.scheduledTime.toISOString(),
+    startedAt: t.at.toISOString(),
+    durationMs: 0,
+    attempt: 1,
+    engine: t.engine,
+  };
+}

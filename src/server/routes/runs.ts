@@ -1,0 +1,112 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { NotFoundError, StateError } from '../../domain/errors.js';
+import { createRun } from '../../engine/create-run.js';
+import { ConflictError } from '../http-errors.js';
+import { toRunView } from '../run-view.js';
+import { runViewSchema, scriptSchema } from '../schemas/records.js';
+import { curationParamSchema, runParamSchema, runRequestSchema } from '../schemas/requests.js';
+import { errorResponses, json, type ApiApp, type ApiContext } from './route-kit.js';
+
+const tags = ['runs'];
+
+const accepted = z.object({
+  curationExecutionName: z.string(),
+  status: z.enum(['queued', 'cancelling']),
+});
+
+const start = createRoute({
+  method: 'post',
+  path: '/curations/{curationType}/runs',
+  tags,
+  summary: 'Start a run now; it executes in the background',
+  request: {
+    params: curationParamSchema,
+    body: { required: false, content: { 'application/json': { schema: runRequestSchema } } },
+  },
+  responses: { 202: json(accepted, 'Queued; follow it at /runs/{curationExecutionName}'), ...errorResponses(400, 404, 413) },
+});
+
+const active = createRoute({
+  method: 'get',
+  path: '/runs',
+  tags,
+  summary: 'Runs not yet finished (queued or running), oldest first',
+  responses: { 200: json(z.object({ runs: z.array(runViewSchema) }), 'Active runs'), ...errorResponses() },
+});
+
+const get = createRoute({
+  method: 'get',
+  path: '/runs/{name}',
+  tags,
+  summary: 'A run: status, current step, and its history record once it has ended',
+  request: { params: runParamSchema },
+  responses: { 200: json(runViewSchema, 'The run'), ...errorResponses(400, 404) },
+});
+
+const cancel = createRoute({
+  method: 'post',
+  path: '/runs/{name}/cancel',
+  tags,
+  summary: 'Cancel a queued or running run; it ends with status cancelled',
+  request: { params: runParamSchema },
+  responses: { 202: json(accepted, 'Cancelling'), ...errorResponses(400, 404, 409) },
+});
+
+const script = createRoute({
+  method: 'get',
+  path: '/runs/{name}/script',
+  tags,
+  summary: 'The SQL a run executed, read at the commit it recorded',
+  request: { params: runParamSchema },
+  responses: { 200: json(scriptSchema, 'The script'), ...errorResponses(400, 404, 409) },
+});
+
+/** Starting, following and cancelling runs. */
+export function registerRunRoutes(app: ApiApp, { ports, launcher }: ApiContext): void {
+  const view = async (name: string) => {
+    const [run, record] = await Promise.all([ports.state.getRun(name), ports.state.getHistoryRecord(name)]);
+    const v = toRunView(run, record);
+    if (!v) throw new NotFoundError('run', name);
+    return { view: v, run };
+  };
+
+  app.openapi(start, async (c) => {
+    const { curationType } = c.req.valid('param');
+    const body = c.req.valid('json');
+    if (!(await ports.state.getCuration(curationType))) throw new NotFoundError('curation', curationType);
+    const run = await createRun(ports, { curationType, trigger: body.trigger ?? 'api', parameters: body.parameters });
+    await launcher.launch(run);
+    c.header('Location', `/api/v1/runs/${run.executionName}`);
+    return c.json({ curationExecutionName: run.executionName, status: 'queued' as const }, 202);
+  });
+
+  app.openapi(active, async (c) => {
+    const runs = await ports.state.listActiveRuns();
+    return c.json({ runs: runs.map((r) => toRunView(r, undefined)!) }, 200);
+  });
+
+  app.openapi(get, async (c) => c.json((await view(c.req.valid('param').name)).view, 200));
+
+  app.openapi(cancel, async (c) => {
+    const { name } = c.req.valid('param');
+    const { view: v } = await view(name);
+    if (v.record) throw new ConflictError(`run '${name}' already ended with status ${v.record.status}`);
+    const outcome = launcher.cancel ? await launcher.cancel(name) : 'not-held';
+    if (outcome === 'not-held') {
+      throw new ConflictError(
+        `run '${name}' is not executed by this server${v.worker ? ` (held by ${v.worker})` : ''}: cancel it where it runs`,
+      );
+    }
+    return c.json({ curationExecutionName: name, status: 'cancelling' as const }, 202);
+  });
+
+  app.openapi(script, async (c) => {
+    const { name } = c.req.valid('param');
+    const { view: v } = await view(name);
+    const commit = v.scriptFileCommitId;
+    const path = v.sqlFilePath ?? (await ports.state.getCuration(v.curationType))?.definition.sqlFilePath;
+    if (!commit || !path) throw new StateError(`run '${name}' did not get as far as reading its script`);
+    const s = await ports.scripts.readAt(path, commit);
+    return c.json({ path: s.path, commitId: s.commitId, text: s.text }, 200);
+  });
+}

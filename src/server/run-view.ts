@@ -1,0 +1,57 @@
+import type { HistoryRecord } from '../domain/history.js';
+import type { RunState } from '../domain/run.js';
+import type { RunView } from './schemas/records.js';
+
+/**
+ * A run as the API shows it: where it is (status, step, attempt), what it
+ * ran (script path and commit, query id) and, once terminal, its history
+ * record. Either source may be missing: a run recorded before it was ever
+ * queued (skipped ticks) has only a record.
+ */
+export function toRunView(run: RunState | undefined, record: HistoryRecord | undefined): RunView | undefined {
+  if (!run && !record) return undefined;
+  if (!run) {
+    const r = record!;
+    return strip<RunView>({
+      curationExecutionName: r.curationExecutionName,
+      curationType: r.curationType,
+      status: r.status,
+      step: 'record',
+      trigger: r.trigger,
+      scheduledTime: r.scheduledTime,
+      parameters: r.parameters,
+      attempt: r.attempt,
+      createdAt: r.startedAt,
+      startedAt: r.startedAt,
+      updatedAt: new Date(r.timestamp).toISOString(),
+      queryExecutionId: r.athenaQueryExecutionId,
+      scriptFileCommitId: r.scriptFileCommitId,
+      record: r,
+    });
+  }
+  const c = run.context;
+  return strip<RunView>({
+    curationExecutionName: run.executionName,
+    curationType: run.curationType,
+    // The record is the truth once it exists, even if the run row lags behind.
+    status: record?.status ?? run.status,
+    step: record ? 'record' : run.step,
+    trigger: run.trigger,
+    scheduledTime: run.scheduledTime,
+    parameters: run.parameters,
+    attempt: run.attempt,
+    createdAt: run.createdAt,
+    startedAt: run.startedAt,
+    updatedAt: run.updatedAt,
+    queryExecutionId: c.queryExecutionId ?? record?.athenaQueryExecutionId,
+    sqlFilePath: c.definition?.sqlFilePath,
+    scriptFileCommitId: c.scriptFileCommitId ?? record?.scriptFileCommitId,
+    worker: run.leaseOwner,
+    record,
+  });
+}
+
+function strip<T extends object>(view: T): T {
+  for (const key of Object.keys(view) as (keyof T)[]) if (view[key] === undefined) delete view[key];
+  return view;
+}

@@ -1,0 +1,121 @@
+import { z } from '@hono/zod-openapi';
+import { curationSchema } from '../../domain/curation.js';
+import { RUN_STATUSES, TRIGGERS, type HistoryRecord } from '../../domain/history.js';
+import { STEPS } from '../../domain/run.js';
+import type { TableInfo } from '../../ports/catalog.js';
+
+// Response shapes. The definition schema is the domain's own; the record
+// schema restates the HistoryRecord interface in zod for the OpenAPI document,
+// and the type checks below fail the build if the two drift apart.
+
+/** The curation definition exactly as `domain/curation.ts` validates it. */
+export const curationDefinitionSchema = curationSchema.meta({ id: 'CurationDefinition' });
+
+const stringMap = z.record(z.string(), z.string());
+
+export const historyRecordSchema = z
+  .object({
+    curationType: z.string(),
+    timestamp: z.number().int().meta({ description: 'Epoch milliseconds when the run ended' }),
+    curationExecutionName: z.string(),
+    scriptFileCommitId: z.string().optional(),
+    glueDetails: curationSchema.shape.glueDetails.optional(),
+    outputDetails: curationSchema.shape.outputDetails.optional(),
+    queryOutputLocation: z.string().optional(),
+    curationOutputLocation: z.string().optional(),
+    athenaQueryExecutionId: z.string().optional(),
+    metadata: stringMap.optional(),
+    tags: stringMap.optional(),
+    error: z.string().optional(),
+    errorCause: z.object({ errorType: z.string(), errorMessage: z.string() }).optional(),
+    status: z.enum(RUN_STATUSES),
+    trigger: z.enum(TRIGGERS),
+    scheduledTime: z.string().optional(),
+    startedAt: z.string(),
+    durationMs: z.number(),
+    rowCount: z.number().optional(),
+    bytesWritten: z.number().optional(),
+    sqlSha256: z.string().optional(),
+    parameters: stringMap.optional(),
+    attempt: z.number().int(),
+    engine: z.string(),
+  })
+  .meta({ id: 'HistoryRecord', description: "One terminal record per run: the sample's curationHistory item plus extensions" });
+
+export const runStatusSchema = z.enum(['queued', 'running', ...RUN_STATUSES]);
+
+export const runViewSchema = z
+  .object({
+    curationExecutionName: z.string(),
+    curationType: z.string(),
+    status: runStatusSchema,
+    step: z.enum(STEPS).meta({ description: 'The next step to execute (record once terminal)' }),
+    trigger: z.enum(TRIGGERS),
+    scheduledTime: z.string().optional(),
+    parameters: stringMap.optional(),
+    attempt: z.number().int(),
+    createdAt: z.string(),
+    startedAt: z.string().optional(),
+    updatedAt: z.string(),
+    queryExecutionId: z.string().optional(),
+    sqlFilePath: z.string().optional(),
+    scriptFileCommitId: z.string().optional(),
+    worker: z.string().optional(),
+    record: historyRecordSchema.optional().meta({ description: 'Present once the run is terminal' }),
+  })
+  .meta({ id: 'Run' });
+export type RunView = z.infer<typeof runViewSchema>;
+
+export const curationSummarySchema = z
+  .object({
+    curationType: z.string(),
+    definition: curationDefinitionSchema,
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    enabled: z.boolean(),
+    timezone: z.string(),
+    nextFireTime: z.string().nullable().meta({ description: 'ISO-8601 UTC; null when disabled or the schedule has ended' }),
+    lastRun: historyRecordSchema.nullable(),
+    recent: z.object({
+      runs: z.number().int().meta({ description: 'Terminal runs looked at (the most recent, at most 50)' }),
+      succeeded: z.number().int(),
+      successRate: z.number().nullable().meta({ description: 'succeeded / runs, null without runs' }),
+    }),
+    activeRuns: z.number().int(),
+  })
+  .meta({ id: 'CurationSummary' });
+export type CurationSummary = z.infer<typeof curationSummarySchema>;
+
+export const tableInfoSchema = z
+  .object({
+    database: z.string(),
+    name: z.string(),
+    location: z.object({ bucket: z.string(), prefix: z.string() }),
+    format: z.enum(['json', 'csv', 'parquet']),
+    hivePartitioning: z.boolean(),
+  })
+  .meta({ id: 'Table' });
+
+export const scriptSchema = z
+  .object({ path: z.string(), commitId: z.string(), text: z.string() })
+  .meta({ id: 'Script' });
+
+export const fieldIssueSchema = z.object({ path: z.string(), message: z.string() });
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      issues: z.array(fieldIssueSchema).optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+// Compile-time checks: the zod restatements equal the domain types.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const recordMatches: Same<z.infer<typeof historyRecordSchema>, HistoryRecord> = true;
+const tableMatches: Same<z.infer<typeof tableInfoSchema>, TableInfo> = true;
+void recordMatches;
+void tableMatches;

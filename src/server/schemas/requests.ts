@@ -1,0 +1,98 @@
+import { z } from '@hono/zod-openapi';
+import { curationTypeSchema } from '../../domain/names.js';
+import { RUN_STATUSES } from '../../domain/history.js';
+
+// Request shapes: path parameters, query strings and bodies.
+
+export const curationParamSchema = z.object({
+  curationType: curationTypeSchema.meta({ param: { name: 'curationType', in: 'path' }, example: 'wildrydes-rydebooking' }),
+});
+
+export const runParamSchema = z.object({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,80}$/, 'must be an execution name (A-Z a-z 0-9 _, at most 80)')
+    .meta({ param: { name: 'name', in: 'path' }, example: '20270104100000K3QZ8A_wildrydes_rydebooking' }),
+});
+
+/** An instant as ISO-8601 or epoch milliseconds, as query strings carry it. */
+const instant = z
+  .string()
+  .transform((s, ctx) => {
+    const ms = /^\d{1,15}$/.test(s) ? Number(s) : Date.parse(s);
+    if (Number.isNaN(ms)) {
+      ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 date-time or epoch milliseconds' });
+      return z.NEVER;
+    }
+    return ms;
+  })
+  .meta({ example: '2027-01-04T00:00:00Z' });
+
+const wholeNumber = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d{1,6}$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be a whole number from ${min} to ${max}`)
+    .optional()
+    .transform((n) => n ?? fallback);
+
+export const MAX_HISTORY_PAGE = 1000;
+
+export const historyQuerySchema = z.object({
+  curationType: curationTypeSchema.optional(),
+  status: z.enum(RUN_STATUSES).optional(),
+  from: instant.optional().meta({ description: 'Inclusive lower bound on the end time' }),
+  to: instant.optional().meta({ description: 'Inclusive upper bound on the end time' }),
+  limit: wholeNumber(1, MAX_HISTORY_PAGE, 50).meta({ description: `Page size, 1-${MAX_HISTORY_PAGE} (default 50)` }),
+  cursor: z.string().max(1024).optional().meta({ description: 'nextCursor of the previous page' }),
+});
+
+export const scheduleNextQuerySchema = z.object({
+  expression: z.string().min(1, 'required').meta({ example: 'cron(0 12 * * ? *)' }),
+  timezone: z.string().optional().meta({ description: 'IANA zone for cron fields (default UTC)', example: 'Europe/London' }),
+  from: instant.optional().meta({ description: 'Fire times strictly after this instant (default now)' }),
+  count: wholeNumber(1, 1000, 5),
+});
+
+export const scriptQuerySchema = z.object({
+  commit: z
+    .string()
+    .regex(/^[0-9a-f]{7,64}$/, 'must be a commit id (hex)')
+    .optional()
+    .meta({ description: 'Commit to read at (default: the head of the branch)' }),
+});
+
+const parametersSchema = z
+  .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'parameter names must be identifiers (A-Z a-z 0-9 _)'), z.string().max(4096))
+  .refine((p) => Object.keys(p).length <= 50, 'at most 50 parameters');
+
+export const runRequestSchema = z
+  .strictObject({
+    parameters: parametersSchema.optional(),
+    trigger: z.enum(['api', 'manual']).optional().meta({ description: 'manual for a person pressing a button (default api)' }),
+  })
+  .meta({ id: 'RunRequest' });
+
+export const backfillRequestSchema = z
+  .strictObject({
+    from: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a zone, e.g. 2027-01-01T00:00:00Z' }),
+    to: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a zone, e.g. 2027-01-31T23:59:59Z' }),
+    maxRuns: z.number().int().min(1).max(10_000).optional().meta({ description: 'Refuse ranges with more fire times (default 1000)' }),
+    parameters: parametersSchema.optional(),
+    dryRun: z.boolean().optional().meta({ description: 'Only list the fire times; create no runs' }),
+  })
+  .meta({ id: 'BackfillRequest' });
+
+export const tableParamSchema = z.object({
+  database: z.string().meta({ param: { name: 'database', in: 'path' } }),
+  table: z.string().meta({ param: { name: 'table', in: 'path' } }),
+});
+
+export const tableRequestSchema = z
+  .strictObject({
+    location: z.string().regex(/^[^/]+(\/.*)?$/, 'must be BUCKET or BUCKET/PREFIX'),
+    format: z.enum(['json', 'csv', 'parquet']),
+    hivePartitioning: z.boolean().optional(),
+  })
+  .meta({ id: 'TableRequest' });

@@ -1,0 +1,46 @@
+import type { z } from 'zod';
+import { ValidationError } from '../domain/errors.js';
+import { toFieldIssues } from '../domain/zod-issues.js';
+
+/** What @hono/zod-openapi hands a hook after validating one part of a request. */
+export interface ValidationResult {
+  readonly success: boolean;
+  readonly error?: z.ZodError;
+  /** On failure: the input as received. */
+  readonly data?: unknown;
+  readonly target: string;
+}
+
+const SUBJECT: Readonly<Record<string, string>> = {
+  json: 'request body',
+  query: 'query string',
+  param: 'path parameters',
+  header: 'headers',
+};
+
+/** The value at `path` inside `input`, or undefined. */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v = input;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, key)) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+/**
+ * Turns a failed validation into the {@link ValidationError} the CLI would
+ * raise for the same input, so field paths and wording match `adp`'s. The
+ * validator parses without `reportInput`; each issue gets the input at its
+ * path back, which is all the wording needs.
+ */
+export function validationHook(subject?: string) {
+  return (result: ValidationResult): undefined => {
+    if (result.success || !result.error) return;
+    const issues = result.error.issues.map((issue) =>
+      'input' in issue ? issue : { ...issue, input: valueAt(result.data, issue.path) },
+    ) as z.core.$ZodIssue[];
+    const error = { issues } as z.ZodError;
+    throw new ValidationError(toFieldIssues(error), subject ?? SUBJECT[result.target] ?? result.target);
+  };
+}

@@ -1,0 +1,103 @@
+import { useState } from 'preact/hooks';
+import { api, ApiError, seg } from '../api.js';
+import { formatDateTime, isoToLocalInput, localInputToIso, viewerZone } from '../format.js';
+import { useLive } from '../live.js';
+import { announce } from '../notices.js';
+import type { BackfillPlan, FieldIssue } from '../types.js';
+
+/**
+ * Backfill: pick a range in the viewer's zone, preview the fire times it
+ * holds (a dry run on the server), then queue one run per fire time.
+ */
+export function BackfillForm({ curationType, timezone }: { curationType: string; timezone: string }) {
+  const now = new Date();
+  const [from, setFrom] = useState(isoToLocalInput(new Date(now.getTime() - 24 * 3600_000)));
+  const [to, setTo] = useState(isoToLocalInput(now));
+  const [plan, setPlan] = useState<BackfillPlan>();
+  const [issues, setIssues] = useState<readonly FieldIssue[]>([]);
+  const [busy, setBusy] = useState(false);
+  const live = useLive();
+
+  const call = async (dryRun: boolean) => {
+    setBusy(true);
+    setIssues([]);
+    try {
+      const body = { from: localInputToIso(from) ?? from, to: localInputToIso(to) ?? to, dryRun };
+      const result = await api<BackfillPlan>(`/curations/${seg(curationType)}/backfills`, { method: 'POST', body });
+      setPlan(result);
+      if (!dryRun) {
+        announce(
+          result.count === 0
+            ? `The schedule of ${curationType} does not fire in that range: nothing to backfill.`
+            : `Queued ${result.count} backfill run${result.count === 1 ? '' : 's'} of ${curationType}.`,
+        );
+        live.poke();
+        setPlan(undefined);
+      }
+    } catch (e) {
+      setPlan(undefined);
+      if (e instanceof ApiError && e.issues.length) setIssues(e.issues);
+      else announce(`Backfill failed: ${(e as Error).message}`, 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const issueFor = (field: string) => issues.find((i) => i.path === field)?.message;
+  return (
+    <form
+      class="backfill"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void call(false);
+      }}
+      aria-describedby="backfill-help"
+    >
+      <p id="backfill-help" class="muted small">
+        Runs the curation once for every time its schedule fired in the range (bounds included), with that time as its scheduled time. Enter
+        times in your zone ({viewerZone}); the schedule is read in {timezone}.
+      </p>
+      <div class="form-row">
+        <label>
+          From
+          <input type="datetime-local" required value={from} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} aria-invalid={issueFor('from') ? 'true' : undefined} aria-describedby={issueFor('from') ? 'bf-from-err' : undefined} />
+          {issueFor('from') && (
+            <span id="bf-from-err" class="field-error">
+              {issueFor('from')}
+            </span>
+          )}
+        </label>
+        <label>
+          To
+          <input type="datetime-local" required value={to} onInput={(e) => setTo((e.target as HTMLInputElement).value)} aria-invalid={issueFor('to') ? 'true' : undefined} aria-describedby={issueFor('to') ? 'bf-to-err' : undefined} />
+          {issueFor('to') && (
+            <span id="bf-to-err" class="field-error">
+              {issueFor('to')}
+            </span>
+          )}
+        </label>
+        <div class="form-actions">
+          <button type="button" class="btn" disabled={busy} onClick={() => void call(true)}>
+            Preview
+          </button>
+          <button type="submit" class="btn btn-primary" disabled={busy}>
+            Start backfill
+          </button>
+        </div>
+      </div>
+      {plan && (
+        <div class="plan" aria-live="polite">
+          {plan.count === 0 ? (
+            <p>The schedule does not fire in this range.</p>
+          ) : (
+            <p>
+              <strong>{plan.count}</strong> run{plan.count === 1 ? '' : 's'} in this range:{' '}
+              {formatDateTime(plan.scheduledTimes[0])}
+              {plan.count > 1 && ` … ${formatDateTime(plan.scheduledTimes.at(-1))}`}.
+            </p>
+          )}
+        </div>
+      )}
+    </form>
+  );
+}

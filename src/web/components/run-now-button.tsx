@@ -1,0 +1,29 @@
+import { useState } from 'preact/hooks';
+import { api, ApiError, seg } from '../api.js';
+import { useLive } from '../live.js';
+import { announce } from '../notices.js';
+import { href } from '../router.js';
+
+/** Queues a run of `curationType` now (trigger `manual`) and says where to follow it. */
+export function RunNowButton({ curationType, parameters, compact = false }: { curationType: string; parameters?: Record<string, string>; compact?: boolean }) {
+  const [busy, setBusy] = useState(false);
+  const live = useLive();
+  const start = async () => {
+    setBusy(true);
+    try {
+      const body = parameters && Object.keys(parameters).length ? { trigger: 'manual', parameters } : { trigger: 'manual' };
+      const { curationExecutionName } = await api<{ curationExecutionName: string }>(`/curations/${seg(curationType)}/runs`, { method: 'POST', body });
+      announce(`Started ${curationType}.`, 'info', { href: href.run(curationExecutionName), label: 'Follow the run' });
+      live.poke();
+    } catch (e) {
+      announce(`Could not start ${curationType}: ${e instanceof ApiError ? e.message : String(e)}`, 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <button type="button" class={compact ? 'btn btn-small' : 'btn btn-primary'} onClick={start} disabled={busy} aria-label={compact ? `Run ${curationType} now` : undefined}>
+      <span aria-hidden="true">▶</span> {busy ? 'Starting…' : 'Run now'}
+    </button>
+  );
+}

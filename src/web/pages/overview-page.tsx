@@ -1,0 +1,61 @@
+import { useMemo, useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { ActiveRuns } from '../components/active-runs.js';
+import { CurationsTable } from '../components/curations-table.js';
+import { RangePicker } from '../components/range-picker.js';
+import { RunsTable } from '../components/runs-table.js';
+import { Timeline } from '../components/timeline.js';
+import { loadHistory, RANGES, type RangeId } from '../history.js';
+import { useLive } from '../live.js';
+import { usePolling } from '../poll.js';
+import type { CurationSummary } from '../types.js';
+
+/** Every curation, the runs timeline and what is running now. */
+export function OverviewPage() {
+  const live = useLive();
+  const [rangeId, setRangeId] = useState<RangeId>('24h');
+  const curations = usePolling((signal) => api<{ curations: CurationSummary[] }>('/curations', { signal }), 15_000, [live.version]);
+  const span = RANGES.find((r) => r.id === rangeId)!.ms;
+  // The window slides with each refresh; computed per load, not per render.
+  const history = usePolling(
+    async (signal) => {
+      const to = Date.now();
+      return { range: { from: to - span, to }, records: await loadHistory({ from: to - span }, signal) };
+    },
+    30_000,
+    [live.version, span],
+  );
+  const range = history.data?.range ?? { from: Date.now() - span, to: Date.now() };
+  const recent = useMemo(() => (history.data?.records ?? []).slice(0, 25), [history.data]);
+
+  return (
+    <main id="main">
+      <h1 tabIndex={-1}>Curations</h1>
+      {curations.error && !curations.data ? (
+        <p class="notice notice-error">Could not load curations: {curations.error.message}</p>
+      ) : curations.data ? (
+        <CurationsTable curations={curations.data.curations} />
+      ) : (
+        <p class="muted">Loading…</p>
+      )}
+
+      <section aria-labelledby="active-h">
+        <h2 id="active-h">In progress</h2>
+        <ActiveRuns runs={live.active} />
+      </section>
+
+      <section aria-labelledby="timeline-h">
+        <div class="section-head">
+          <h2 id="timeline-h">Runs timeline</h2>
+          <RangePicker value={rangeId} onChange={setRangeId} />
+        </div>
+        <Timeline records={history.data?.records ?? []} range={range} label={`Runs in the last ${RANGES.find((r) => r.id === rangeId)!.label}`} />
+      </section>
+
+      <section aria-labelledby="recent-h">
+        <h2 id="recent-h">Recent runs</h2>
+        {history.data ? <RunsTable records={recent} caption="Recent runs, newest first" /> : <p class="muted">Loading…</p>}
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,26 @@
+// The API's response shapes, taken from the server's own schemas (types only: nothing of the server is bundled).
+export type { HistoryRecord, TerminalStatus } from '../domain/history.js';
+export type { CurationDefinition } from '../domain/curation.js';
+export type { CurationSummary, RunView } from '../server/schemas/records.js';
+
+export interface FieldIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+export interface HistoryPage {
+  readonly records: import('../domain/history.js').HistoryRecord[];
+  readonly nextCursor?: string;
+}
+
+export interface Script {
+  readonly path: string;
+  readonly commitId: string;
+  readonly text: string;
+}
+
+export interface BackfillPlan {
+  readonly count: number;
+  readonly scheduledTimes: string[];
+  readonly runs?: { curationExecutionName: string; scheduledTime: string }[];
+}
