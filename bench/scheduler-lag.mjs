@@ -4,6 +4,7 @@
 // lag (tick → run started), p50/p99, process CPU and RSS. Phase B (workers stopped):
 // CPU of the scheduler alone. Prints one JSON line.
 import fs from 'node:fs';
+import path from 'node:path';
 import { dist, homeWithCuration, percentile } from './lib.mjs';
 
 const CURATIONS = Number(process.env.ADP_BENCH_CURATIONS ?? 10_000);
@@ -11,18 +12,23 @@ const WARMUP_MS = 15_000;
 const PHASE_A_MS = Number(process.env.ADP_BENCH_PHASE_MS ?? 40_000);
 const PHASE_B_MS = Number(process.env.ADP_BENCH_PHASE_MS ?? 25_000);
 
-/** A QueryEngine that succeeds at once: it writes a one-row result so publishing has a file to move. */
+/**
+ * A QueryEngine that succeeds at once: like the embedded engine, it writes its
+ * (one-row) result file itself, so publishing has a file to move.
+ */
 class NoopQueryEngine {
   name = 'noop';
   #jobs = new Map();
   #next = 0;
-  constructor(objects) {
-    this.objects = objects;
+  constructor(paths) {
+    this.paths = paths;
   }
   async start(request) {
     const id = `noop-${++this.#next}`;
     const key = `${request.output.folder}${id}.csv`;
-    await this.objects.putText(request.output.bucket, key, 'one\n1\n');
+    const file = this.paths.filePath(request.output.bucket, key);
+    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    await fs.promises.writeFile(file, 'one\n1\n');
     this.#jobs.set(id, { bucket: request.output.bucket, key, rowCount: 1, bytes: 6 });
     return id;
   }
@@ -49,6 +55,7 @@ export async function schedulerLag() {
   const { homeLayout } = await import(dist('drivers/embedded/home.js'));
   const { SchedulerService } = await import(dist('scheduler/scheduler-service.js'));
   const { systemClock } = await import(dist('adapters/system/system-clock.js'));
+  const { BucketPaths } = await import(dist('adapters/localfs/bucket-paths.js'));
 
   const home = await homeWithCuration('seed', 'select 1 as one', { enabled: false });
   const project = await EmbeddedProject.open(homeLayout(home));
@@ -67,7 +74,7 @@ export async function schedulerLag() {
 
   const engine = {
     state: project.state,
-    queries: new NoopQueryEngine(project.objects),
+    queries: new NoopQueryEngine(new BucketPaths(project.home.buckets)),
     catalog: project.catalog,
     objects: project.objects,
     scripts: project.scripts,
@@ -98,7 +105,12 @@ export async function schedulerLag() {
     },
   });
   let maxRss = 0;
-  const sampler = setInterval(() => (maxRss = Math.max(maxRss, process.memoryUsage().rss)), 1000);
+  let maxHeap = 0;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    maxRss = Math.max(maxRss, m.rss);
+    maxHeap = Math.max(maxHeap, m.heapUsed);
+  }, 1000);
 
   await service.start();
   await sleep(Math.max(0, base - Date.now()) + WARMUP_MS);
@@ -133,6 +145,7 @@ export async function schedulerLag() {
     cpuPercent: Math.round(cpuScheduler * 10) / 10,
     cpuPercentWithRuns: Math.round(cpuWithRuns * 10) / 10,
     rssMb: Math.round(maxRss / 2 ** 20),
+    heapMb: Math.round(maxHeap / 2 ** 20),
   };
 }
 

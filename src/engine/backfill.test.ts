@@ -1,13 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteStateStore } from '../adapters/sqlite/sqlite-state-store.js';
-import { systemClock } from '../adapters/system/system-clock.js';
+import { describe, expect, it } from 'vitest';
 import { parseCuration, type CurationDefinition } from '../domain/curation.js';
 import { ValidationError } from '../domain/errors.js';
 import { curationFixture } from '../ports/state-store.contract.js';
-import { createBackfillRuns, planBackfill } from './backfill.js';
+import { planBackfill } from './backfill.js';
 
 const def = (patch: Partial<CurationDefinition> = {}) => parseCuration(curationFixture(patch));
 const iso = (dates: Date[]) => dates.map((d) => d.toISOString());
@@ -45,32 +40,5 @@ describe('planBackfill', () => {
     const tooMany = () => planBackfill(d, { from: new Date('2027-01-01T00:00:00Z'), to: new Date('2027-01-01T01:00:00Z'), maxRuns: 60 });
     expect(tooMany).toThrow(/more than 60 fire times/);
     expect(planBackfill(d, { from: new Date('2027-01-01T00:00:00Z'), to: new Date('2027-01-01T00:59:00Z'), maxRuns: 60 })).toHaveLength(60);
-  });
-});
-
-describe('createBackfillRuns', () => {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-  });
-
-  it('queues one backfill run per fire with its scheduled time and parameters', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adp-'));
-    dirs.push(dir);
-    const state = SqliteStateStore.open(path.join(dir, 'state.db'));
-    try {
-      const runs = await createBackfillRuns({ state, clock: systemClock }, def({ cronExpression: 'cron(0 0 * * ? *)' }), {
-        from: new Date('2027-03-01T00:00:00Z'),
-        to: new Date('2027-03-03T00:00:00Z'),
-        parameters: { region: 'eu' },
-      });
-      expect(runs.map((r) => r.scheduledTime)).toEqual(['2027-03-01T00:00:00.000Z', '2027-03-02T00:00:00.000Z', '2027-03-03T00:00:00.000Z']);
-      const active = await state.listActiveRuns();
-      expect(active).toHaveLength(3);
-      for (const run of active) expect(run).toMatchObject({ status: 'queued', trigger: 'backfill', parameters: { region: 'eu' } });
-      expect(new Set(active.map((r) => r.executionName)).size).toBe(3);
-    } finally {
-      await state.close();
-    }
   });
 });

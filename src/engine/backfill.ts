@@ -2,9 +2,6 @@ import type { CurationDefinition } from '../domain/curation.js';
 import { ValidationError, type FieldIssue } from '../domain/errors.js';
 import { nextFireTimes, parseScheduleExpression } from '../domain/schedule/index.js';
 import { resolveSchedulePolicy } from '../domain/schedule-policy.js';
-import type { RunState } from '../domain/run.js';
-import type { EngineDeps } from './engine-deps.js';
-import { createRun } from './create-run.js';
 
 /** Most runs one backfill may create unless the caller allows more. */
 export const DEFAULT_MAX_BACKFILL_RUNS = 1000;
@@ -48,28 +45,4 @@ export function planBackfill(definition: CurationDefinition, range: BackfillRang
     );
   }
   return fires;
-}
-
-/**
- * Queues one `backfill` run per fire time of {@link planBackfill}, each with
- * its `scheduledTime`, oldest first. Executing them is the caller's business
- * (a worker pool picks up queued runs).
- */
-export async function createBackfillRuns(
-  deps: Pick<EngineDeps, 'state' | 'clock'>,
-  definition: CurationDefinition,
-  range: BackfillRange & { readonly parameters?: Record<string, string> },
-): Promise<RunState[]> {
-  const runs: RunState[] = [];
-  for (const scheduledTime of planBackfill(definition, range)) {
-    runs.push(
-      await createRun(deps, {
-        curationType: definition.curationType,
-        trigger: 'backfill',
-        scheduledTime,
-        parameters: range.parameters,
-      }),
-    );
-  }
-  return runs;
 }

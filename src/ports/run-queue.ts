@@ -32,8 +32,8 @@ export interface RunQueue {
   renewLeases(owner: string, executionNames: readonly string[], leaseUntil: Date): Promise<string[]>;
   /** Gives a run up (after it ended, or to let another worker take it at once). */
   releaseLease(executionName: string, owner: string): Promise<void>;
-  /** Active runs of one curation (queued or running, no terminal record), oldest first. */
-  activeRuns(curationType: string): Promise<RunState[]>;
+  /** Active runs (queued or running, no terminal record) of the given curations, oldest first. */
+  activeRuns(curationTypes: readonly string[]): Promise<RunState[]>;
   /**
    * Asks whoever executes the run to cancel it (any process): its worker aborts
    * it and it ends `cancelled`; a queued run is cancelled when claimed.

@@ -42,11 +42,13 @@ export interface ScheduledRuns {
  */
 export interface ScheduleStore {
   /**
-   * Claims a tick and stores its run (or its `skipped` record) atomically.
-   * False when the tick was claimed before, or is at or before the curation's
-   * cursor (a tick someone already passed); the cursor moves to the tick when true.
+   * Claims ticks, each with its run (or its `skipped` record), in one
+   * transaction; returns per claim whether it won. A claim loses when its tick
+   * was claimed before, or is at or before the curation's cursor (a tick
+   * someone already passed); a winning claim moves the cursor to its tick.
+   * Claims of one curation must come in ascending order.
    */
-  claimTick(claim: TickClaim): Promise<boolean>;
+  claimTicks(claims: readonly TickClaim[]): Promise<boolean[]>;
   /** Moves a cursor forward (never back): ticks up to `lastTick` will not be claimed. */
   advanceCursor(curationType: string, lastTick: string): Promise<void>;
   /** The cursors of every curation that has one. */

@@ -86,23 +86,31 @@ export function schedulingContract(name: string, open: () => Promise<SchedulingB
       await b.close();
     });
     const lease = (owner: string, now = NOW, ms = 30_000) => ({ owner, now, leaseUntil: plus(now, ms) });
+    const claimOne = async (claim: TickClaim) => (await b.scheduling.claimTicks([claim]))[0];
 
     describe('ticks', () => {
       it('claims a tick once and stores its run with it', async () => {
-        expect(await b.scheduling.claimTick(tick('alpha', T0, 'r0'))).toBe(true);
-        expect(await b.scheduling.claimTick(tick('alpha', T0, 'r0-again', 'w2'))).toBe(false);
+        expect(await claimOne(tick('alpha', T0, 'r0'))).toBe(true);
+        expect(await claimOne(tick('alpha', T0, 'r0-again', 'w2'))).toBe(false);
         expect((await b.state.getRun('r0'))?.scheduledTime).toBe(T0);
         expect(await b.state.getRun('r0-again')).toBeUndefined();
         expect(await b.scheduling.listCursors()).toEqual([{ curationType: 'alpha', lastTick: T0 }]);
       });
 
+      it('claims a batch in one go, answering per claim', async () => {
+        const got = await b.scheduling.claimTicks([tick('alpha', T0, 'r0'), tick('beta', T0, 'b0'), tick('alpha', T0, 'dup'), tick('alpha', T1, 'r1')]);
+        expect(got).toEqual([true, true, false, true]);
+        expect(await b.scheduling.claimTicks([])).toEqual([]);
+        expect((await b.scheduling.activeRuns(['alpha', 'beta'])).map((r) => r.executionName).sort()).toEqual(['b0', 'r0', 'r1']);
+      });
+
       it('refuses ticks at or before the cursor, and keeps curations apart', async () => {
-        expect(await b.scheduling.claimTick(tick('alpha', T1, 'r1'))).toBe(true);
-        expect(await b.scheduling.claimTick(tick('alpha', T0, 'r0'))).toBe(false);
+        expect(await claimOne(tick('alpha', T1, 'r1'))).toBe(true);
+        expect(await claimOne(tick('alpha', T0, 'r0'))).toBe(false);
         await b.scheduling.advanceCursor('alpha', T2);
         await b.scheduling.advanceCursor('alpha', T0);
-        expect(await b.scheduling.claimTick(tick('alpha', T2, 'r2'))).toBe(false);
-        expect(await b.scheduling.claimTick(tick('beta', T0, 'b0'))).toBe(true);
+        expect(await claimOne(tick('alpha', T2, 'r2'))).toBe(false);
+        expect(await claimOne(tick('beta', T0, 'b0'))).toBe(true);
         const cursors = (await b.scheduling.listCursors()).sort((x, y) => x.curationType.localeCompare(y.curationType));
         expect(cursors).toEqual([
           { curationType: 'alpha', lastTick: T2 },
@@ -112,15 +120,15 @@ export function schedulingContract(name: string, open: () => Promise<SchedulingB
 
       it('stores a skipped tick as its terminal history record', async () => {
         const claim: TickClaim = { ...tick('alpha', T0, 's0'), outcome: { skipped: skippedRecord('s0', T0) } };
-        expect(await b.scheduling.claimTick(claim)).toBe(true);
+        expect(await claimOne(claim)).toBe(true);
         expect(await b.state.getHistoryRecord('s0')).toMatchObject({ status: 'skipped', scheduledTime: T0 });
-        expect(await b.scheduling.claimTick(claim)).toBe(false);
+        expect(await claimOne(claim)).toBe(false);
       });
 
       it('lists succeeded ticks and active runs within a range', async () => {
-        await b.scheduling.claimTick(tick('alpha', T0, 'r0'));
-        await b.scheduling.claimTick(tick('alpha', T1, 'r1'));
-        await b.scheduling.claimTick(tick('alpha', T2, 'r2'));
+        await claimOne(tick('alpha', T0, 'r0'));
+        await claimOne(tick('alpha', T1, 'r1'));
+        await claimOne(tick('alpha', T2, 'r2'));
         await b.state.finishRun(finished((await b.state.getRun('r0'))!));
         await b.state.finishRun(finished((await b.state.getRun('r1'))!, 'failed'));
         const got = await b.scheduling.scheduledRuns('alpha', T0, T2);
@@ -130,9 +138,9 @@ export function schedulingContract(name: string, open: () => Promise<SchedulingB
       });
 
       it('prunes old claims without letting their ticks be claimed again', async () => {
-        await b.scheduling.claimTick(tick('alpha', T0, 'r0'));
+        await claimOne(tick('alpha', T0, 'r0'));
         expect(await b.scheduling.pruneSchedule(plus(NOW, 1).toISOString())).toBeGreaterThanOrEqual(1);
-        expect(await b.scheduling.claimTick(tick('alpha', T0, 'r0b'))).toBe(false);
+        expect(await claimOne(tick('alpha', T0, 'r0b'))).toBe(false);
       });
     });
 
@@ -197,17 +205,17 @@ export function schedulingContract(name: string, open: () => Promise<SchedulingB
         await b.state.finishRun(finished((await b.state.getRun('r1'))!));
         await b.scheduling.releaseLease('r1', 'w2');
         expect(await b.scheduling.claimRun('r1', lease('w3'))).toBeUndefined();
-        expect(await b.scheduling.activeRuns('alpha')).toEqual([]);
+        expect(await b.scheduling.activeRuns(['alpha'])).toEqual([]);
       });
 
       it('lists active runs and repairs runs whose record exists but status does not say so', async () => {
         await b.state.createRun(queuedRun('r1'));
         await b.state.createRun(queuedRun('r2', 'alpha', { createdAt: '2027-01-04T10:00:01.000Z' }));
-        expect((await b.scheduling.activeRuns('alpha')).map((r) => r.executionName)).toEqual(['r1', 'r2']);
+        expect((await b.scheduling.activeRuns(['alpha'])).map((r) => r.executionName)).toEqual(['r1', 'r2']);
         await b.state.finishRun(finished((await b.state.getRun('r1'))!));
         // A worker that saved the run after another process finished it leaves it looking active.
         await b.state.saveRun({ ...(await b.state.getRun('r1'))!, status: 'running' });
-        expect((await b.scheduling.activeRuns('alpha')).map((r) => r.executionName)).toEqual(['r2']);
+        expect((await b.scheduling.activeRuns(['alpha'])).map((r) => r.executionName)).toEqual(['r2']);
         expect(await b.scheduling.repairFinishedRuns()).toBe(1);
         expect((await b.state.getRun('r1'))?.status).toBe('succeeded');
       });

@@ -1,8 +1,9 @@
 import { executionName } from '../domain/naming.js';
 import { newRun } from '../engine/create-run.js';
+import type { RunState } from '../domain/run.js';
 import type { Clock } from '../ports/clock.js';
 import type { RunQueue } from '../ports/run-queue.js';
-import type { ScheduleStore } from '../ports/schedule-store.js';
+import type { ScheduleStore, TickClaim } from '../ports/schedule-store.js';
 import type { StateStore, StoredCuration } from '../ports/state-store.js';
 import { curationSchedule, type CurationSchedule } from './curation-schedule.js';
 import { DueQueue } from './due-queue.js';
@@ -26,6 +27,8 @@ export interface SchedulerDeps {
   readonly misfireGraceMs: number;
   /** Longest pause between looks for definition changes. */
   readonly pollMs: number;
+  /** Shortest pause between rounds, so ticks due close together are claimed in one transaction; default 50. */
+  readonly batchMs?: number;
   readonly onEvent?: (event: SchedulerEvent) => void;
   /** Called after runs were queued, so workers can start them at once. */
   readonly onRunsQueued?: () => void;
@@ -125,7 +128,7 @@ export class Scheduler {
       if (this.#stopping) break;
       const now = clock.now().getTime();
       const next = this.#due.peek()?.at ?? Infinity;
-      const wait = Math.max(0, Math.min(pollMs - (now - this.#lastChangeCheck), next - now));
+      const wait = Math.max(this.#deps.batchMs ?? 50, Math.min(pollMs - (now - this.#lastChangeCheck), next - now));
       if (this.#wake.signal.aborted) this.#wake = new AbortController();
       await clock.sleep(wait, this.#wake.signal).catch(() => undefined);
     }
@@ -197,80 +200,97 @@ export class Scheduler {
     }
   }
 
+  /** Handles every due curation in one batch: one read of active runs, one claim transaction. */
   async #fireDue(): Promise<void> {
-    let queued = false;
-    for (;;) {
-      const top = this.#due.peek();
-      const now = this.#deps.clock.now().getTime();
-      if (!top || top.at > now || this.#stopping) break;
+    const now = this.#deps.clock.now().getTime();
+    const due = new Map<string, Entry>();
+    for (let top = this.#due.peek(); top && top.at <= now && !this.#stopping; top = this.#due.peek()) {
       this.#due.pop();
       const entry = this.#entries.get(top.key);
-      if (!entry || entry.gen !== top.gen) continue;
-      try {
-        queued = (await this.#fire(entry, now)) || queued;
-        if (this.#entries.get(top.key) === entry) this.#enqueue(top.key, entry);
-      } catch (e) {
-        this.#emit({ kind: 'error', curationType: top.key, message: `tick not handled, trying again in ${RETRY_MS} ms: ${(e as Error).message}` });
-        // The tick stays unhandled (its cursor did not move), so the retry claims it rather than losing it.
-        if (this.#entries.get(top.key) === entry) this.#due.push({ at: now + RETRY_MS, key: top.key, gen: entry.gen });
+      if (entry && entry.gen === top.gen) due.set(top.key, entry);
+    }
+    if (due.size === 0) return;
+    try {
+      const queued = await this.#fireBatch([...due.values()], now);
+      for (const [type, entry] of due) if (this.#entries.get(type) === entry) this.#enqueue(type, entry);
+      if (queued) this.#deps.onRunsQueued?.();
+    } catch (e) {
+      this.#emit({ kind: 'error', message: `${due.size} due tick(s) not handled, trying again in ${RETRY_MS} ms: ${(e as Error).message}` });
+      // Their cursors did not move, so the retry claims the same ticks rather than losing them.
+      for (const [type, entry] of due) {
+        if (this.#entries.get(type) === entry) this.#due.push({ at: now + RETRY_MS, key: type, gen: entry.gen });
       }
     }
-    if (queued) this.#deps.onRunsQueued?.();
   }
 
-  /** Handles every unhandled tick of one curation up to `now`; true when a run was queued. */
-  async #fire(entry: Entry, now: number): Promise<boolean> {
-    const s = entry.schedule;
-    const { policy } = s;
-    const k = (policy.catchUp === 'all' ? policy.maxCatchUp : 1) + 1;
-    const recent = lastTicks(s, entry.cursorMs, now, k);
-    const plan = planTicks({ ...recent, nowMs: now, graceMs: this.#deps.misfireGraceMs, catchUp: policy.catchUp, maxCatchUp: policy.maxCatchUp });
-    const last = recent.ticks.at(-1);
-    if (last === undefined) return false;
-    const passedTicks = recent.ticks.filter((t) => !plan.run.includes(t));
-    if (plan.passed > 0) {
-      this.#emit({ kind: 'missed', curationType: s.curationType, count: plan.passed, more: plan.morePassed, latest: new Date(passedTicks.at(-1) ?? last) });
-    }
-    const queued = plan.run.length > 0 && (await this.#claimAll(s, plan.run, now));
-    // Ticks passed over after the last claimed one: move the stored cursor past them too.
-    if (plan.run.at(-1) !== last) await this.#deps.schedule.advanceCursor(s.curationType, new Date(last).toISOString());
-    entry.cursorMs = last;
-    return queued;
-  }
-
-  /** Claims `ticks` (ascending); the overlap decision for the first applies to all of them. */
-  async #claimAll(s: CurationSchedule, ticks: readonly number[], now: number): Promise<boolean> {
-    const { schedule, queue, clock, workerId } = this.#deps;
-    const type = s.curationType;
-    const decision = decideOverlap(s.policy.overlap, await queue.activeRuns(type), new Date(ticks[0]!).toISOString());
-    if (decision.action === 'cancelRunning') {
-      for (const name of decision.cancel) {
-        await queue.requestCancel(name, decision.reason, clock.now());
-        this.#emit({ kind: 'cancelRequested', curationType: type, executionName: name, reason: decision.reason });
+  /** Plans, decides overlap for and claims the unhandled ticks of `entries` up to `now`; true when a run was queued. */
+  async #fireBatch(entries: readonly Entry[], now: number): Promise<boolean> {
+    const { schedule, queue, clock, misfireGraceMs } = this.#deps;
+    const planned = entries.map((entry) => {
+      const { policy } = entry.schedule;
+      const recent = lastTicks(entry.schedule, entry.cursorMs, now, (policy.catchUp === 'all' ? policy.maxCatchUp : 1) + 1);
+      const plan = planTicks({ ...recent, nowMs: now, graceMs: misfireGraceMs, catchUp: policy.catchUp, maxCatchUp: policy.maxCatchUp });
+      return { entry, recent, plan };
+    });
+    const running = planned.filter((p) => p.plan.run.length > 0).map((p) => p.entry.schedule.curationType);
+    const active = new Map<string, RunState[]>();
+    for (const r of await queue.activeRuns(running)) active.set(r.curationType, [...(active.get(r.curationType) ?? []), r]);
+    const at = clock.now();
+    const claims: { claim: TickClaim; event: SchedulerEvent }[] = [];
+    for (const { entry, recent, plan } of planned) {
+      const s = entry.schedule;
+      const type = s.curationType;
+      const last = recent.ticks.at(-1);
+      if (plan.passed > 0) {
+        const latest = recent.ticks.filter((t) => !plan.run.includes(t)).at(-1) ?? last ?? now;
+        this.#emit({ kind: 'missed', curationType: type, count: plan.passed, more: plan.morePassed, latest: new Date(latest) });
       }
-    }
-    let queued = false;
-    for (const tick of ticks) {
-      const at = clock.now();
-      const scheduledTime = new Date(tick);
-      const claim = { curationType: type, scheduledTime: scheduledTime.toISOString(), claimedBy: workerId, claimedAt: at.toISOString() };
-      if (decision.action === 'skip') {
-        const name = executionName(at, type);
-        const skipped = skippedRecord({ curationType: type, executionName: name, scheduledTime, at, reason: decision.reason, engine: this.#deps.engineName });
-        if (await schedule.claimTick({ ...claim, outcome: { skipped } })) {
-          this.#counts.skipped++;
-          this.#emit({ kind: 'skipped', curationType: type, scheduledTime, executionName: name, reason: decision.reason });
+      if (plan.run.length > 0) {
+        // The decision for the first tick holds for the batch: catch-up runs queue behind each other.
+        const decision = decideOverlap(s.policy.overlap, active.get(type) ?? [], new Date(plan.run[0]!).toISOString());
+        if (decision.action === 'cancelRunning') {
+          for (const name of decision.cancel) {
+            await queue.requestCancel(name, decision.reason, at);
+            this.#emit({ kind: 'cancelRequested', curationType: type, executionName: name, reason: decision.reason });
+          }
         }
-        continue;
+        for (const tick of plan.run) claims.push(this.#claimFor(type, tick, decision.action === 'skip' ? decision.reason : undefined, at, now));
       }
-      const run = newRun({ curationType: type, trigger: 'schedule', scheduledTime }, at);
-      if (await schedule.claimTick({ ...claim, outcome: { run } })) {
+      // Ticks passed over after the last claimed one: move the stored cursor past them too.
+      if (last !== undefined && plan.run.at(-1) !== last) await schedule.advanceCursor(type, new Date(last).toISOString());
+    }
+    const won = await schedule.claimTicks(claims.map((c) => c.claim));
+    let queued = false;
+    claims.forEach(({ event }, i) => {
+      if (!won[i]) return;
+      if (event.kind === 'fired') {
         queued = true;
         this.#counts.fired++;
-        this.#emit({ kind: 'fired', curationType: type, scheduledTime, executionName: run.executionName, lagMs: at.getTime() - tick, catchUp: tick < now - this.#deps.misfireGraceMs });
-      }
+      } else this.#counts.skipped++;
+      this.#emit(event);
+    });
+    for (const { entry, recent } of planned) {
+      const last = recent.ticks.at(-1);
+      if (last !== undefined) entry.cursorMs = last;
     }
     return queued;
+  }
+
+  /** The claim of one tick: a queued run, or (when `skipReason`) a `skipped` record. */
+  #claimFor(type: string, tick: number, skipReason: string | undefined, at: Date, now: number): { claim: TickClaim; event: SchedulerEvent } {
+    const scheduledTime = new Date(tick);
+    const base = { curationType: type, scheduledTime: scheduledTime.toISOString(), claimedBy: this.#deps.workerId, claimedAt: at.toISOString() };
+    if (skipReason !== undefined) {
+      const name = executionName(at, type);
+      const skipped = skippedRecord({ curationType: type, executionName: name, scheduledTime, at, reason: skipReason, engine: this.#deps.engineName });
+      return { claim: { ...base, outcome: { skipped } }, event: { kind: 'skipped', curationType: type, scheduledTime, executionName: name, reason: skipReason } };
+    }
+    const run = newRun({ curationType: type, trigger: 'schedule', scheduledTime }, at);
+    const catchUp = tick < now - this.#deps.misfireGraceMs;
+    return {
+      claim: { ...base, outcome: { run } },
+      event: { kind: 'fired', curationType: type, scheduledTime, executionName: run.executionName, lagMs: at.getTime() - tick, catchUp },
+    };
   }
 
   #emit(event: SchedulerEvent): void {

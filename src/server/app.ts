@@ -71,7 +71,7 @@ export function createApiApp(options: ApiAppOptions): ApiAppHandle {
   });
 
   const api: ApiApp = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook() });
-  const context: ApiContext = { ports, launcher, nextDue: options.nextDue };
+  const context: ApiContext = { ports, launcher, nextDue: options.nextDue, schedule: options.schedule };
   registerCurationRoutes(api, context);
   registerRunRoutes(api, context);
   registerBackfillRoutes(api, context);

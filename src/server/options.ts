@@ -3,6 +3,7 @@ import type { Catalog } from '../ports/catalog.js';
 import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { QueryEngine } from '../ports/query-engine.js';
+import type { ScheduleStore } from '../ports/schedule-store.js';
 import type { ScriptRepo } from '../ports/script-repo.js';
 import type { StateStore } from '../ports/state-store.js';
 import type { TokenVerifier } from './auth/tokens.js';
@@ -60,6 +61,12 @@ export interface ApiAppOptions {
    * this process; otherwise the API computes it from the definition.
    */
   readonly nextDue?: (curationType: string) => Date | undefined;
+  /**
+   * Schedule state: lets a backfill skip fire times that already succeeded and
+   * not duplicate runs still in flight (as `adp backfill` does). Without it,
+   * every fire time in the range gets a run.
+   */
+  readonly schedule?: Pick<ScheduleStore, 'scheduledRuns'>;
   /** Called with errors the API turned into 500 responses. Default: one line on stderr. */
   readonly onInternalError?: (error: unknown) => void;
 }

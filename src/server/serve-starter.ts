@@ -1,11 +1,15 @@
 import type { ServerConfig } from '../domain/server-config.js';
+import type { ScheduleStore } from '../ports/schedule-store.js';
 import { resolveAuth } from './auth/tokens.js';
 import { startHttpServer, type RunningServer } from './http-server.js';
 import type { ApiPorts, RunLauncher } from './options.js';
 
 /** What `adp serve` hands its HTTP side (a structural subset of its ServeContext). */
 export interface ServeHttpContext {
-  readonly project: ApiPorts & { readonly config: { readonly server: ServerConfig } };
+  readonly project: ApiPorts & {
+    readonly config: { readonly server: ServerConfig };
+    readonly state: ApiPorts['state'] & { readonly scheduling?: Pick<ScheduleStore, 'scheduledRuns'> };
+  };
   readonly launcher: RunLauncher;
   readonly host: string;
   readonly port: number;
@@ -50,6 +54,7 @@ export async function startApiServer(ctx: ServeHttpContext, env: NodeJS.ProcessE
     },
     health: () => ctx.health() as { status: string } & Record<string, unknown>,
     nextDue: ctx.service ? (type) => ctx.service!.scheduler.nextDue(type) : undefined,
+    schedule: ctx.project.state.scheduling,
     onInternalError: (e) => ctx.log(`adp serve: HTTP internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
   });
   return {

@@ -22,5 +22,7 @@ export interface Script {
 export interface BackfillPlan {
   readonly count: number;
   readonly scheduledTimes: string[];
-  readonly runs?: { curationExecutionName: string; scheduledTime: string }[];
+  readonly ticks: { scheduledTime: string; status: 'pending' | 'succeeded' | 'active'; curationExecutionName?: string }[];
+  /** Runs queued by this call. */
+  readonly runs: { curationExecutionName: string; scheduledTime: string }[];
 }

@@ -34,6 +34,7 @@ export async function startTestServer(
     ports: project,
     auth: { verifier: new TokenVerifier([hashToken(TOKEN)]), loginToken: TOKEN, ...options.auth },
     launcher,
+    schedule: project.state.scheduling,
     port: 0,
     webRoot: false,
     onInternalError: (e) => internalErrors.push(e),

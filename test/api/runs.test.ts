@@ -99,15 +99,26 @@ describe('HTTP API: runs, cancel, backfills, schedule, metrics', () => {
     await t.json(`/api/v1/curations/${TYPE}`, { method: 'PUT', body: JSON.stringify({ ...def.definition, cronExpression: 'cron(0 12 * * ? *)' }) });
     const plan = await t.json(`/api/v1/curations/${TYPE}/backfills`, { method: 'POST', body: JSON.stringify({ ...body, dryRun: true }) });
     const expected = ['2027-01-01T12:00:00.000Z', '2027-01-02T12:00:00.000Z', '2027-01-03T12:00:00.000Z'];
-    expect(plan).toEqual({ count: 3, scheduledTimes: expected });
+    expect(plan).toEqual({ count: 3, scheduledTimes: expected, ticks: expected.map((scheduledTime) => ({ scheduledTime, status: 'pending' })), runs: [] });
     expect((await t.json('/api/v1/runs')).runs).toEqual([]);
 
     const queued = await t.json(`/api/v1/curations/${TYPE}/backfills`, { method: 'POST', body: JSON.stringify(body), expect: 202 });
     expect(queued.scheduledTimes).toEqual(expected);
+    expect(queued.runs.map((r: { scheduledTime: string }) => r.scheduledTime)).toEqual(expected);
+    // The same range again while they run: nothing is queued twice.
+    const again = await t.json(`/api/v1/curations/${TYPE}/backfills`, { method: 'POST', body: JSON.stringify(body), expect: 202 });
+    expect(again.runs.length).toBe(0);
     const records = await Promise.all(queued.runs.map((r: { curationExecutionName: string }) => waitForRecord(t, r.curationExecutionName)));
     for (const [i, r] of records.entries()) {
       expect(r.record).toMatchObject({ status: 'succeeded', trigger: 'backfill', scheduledTime: queued.scheduledTimes[i] });
     }
+    // Once they succeeded, as `adp backfill`: left alone unless rerun.
+    const done = await t.json(`/api/v1/curations/${TYPE}/backfills`, { method: 'POST', body: JSON.stringify(body), expect: 202 });
+    expect(done.ticks.map((x: { status: string }) => x.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(done.runs).toEqual([]);
+    const rerun = await t.json(`/api/v1/curations/${TYPE}/backfills`, { method: 'POST', body: JSON.stringify({ ...body, rerun: true }), expect: 202 });
+    expect(rerun.runs).toHaveLength(3);
+    await Promise.all(rerun.runs.map((r: { curationExecutionName: string }) => waitForRecord(t, r.curationExecutionName)));
     const overMax = await t.api(`/api/v1/curations/${TYPE}/backfills`, { method: 'POST', body: JSON.stringify({ ...body, to: '2030-01-01T00:00:00Z', maxRuns: 10 }) });
     expect(overMax.status).toBe(400);
     expect((await bodyOf(overMax)).error.issues).toEqual([{ path: 'to', message: expect.stringMatching(/more than 10 fire times/) }]);

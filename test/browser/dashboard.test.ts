@@ -85,6 +85,17 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('dashboard in Chromium', () => {
     await page.locator('.timeline-plot canvas').first().waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-overview.png'), fullPage: true });
 
+    // Zoom: drag across the plot to a time range, then back.
+    await page.getByRole('button', { name: '1h' }).click();
+    expect(await page.getByRole('button', { name: '1h' }).getAttribute('aria-pressed')).toBe('true');
+    const box = (await page.locator('.timeline-plot .u-over').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.95, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await page.getByRole('button', { name: 'Reset zoom' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Reset zoom' }).count()).toBe(0);
+
     await row.locator('a.last-run').click();
     await page.waitForURL(/#\/runs\//);
     await expect.poll(() => page.getByTestId('run-status').innerText()).toContain('Succeeded');

@@ -104,6 +104,8 @@ CREATE TABLE run_cancel_requests (
 ) STRICT;
 
 CREATE INDEX runs_by_curation ON runs (curation_type, status, created_at);
+-- Claim order: the oldest claimable run is found by walking this index, never by sorting every active run.
+CREATE INDEX runs_claim_order ON runs (status, created_at, execution_name);
 
 CREATE TABLE workers (
   worker_id    TEXT PRIMARY KEY,

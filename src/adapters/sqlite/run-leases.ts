@@ -38,8 +38,10 @@ export class RunLeaseTables {
       'UPDATE run_leases SET lease_until = ? WHERE owner = ? AND execution_name IN (SELECT value FROM json_each(?)) RETURNING execution_name',
     );
     const claimable = `r.status IN ('queued', 'running') AND ${UNLEASED} AND ${NOT_FINISHED}`;
-    this.#next = db.prepare<{ now: string }, RunRow>(
-      `SELECT r.* FROM runs r WHERE ${claimable} AND ${FIRST_IN_LINE} ORDER BY r.created_at, r.execution_name LIMIT 1`,
+    // One status at a time, so the claim-order index yields candidates already sorted.
+    this.#next = db.prepare<{ now: string; status: string }, RunRow>(
+      `SELECT r.* FROM runs r INDEXED BY runs_claim_order WHERE r.status = @status AND ${UNLEASED} AND ${NOT_FINISHED} AND ${FIRST_IN_LINE}
+       ORDER BY r.created_at, r.execution_name LIMIT 1`,
     );
     this.#named = db.prepare<{ now: string; name: string }, RunRow>(`SELECT r.* FROM runs r WHERE r.execution_name = @name AND ${claimable}`);
     this.#lease = db.prepare<[string], LeaseRow>('SELECT owner, lease_until, claims FROM run_leases WHERE execution_name = ?');
@@ -54,12 +56,19 @@ export class RunLeaseTables {
       const claimed: ClaimedRun = { run: runFromRow(row), claims: (before?.claims ?? 0) + 1 };
       return before ? { ...claimed, previousOwner: before.owner } : claimed;
     };
-    this.#claimNext = db.transaction((req: LeaseRequest) => take(this.#next.get({ now: req.now.toISOString() }), req));
+    this.#claimNext = db.transaction((req: LeaseRequest) => {
+      const now = req.now.toISOString();
+      const orphan = this.#next.get({ now, status: 'running' });
+      const queued = this.#next.get({ now, status: 'queued' });
+      const older = orphan && queued ? (orphan.created_at <= queued.created_at ? orphan : queued) : (orphan ?? queued);
+      return take(older, req);
+    });
     this.#claimNamed = db.transaction((name: string, req: LeaseRequest) => take(this.#named.get({ now: req.now.toISOString(), name }), req));
     // Expired rather than deleted, so the claim count survives for the next claimer.
     this.#release = db.prepare<[string, string]>("UPDATE run_leases SET lease_until = '' WHERE execution_name = ? AND owner = ?");
     this.#active = db.prepare<[string], RunRow>(
-      `SELECT * FROM runs r WHERE curation_type = ? AND status IN ('queued', 'running') AND ${NOT_FINISHED} ORDER BY created_at, execution_name`,
+      `SELECT * FROM runs r WHERE curation_type IN (SELECT value FROM json_each(?)) AND status IN ('queued', 'running') AND ${NOT_FINISHED}
+       ORDER BY created_at, execution_name`,
     );
     this.#requestCancel = db.prepare<[string, string, string]>(
       'INSERT INTO run_cancel_requests (execution_name, reason, requested_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
@@ -93,8 +102,9 @@ export class RunLeaseTables {
     this.#release.run(executionName, owner);
   }
 
-  active(curationType: string): RunState[] {
-    return this.#active.all(curationType).map(runFromRow);
+  active(curationTypes: readonly string[]): RunState[] {
+    if (curationTypes.length === 0) return [];
+    return this.#active.all(JSON.stringify(curationTypes)).map(runFromRow);
   }
 
   requestCancel(executionName: string, reason: string, now: Date): void {

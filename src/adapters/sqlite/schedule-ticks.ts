@@ -33,7 +33,7 @@ export class ScheduleTables {
        ON CONFLICT (curation_type) DO UPDATE SET last_tick = max(last_tick, excluded.last_tick)`,
     );
     this.#advance = upsertCursor;
-    this.#claim = db.transaction((c: TickClaim): boolean => {
+    const claimOne = (c: TickClaim): boolean => {
       const current = cursor.get(c.curationType);
       if (current && current.last_tick >= c.scheduledTime) return false;
       const name = 'run' in c.outcome ? c.outcome.run.executionName : c.outcome.skipped.curationExecutionName;
@@ -43,7 +43,9 @@ export class ScheduleTables {
       if ('run' in c.outcome) runs.create(c.outcome.run);
       else history.finish(c.outcome.skipped, c.claimedAt);
       return true;
-    });
+    };
+    // One transaction for a batch: the commit, not the rows, is what a claim costs.
+    this.#claim = db.transaction((claims: readonly TickClaim[]): boolean[] => claims.map(claimOne));
     this.#cursors = db.prepare<[], { curation_type: string; last_tick: string }>('SELECT curation_type, last_tick FROM schedule_cursors');
     this.#maxSeq = db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'curation_changes'");
     this.#minSeq = db.prepare<[], { seq: number | null }>('SELECT MIN(seq) AS seq FROM curation_changes');
@@ -65,8 +67,9 @@ export class ScheduleTables {
     this.#pruneChanges = db.prepare<[number]>('DELETE FROM curation_changes WHERE seq <= ?');
   }
 
-  claim(claim: TickClaim): boolean {
-    return this.#claim.immediate(claim);
+  claim(claims: readonly TickClaim[]): boolean[] {
+    if (claims.length === 0) return [];
+    return this.#claim.immediate(claims);
   }
 
   advance(curationType: string, lastTick: string): void {

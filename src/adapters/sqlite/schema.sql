@@ -126,6 +126,8 @@ CREATE INDEX runs_by_curation ON runs (curation_type, status, created_at);
 
 CREATE INDEX runs_by_status ON runs (status, created_at);
 
+CREATE INDEX runs_claim_order ON runs (status, created_at, execution_name);
+
 CREATE TABLE schedule_cursors (
   curation_type TEXT PRIMARY KEY,
   last_tick     TEXT NOT NULL

@@ -28,13 +28,17 @@ describe('SqliteSchedulingStore across connections to one file', () => {
     const wins = await Promise.all(
       stores.flatMap((s, w) =>
         ticks.map((t, i) =>
-          s.scheduling.claimTick({
-            curationType: 'alpha',
-            scheduledTime: t,
-            claimedBy: `w${w}`,
-            claimedAt: t,
-            outcome: { run: queuedRun(`r${i}-w${w}`, 'alpha', { scheduledTime: t }) },
-          }),
+          s.scheduling
+            .claimTicks([
+              {
+                curationType: 'alpha',
+                scheduledTime: t,
+                claimedBy: `w${w}`,
+                claimedAt: t,
+                outcome: { run: queuedRun(`r${i}-w${w}`, 'alpha', { scheduledTime: t }) },
+              },
+            ])
+            .then(([won]) => won),
         ),
       ),
     );

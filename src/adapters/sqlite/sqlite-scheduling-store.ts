@@ -31,8 +31,8 @@ export class SqliteSchedulingStore implements ScheduleStore, RunQueue, WorkerReg
     this.#pruneWorkers = db.prepare<[string]>('DELETE FROM workers WHERE heartbeat_at < ?');
   }
 
-  async claimTick(claim: TickClaim): Promise<boolean> {
-    return this.#live().#schedule.claim(claim);
+  async claimTicks(claims: readonly TickClaim[]): Promise<boolean[]> {
+    return this.#live().#schedule.claim(claims);
   }
 
   async advanceCursor(curationType: string, lastTick: string): Promise<void> {
@@ -72,8 +72,8 @@ export class SqliteSchedulingStore implements ScheduleStore, RunQueue, WorkerReg
     this.#live().#leases.release(executionName, owner);
   }
 
-  async activeRuns(curationType: string): Promise<RunState[]> {
-    return this.#live().#leases.active(curationType);
+  async activeRuns(curationTypes: readonly string[]): Promise<RunState[]> {
+    return this.#live().#leases.active(curationTypes);
   }
 
   async requestCancel(executionName: string, reason: string, now: Date): Promise<void> {

@@ -1,49 +1,65 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { NotFoundError } from '../../domain/errors.js';
-import { createBackfillRuns, planBackfill } from '../../engine/backfill.js';
+import { planBackfill } from '../../engine/backfill.js';
+import { createRun } from '../../engine/create-run.js';
+import { backfillStatus, type BackfillTick } from '../../scheduler/backfill.js';
 import { curationParamSchema, backfillRequestSchema } from '../schemas/requests.js';
 import { errorResponses, json, type ApiApp, type ApiContext } from './route-kit.js';
 
-const plan = z.object({
-  count: z.number().int(),
-  scheduledTimes: z.array(z.string()),
+const tickSchema = z.object({
+  scheduledTime: z.string(),
+  status: z.enum(['pending', 'succeeded', 'active']).meta({
+    description: 'pending: gets a run; succeeded: already ran successfully, left alone unless rerun; active: a run for it is queued or running',
+  }),
+  curationExecutionName: z.string().optional(),
 });
 
-const created = plan.extend({
-  runs: z.array(z.object({ curationExecutionName: z.string(), scheduledTime: z.string() })),
+const result = z.object({
+  count: z.number().int().meta({ description: 'Fire times in the range' }),
+  scheduledTimes: z.array(z.string()),
+  ticks: z.array(tickSchema),
+  runs: z.array(z.object({ curationExecutionName: z.string(), scheduledTime: z.string() })).meta({ description: 'Runs queued by this call' }),
 });
 
 const backfill = createRoute({
   method: 'post',
   path: '/curations/{curationType}/backfills',
   tags: ['curations'],
-  summary: 'Queue one run per fire time in [from, to] (trigger backfill); dryRun only lists them',
+  summary: 'Queue one run per fire time in [from, to] (trigger backfill), as `adp backfill` does',
+  description:
+    'Fire times that already have a succeeded run are left alone unless `rerun`; fire times with a run still queued or running get no second one. `dryRun` only reports what would happen.',
   request: {
     params: curationParamSchema,
     body: { required: true, content: { 'application/json': { schema: backfillRequestSchema } } },
   },
   responses: {
-    200: json(plan, 'dryRun: the fire times a backfill would run'),
-    202: json(created, 'Queued'),
+    200: json(result, 'dryRun: what a backfill would do'),
+    202: json(result, 'Queued'),
     ...errorResponses(400, 404, 413),
   },
 });
 
 /** POST /curations/{curationType}/backfills. */
-export function registerBackfillRoutes(app: ApiApp, { ports, launcher }: ApiContext): void {
+export function registerBackfillRoutes(app: ApiApp, { ports, launcher, schedule }: ApiContext): void {
   app.openapi(backfill, async (c) => {
     const { curationType } = c.req.valid('param');
     const body = c.req.valid('json');
     const stored = await ports.state.getCuration(curationType);
     if (!stored) throw new NotFoundError('curation', curationType);
-    const range = { from: new Date(body.from), to: new Date(body.to), maxRuns: body.maxRuns, parameters: body.parameters };
-    if (body.dryRun) {
-      const times = planBackfill(stored.definition, range).map((d) => d.toISOString());
-      return c.json({ count: times.length, scheduledTimes: times }, 200);
+    const times = planBackfill(stored.definition, { from: new Date(body.from), to: new Date(body.to), maxRuns: body.maxRuns });
+    const ticks: BackfillTick[] = schedule
+      ? await backfillStatus(schedule, stored, times, body.rerun ?? false)
+      : times.map((d) => ({ scheduledTime: d.toISOString(), status: 'pending' }));
+    const runs: { curationExecutionName: string; scheduledTime: string }[] = [];
+    if (!body.dryRun) {
+      for (const tick of ticks.filter((t) => t.status === 'pending')) {
+        const run = await createRun(ports, { curationType, trigger: 'backfill', scheduledTime: new Date(tick.scheduledTime), parameters: body.parameters });
+        await launcher.launch(run);
+        runs.push({ curationExecutionName: run.executionName, scheduledTime: tick.scheduledTime });
+      }
     }
-    const runs = await createBackfillRuns(ports, stored.definition, range);
-    for (const run of runs) await launcher.launch(run);
-    const list = runs.map((r) => ({ curationExecutionName: r.executionName, scheduledTime: r.scheduledTime! }));
-    return c.json({ count: list.length, scheduledTimes: list.map((r) => r.scheduledTime), runs: list }, 202);
+    const view = ticks.map(({ executionName, ...t }) => (executionName ? { ...t, curationExecutionName: executionName } : t));
+    const payload = { count: ticks.length, scheduledTimes: ticks.map((t) => t.scheduledTime), ticks: view, runs };
+    return body.dryRun ? c.json(payload, 200) : c.json(payload, 202);
   });
 }

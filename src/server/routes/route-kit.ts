@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { errorSchema } from '../schemas/records.js';
+import type { ScheduleStore } from '../../ports/schedule-store.js';
 import type { ApiPorts, RunLauncher } from '../options.js';
 
 /** Per-request values the middleware sets. */
@@ -18,6 +19,7 @@ export interface ApiContext {
   readonly launcher: RunLauncher;
   /** The in-process scheduler's next tick of a curation, if there is a scheduler. */
   readonly nextDue?: (curationType: string) => Date | undefined;
+  readonly schedule?: Pick<ScheduleStore, 'scheduledRuns'>;
 }
 
 const DESCRIPTIONS: Record<number, string> = {

@@ -80,7 +80,8 @@ export const backfillRequestSchema = z
     to: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a zone, e.g. 2027-01-31T23:59:59Z' }),
     maxRuns: z.number().int().min(1).max(10_000).optional().meta({ description: 'Refuse ranges with more fire times (default 1000)' }),
     parameters: parametersSchema.optional(),
-    dryRun: z.boolean().optional().meta({ description: 'Only list the fire times; create no runs' }),
+    dryRun: z.boolean().optional().meta({ description: 'Only report what would happen; create no runs' }),
+    rerun: z.boolean().optional().meta({ description: 'Run fire times again that already succeeded' }),
   })
   .meta({ id: 'BackfillRequest' });
 

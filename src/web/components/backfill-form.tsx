@@ -5,6 +5,14 @@ import { useLive } from '../live.js';
 import { announce } from '../notices.js';
 import type { BackfillPlan, FieldIssue } from '../types.js';
 
+/** What a backfill leaves alone: fire times that already succeeded or have a run in flight. */
+function skipped(plan: BackfillPlan): string {
+  const done = plan.ticks.filter((t) => t.status === 'succeeded').length;
+  const active = plan.ticks.filter((t) => t.status === 'active').length;
+  if (!done && !active) return '';
+  return ` ${[done && `${done} already succeeded`, active && `${active} in progress`].filter(Boolean).join(', ')}: left alone.`;
+}
+
 /**
  * Backfill: pick a range in the viewer's zone, preview the fire times it
  * holds (a dry run on the server), then queue one run per fire time.
@@ -26,10 +34,11 @@ export function BackfillForm({ curationType, timezone }: { curationType: string;
       const result = await api<BackfillPlan>(`/curations/${seg(curationType)}/backfills`, { method: 'POST', body });
       setPlan(result);
       if (!dryRun) {
+        const left = result.count - result.runs.length;
         announce(
           result.count === 0
             ? `The schedule of ${curationType} does not fire in that range: nothing to backfill.`
-            : `Queued ${result.count} backfill run${result.count === 1 ? '' : 's'} of ${curationType}.`,
+            : `Queued ${result.runs.length} backfill run${result.runs.length === 1 ? '' : 's'} of ${curationType}${left ? ` (${left} already done or in progress, left alone)` : ''}.`,
         );
         live.poke();
         setPlan(undefined);
@@ -94,6 +103,7 @@ export function BackfillForm({ curationType, timezone }: { curationType: string;
               <strong>{plan.count}</strong> run{plan.count === 1 ? '' : 's'} in this range:{' '}
               {formatDateTime(plan.scheduledTimes[0])}
               {plan.count > 1 && ` … ${formatDateTime(plan.scheduledTimes.at(-1))}`}.
+              {skipped(plan)}
             </p>
           )}
         </div>

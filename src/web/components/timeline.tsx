@@ -172,7 +172,8 @@ export function Timeline({ records, range, label }: { records: readonly HistoryR
     if (!zoomed) u.setScale('x', { min: range.from / 1000, max: range.to / 1000 });
   }, [records, range.from, range.to, zoomed]);
 
-  useEffect(() => setZoomed(false), [range.from, range.to]);
+  // A new span (1h → 24h) drops the zoom; the window sliding forward on a refresh keeps it.
+  useEffect(() => setZoomed(false), [range.to - range.from]);
 
   const resetZoom = () => {
     setZoomed(false);
