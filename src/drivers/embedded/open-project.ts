@@ -13,6 +13,7 @@ import type { QueryEngine } from '../../ports/query-engine.js';
 import type { EngineDeps, RunEvent } from '../../engine/engine-deps.js';
 import type { HomeLayout } from './home.js';
 import { loadConfig } from './load-config.js';
+import { CatalogFollowingEngine } from './catalog-following-engine.js';
 import { alertPolicy } from '../../domain/notify/notifications-config.js';
 
 /**
@@ -42,16 +43,18 @@ export class EmbeddedProject {
     return new EmbeddedProject(home, config, state, catalog, objects, scripts, options.clock ?? systemClock);
   }
 
-  /** The DuckDB engine, sandboxed to the catalog's current tables. */
+  /** The DuckDB engine, sandboxed to the catalog's tables; reopened when the catalog changes. */
   queries(): Promise<QueryEngine> {
-    this.#queries.engine ??= this.catalog.listTables().then((tables) =>
-      DuckDbQueryEngine.open({
-        paths: new BucketPaths(this.home.buckets),
-        stagingDir: this.home.staging,
-        tables,
-        memoryLimit: this.config.duckdb.memoryLimit,
-        threads: this.config.duckdb.threads,
-      }),
+    this.#queries.engine ??= Promise.resolve(
+      new CatalogFollowingEngine('duckdb', this.catalog, (tables) =>
+        DuckDbQueryEngine.open({
+          paths: new BucketPaths(this.home.buckets),
+          stagingDir: this.home.staging,
+          tables,
+          memoryLimit: this.config.duckdb.memoryLimit,
+          threads: this.config.duckdb.threads,
+        }),
+      ),
     );
     return this.#queries.engine;
   }

@@ -1,0 +1,35 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRun } from '../../engine/create-run.js';
+import { executeRun } from '../../engine/run-workflow.js';
+import { cleanup } from '../../../test/helpers/cli.js';
+import { commitScript } from '../../../test/helpers/git.js';
+import { openExample } from '../../../test/helpers/project.js';
+
+describe('the embedded query engine follows the catalog (real DuckDB, SQLite, git)', () => {
+  const homes: string[] = [];
+  afterEach(() => homes.splice(0).forEach(cleanup));
+
+  it('a table added while the project is open is readable by the next run, in the same process', async () => {
+    const { home, project, deps } = await openExample(20);
+    homes.push(home);
+    try {
+      const first = await executeRun(deps, (await createRun(deps, { curationType: 'wildrydes-rydebooking', trigger: 'manual' })).executionName);
+      expect(first.status).toBe('succeeded');
+
+      fs.mkdirSync(path.join(home, 'buckets', 'late-data', 'prices'), { recursive: true });
+      fs.writeFileSync(path.join(home, 'buckets', 'late-data', 'prices', 'p.csv'), 'sku,price\na,1\nb,2\nc,3\n');
+      await project.catalog.putTable({ database: 'shop', name: 'prices', location: { bucket: 'late-data', prefix: 'prices' }, format: 'csv', hivePartitioning: false });
+      commitScript(home, 'shop/prices.sql', 'select * from prices');
+      const def = (await project.state.getCuration('wildrydes-rydebooking'))!.definition;
+      await project.state.putCuration({ ...def, curationType: 'prices', sqlFilePath: 'shop/prices.sql', glueDetails: { database: 'shop', tables: ['prices'] } });
+
+      const second = await executeRun(deps, (await createRun(deps, { curationType: 'prices', trigger: 'manual' })).executionName);
+      expect(second.status).toBe('succeeded');
+      expect(second.rowCount).toBe(3);
+    } finally {
+      await project.close();
+    }
+  });
+});
