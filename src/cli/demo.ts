@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +33,7 @@ async function demo(): Promise<number> {
   if (code !== 0) return code;
   say('\nrunning the sample curation wildrydes-rydebooking ...');
   code = await runCli(['--home', home, 'run', 'wildrydes-rydebooking', '--wait', '--json'], { ...processIo, out: () => {} });
-  return withProject({ home }, async (p) => {
+  code = await withProject({ home }, async (p) => {
     const record = (await p.state.listHistory({ curationType: 'wildrydes-rydebooking', limit: 1 })).records[0];
     if (!record) return 1;
     say(`\n${describeRecord(record)}\n`);
@@ -43,8 +44,20 @@ async function demo(): Promise<number> {
     }
     say(`\nthe history record (as \`adp --home ${path.relative(process.cwd(), home) || '.'} history --json\` prints it):`);
     say(JSON.stringify(record, null, 2));
-    say(`\nnext: npx adp --home ${path.relative(process.cwd(), home) || '.'} history | curation list | validate wildrydes-rydebooking`);
+    say(`\nmore: npx adp --home ${path.relative(process.cwd(), home) || '.'} history | curation list | validate wildrydes-rydebooking`);
     return code;
+  });
+  if (code !== 0 || process.argv.includes('--no-serve')) return code;
+  const port = (await portIsFree(8080)) ? 8080 : 0;
+  say('\nstarting the scheduler and the dashboard (adp serve); Ctrl-C stops it');
+  return runCli(['--home', home, 'serve', '--port', String(port)]);
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
 }
 
