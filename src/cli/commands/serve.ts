@@ -4,7 +4,6 @@ import { resolveHome } from '../../drivers/embedded/home.js';
 import { UsageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import type { GlobalOptions } from '../project.js';
-import { startServe } from '../start-serve.js';
 
 function parsePort(value: string): number {
   const n = Number(value);
@@ -25,6 +24,8 @@ export function registerServe(program: Command, io: CliIo, globals: () => Global
     .option('--host <host>', 'HTTP address to listen on', '127.0.0.1')
     .action(async (opts: { port: string; host: string }) => {
       const port = parsePort(opts.port);
+      // The HTTP stack loads only for this command, keeping every other command quick to start.
+      const { startServe } = await import('../start-serve.js');
       const project = await EmbeddedProject.open(resolveHome(globals().home));
       let serve;
       try {

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import os from 'node:os';
-import { DuckDbQueryEngine } from '../../adapters/duckdb/duckdb-query-engine.js';
 import { GitScriptRepo } from '../../adapters/git/git-script-repo.js';
 import { BucketPaths } from '../../adapters/localfs/bucket-paths.js';
 import { JsonCatalog } from '../../adapters/localfs/json-catalog.js';
@@ -46,8 +45,9 @@ export class EmbeddedProject {
   /** The DuckDB engine, sandboxed to the catalog's tables; reopened when the catalog changes. */
   queries(): Promise<QueryEngine> {
     this.#queries.engine ??= Promise.resolve(
-      new CatalogFollowingEngine('duckdb', this.catalog, (tables) =>
-        DuckDbQueryEngine.open({
+      // DuckDB loads on first use: most commands never run a query, and its native module is slow to load.
+      new CatalogFollowingEngine('duckdb', this.catalog, async (tables) =>
+        (await import('../../adapters/duckdb/duckdb-query-engine.js')).DuckDbQueryEngine.open({
           paths: new BucketPaths(this.home.buckets),
           stagingDir: this.home.staging,
           tables,
