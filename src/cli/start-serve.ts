@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { EmbeddedProject } from '../drivers/embedded/open-project.js';
 import { SchedulerService } from '../scheduler/scheduler-service.js';
+import { startNotifications } from '../drivers/embedded/notifications.js';
 import { defaultHttpStarter, type HttpListener, type HttpStarter, type ServeContext, type ServeHealth, type ServeLauncher } from './serve-http.js';
 import { runEndLine, runStartLine, schedulerLine } from './serve-log.js';
 
@@ -52,6 +53,8 @@ export async function startServe(project: EmbeddedProject, options: StartServeOp
   const startedAt = clock.now().toISOString();
   let stopping = false;
   let http: HttpListener | undefined;
+  // Delivers outbox entries (notifications, history sinks) and raises time-based alerts while serving.
+  const notifications = startNotifications(project, { log: logError });
   const service = new SchedulerService({
     engine,
     state: project.state,
@@ -70,7 +73,10 @@ export async function startServe(project: EmbeddedProject, options: StartServeOp
       const line = runStartLine(claimed, clock.now());
       if (line) log(line);
     },
-    onRunEnd: (record) => log(runEndLine(record, clock.now())),
+    onRunEnd: (record) => {
+      log(runEndLine(record, clock.now()));
+      notifications.wake();
+    },
     onError: (message) => logError(`${clock.now().toISOString()} error: ${message}`),
   });
   const launcher: ServeLauncher = {
@@ -102,8 +108,15 @@ export async function startServe(project: EmbeddedProject, options: StartServeOp
   };
   const listener = await (options.http ?? defaultHttpStarter)(context);
   http = listener;
-  await service.start();
-  await service.heartbeat.setUrl(listener.url);
+  try {
+    await service.start();
+    await service.heartbeat.setUrl(listener.url);
+  } catch (e) {
+    await service.stop(0).catch(() => undefined);
+    await listener.close();
+    await notifications.stop();
+    throw e;
+  }
   return {
     url: listener.url,
     loginUrl: listener.loginUrl,
@@ -113,6 +126,7 @@ export async function startServe(project: EmbeddedProject, options: StartServeOp
       stopping = true;
       const unfinished = await service.stop(graceMs);
       await listener.close();
+      await notifications.stop();
       return { unfinished };
     },
   };

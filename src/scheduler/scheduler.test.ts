@@ -135,6 +135,17 @@ describe('Scheduler on a fake clock', () => {
     }
   });
 
+  it('runs in the background on its clock until stopped', async () => {
+    await put('alpha', { overlap: 'queue' });
+    const s = scheduler();
+    s.start();
+    for (let i = 0; i < 3; i++) await clock.advance(MIN);
+    await s.stop();
+    await clock.advance(MIN);
+    expect(await ticks('alpha')).toEqual([iso(T0), iso(T0 + MIN), iso(T0 + 2 * MIN)]);
+    expect(events.filter((e) => e.kind === 'fired').every((e) => (e as { lagMs: number }).lagMs <= 50)).toBe(true);
+  });
+
   describe('overlap', () => {
     it('skip (default): records the tick as skipped, with the reason, while the previous run is active', async () => {
       await put('alpha');

@@ -189,7 +189,12 @@ export class Scheduler {
     else cursorMs = Math.max(storedCursor ?? -Infinity, schedule.notBeforeMs, liveNow === undefined ? -Infinity : liveNow - this.#deps.misfireGraceMs);
     const entry: Entry = { schedule, cursorMs, gen: ++this.#gen };
     this.#entries.set(type, entry);
-    this.#enqueue(type, entry);
+    try {
+      this.#enqueue(type, entry);
+    } catch (e) {
+      this.#entries.delete(type);
+      this.#emit({ kind: 'error', curationType: type, message: `not scheduled: ${(e as Error).message}` });
+    }
   }
 
   #enqueue(type: string, entry: Entry): void {
