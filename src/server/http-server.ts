@@ -13,6 +13,10 @@ export interface HttpServerOptions extends Omit<ApiAppOptions, 'auth'> {
   readonly host?: string;
   /** Default 8080; 0 picks a free port. */
   readonly port?: number;
+  /** A client must send its request headers within this (default 10 s), or its connection is closed. */
+  readonly headersTimeoutMs?: number;
+  /** A client must send its whole request within this (default 60 s). */
+  readonly requestTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -40,6 +44,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       fetch: (req, env) => (handle ? handle.app.fetch(req, env) : new Response('starting', { status: 503 })),
       hostname: host,
       port: options.port ?? 8080,
+      // Slow clients (a trickle of header bytes) must not hold connections open for Node's default minutes.
+      serverOptions: {
+        headersTimeout: options.headersTimeoutMs ?? 10_000,
+        requestTimeout: options.requestTimeoutMs ?? 60_000,
+        connectionsCheckingInterval: Math.min(1_000, options.headersTimeoutMs ?? 1_000),
+      },
     }) as Server;
     s.once('listening', () => resolve(s));
     s.once('error', reject);
