@@ -57,9 +57,9 @@ export async function homeWithCuration(type, sql, patch = {}) {
 }
 
 /** Runs `node script args` and parses the last line of its stdout as JSON. */
-export function runChild(script, args) {
+export function runChild(script, args, env = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--expose-gc', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('exit', (code) => {

@@ -9,26 +9,29 @@ const here = import.meta.dirname;
 const quick = process.argv.includes('--quick');
 const reps = quick ? 1 : 3;
 
-/** name → [script, args, how to read the result] ; scripts that do not exist yet are skipped. */
+/**
+ * name → [script, args, repetitions, env]. Long benchmarks (minutes of wall time, or
+ * repetitions inside themselves) run once so the whole suite stays under 10 minutes.
+ */
 const SUITE = [
-  ['runOverhead', 'run-overhead.mjs', []],
-  ['largeQueryCsv', 'large-query.mjs', ['csv']],
-  ['largeQueryParquet', 'large-query.mjs', ['parquet']],
-  ['schedulerLag', 'scheduler-lag.mjs', []],
-  ['runsPerSecond', 'runs-per-second.mjs', []],
-  ['historyApi', 'history-api.mjs', []],
-  ['outboxDispatch', 'outbox-dispatch.mjs', []],
+  ['runOverhead', 'run-overhead.mjs', [], reps],
+  ['largeQueryCsv', 'large-query.mjs', ['csv'], 1],
+  ['largeQueryParquet', 'large-query.mjs', ['parquet'], 1],
+  ['runsPerSecond', 'runs-per-second.mjs', [], reps],
+  ['outboxDispatch', 'outbox-dispatch.mjs', [], reps],
+  ['schedulerLag', 'scheduler-lag.mjs', [], 1],
+  ['historyApi', 'history-api.mjs', [], 1],
+  ...(quick ? [] : [100, 1000].map((n) => [`scaling${n}`, 'scheduler-lag.mjs', [], 1, { ADP_BENCH_CURATIONS: String(n), ADP_BENCH_PHASE_MS: '10000' }])),
 ];
 
 const raw = {};
-for (const [name, script, args] of SUITE) {
+for (const [name, script, args, n, env] of SUITE) {
   const file = path.join(here, script);
   if (!fs.existsSync(file)) continue;
-  const n = name.startsWith('largeQuery') ? 1 : reps; // large-query repeats inside itself
   raw[name] = [];
   for (let i = 0; i < n; i++) {
     process.stderr.write(`bench ${name} ${i + 1}/${n} ...\n`);
-    raw[name].push(await runChild(file, args));
+    raw[name].push(await runChild(file, args, env));
   }
 }
 
@@ -51,6 +54,17 @@ add('dashboardFirstLoadMs', pick('historyApi', 'dashboardFirstLoadMs'), 'ms', 10
 add('idleRssMb', pick('historyApi', 'idleRssMb'), 'MB', 200, 'lower');
 add('outboxRecordsPerSecond', pick('outboxDispatch', 'recordsPerSecond'), '/s', 2000, 'higher');
 
+// Scaling: the 10,000-curation run plus the shorter 100 and 1,000 ones, for the chart.
+const scaling = ['scaling100', 'scaling1000', 'schedulerLag']
+  .filter((k) => raw[k]?.length)
+  .map((k) => raw[k][0])
+  .sort((a, b) => a.curations - b.curations);
+if (scaling.length > 1) {
+  const { scalingChart } = await import('./chart.mjs');
+  fs.mkdirSync(path.join(here, 'results'), { recursive: true });
+  fs.writeFileSync(path.join(here, 'results', 'scaling.svg'), scalingChart(scaling));
+}
+
 const flat = Object.fromEntries(Object.entries(summary).map(([k, v]) => [k, v.value]));
 const result = {
   at: new Date().toISOString(),
@@ -58,6 +72,7 @@ const result = {
   repetitions: reps,
   ...flat,
   details: summary,
+  scaling: scaling.map((s) => ({ curations: s.curations, lagP50Ms: s.lagP50Ms, lagP99Ms: s.lagP99Ms, runsPerSecond: s.runsPerSecondWithNoopEngine, cpuPercent: s.cpuPercent })),
   raw,
 };
 fs.mkdirSync(path.join(here, 'results'), { recursive: true });
@@ -72,4 +87,4 @@ const rows = Object.entries(summary).map(([k, v]) => [
 ]);
 const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...[['metric', 'median', 'goal', 'spread', ''], ...rows].map((r) => r[i].length)));
 for (const r of [['metric', 'median', 'goal', 'spread', ''], ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '));
-console.log(`\nwrote bench/results/latest.json`);
+console.log(`\nwrote bench/results/latest.json${scaling.length > 1 ? ' and bench/results/scaling.svg' : ''}`);
