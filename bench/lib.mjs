@@ -7,8 +7,14 @@ import path from 'node:path';
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const dist = (rel) => path.join(ROOT, 'dist', rel);
 
+/**
+ * Benchmarks write to memory (/dev/shm) where there is one, so both sides of a ratio
+ * measure the engine rather than this machine's disk, whose speed varies run to run.
+ */
+const SCRATCH = process.env.ADP_BENCH_TMP ?? (fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir());
+
 export function tempDir(prefix = 'adp-bench-') {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return fs.mkdtempSync(path.join(SCRATCH, prefix));
 }
 
 export function percentile(values, p) {

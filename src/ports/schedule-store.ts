@@ -1,3 +1,4 @@
+import type { RunAlertPlanner } from '../domain/notify/incidents.js';
 import type { HistoryRecord } from '../domain/history.js';
 import type { RunState } from '../domain/run.js';
 
@@ -46,9 +47,11 @@ export interface ScheduleStore {
    * transaction; returns per claim whether it won. A claim loses when its tick
    * was claimed before, or is at or before the curation's cursor (a tick
    * someone already passed); a winning claim moves the cursor to its tick.
-   * Claims of one curation must come in ascending order.
+   * Claims of one curation must come in ascending order. With `alerts`, a
+   * `skipped` record gets its outbox entries in the same transaction, as
+   * `StateStore.finishRun` gives a run's record.
    */
-  claimTicks(claims: readonly TickClaim[]): Promise<boolean[]>;
+  claimTicks(claims: readonly TickClaim[], alerts?: RunAlertPlanner): Promise<boolean[]>;
   /** Moves a cursor forward (never back): ticks up to `lastTick` will not be claimed. */
   advanceCursor(curationType: string, lastTick: string): Promise<void>;
   /** The cursors of every curation that has one. */

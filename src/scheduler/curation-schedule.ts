@@ -1,3 +1,4 @@
+import type { CurationDefinition } from '../domain/curation.js';
 import { resolveSchedulePolicy, type SchedulePolicy } from '../domain/schedule-policy.js';
 import { parseScheduleExpression, type ScheduleExpression } from '../domain/schedule/index.js';
 import type { StoredCuration } from '../ports/state-store.js';
@@ -13,6 +14,8 @@ export interface CurationSchedule {
   readonly notBeforeMs: number;
   /** Changes in these fields move the schedule itself (not only what a tick does). */
   readonly timingKey: string;
+  /** The definition the schedule was made from (its notification routes apply to skipped ticks). */
+  readonly definition: CurationDefinition;
 }
 
 /**
@@ -34,5 +37,6 @@ export function curationSchedule(stored: StoredCuration): CurationSchedule {
     anchorMs,
     notBeforeMs: policy.startMs !== undefined ? policy.startMs - 1 : createdMs,
     timingKey: JSON.stringify([def.cronExpression, policy.timezone, policy.startMs ?? null, policy.enabled]),
+    definition: def,
   };
 }

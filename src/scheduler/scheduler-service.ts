@@ -66,6 +66,7 @@ export class SchedulerService {
       clock: engine.clock,
       workerId: engine.workerId,
       engineName: engine.queries.name,
+      alerts: engine.alerts,
       misfireGraceMs: o.misfireGraceMs,
       pollMs: o.pollMs,
       onEvent: o.onSchedulerEvent,

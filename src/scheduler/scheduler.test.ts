@@ -8,6 +8,9 @@ import type { CurationDefinition } from '../domain/curation.js';
 import { curationFixture } from '../ports/state-store.contract.js';
 import type { SchedulerEvent } from './scheduler-events.js';
 import { Scheduler } from './scheduler.js';
+import { configSchema } from '../domain/config.js';
+import { alertPolicy } from '../domain/notify/notifications-config.js';
+import type { AlertPolicy } from '../domain/notify/plan-run-alerts.js';
 
 const T0 = Date.parse('2027-01-04T10:00:00.000Z');
 const MIN = 60_000;
@@ -25,8 +28,9 @@ describe('Scheduler on a fake clock', () => {
   });
   afterEach(() => store.close());
 
-  function scheduler(on: SqliteStateStore = store, workerId = 'w1'): Scheduler {
+  function scheduler(on: SqliteStateStore = store, workerId = 'w1', alerts?: AlertPolicy): Scheduler {
     return new Scheduler({
+      alerts,
       state: on,
       schedule: on.scheduling,
       queue: on.scheduling,
@@ -157,6 +161,16 @@ describe('Scheduler on a fake clock', () => {
       expect(skipped).toMatchObject({ status: 'skipped', trigger: 'schedule', scheduledTime: iso(T0 + MIN), error: 'OVERLAP_SKIPPED' });
       expect(skipped?.errorCause?.errorMessage).toBe(`previous run ${active?.executionName} is still queued (overlap: skip)`);
       expect(s.stats().skipped).toBe(1);
+    });
+
+    it('sends a skipped tick\'s record to the history sinks, in the claim\'s transaction', async () => {
+      await put('alpha');
+      const policy = alertPolicy(configSchema.parse({ sinks: [{ type: 'opensearch', node: 'http://127.0.0.1:9', index: 'history' }] }));
+      const s = scheduler(store, 'w1', policy);
+      await pollAt(s, T0);
+      await pollAt(s, T0 + MIN);
+      const [skipped] = (await store.listHistory({ curationType: 'alpha', status: 'skipped', limit: 10 })).records;
+      expect(await store.countOutbox({ executionName: skipped!.curationExecutionName })).toMatchObject({ pending: 1 });
     });
 
     it('queue: queues the tick behind the active run', async () => {

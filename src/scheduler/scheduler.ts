@@ -1,3 +1,5 @@
+import type { RunAlertPlanner } from '../domain/notify/incidents.js';
+import { runAlertPlanner, type AlertPolicy } from '../domain/notify/plan-run-alerts.js';
 import { executionName } from '../domain/naming.js';
 import { newRun } from '../engine/create-run.js';
 import type { RunState } from '../domain/run.js';
@@ -30,6 +32,8 @@ export interface SchedulerDeps {
   /** Shortest pause between rounds, so ticks due close together are claimed in one transaction; default 50. */
   readonly batchMs?: number;
   readonly onEvent?: (event: SchedulerEvent) => void;
+  /** Routes the notifications of skipped-tick records, as run records are routed. */
+  readonly alerts?: AlertPolicy;
   /** Called after runs were queued, so workers can start them at once. */
   readonly onRunsQueued?: () => void;
 }
@@ -264,7 +268,7 @@ export class Scheduler {
       // Ticks passed over after the last claimed one: move the stored cursor past them too.
       if (last !== undefined && plan.run.at(-1) !== last) await schedule.advanceCursor(type, new Date(last).toISOString());
     }
-    const won = await schedule.claimTicks(claims.map((c) => c.claim));
+    const won = await schedule.claimTicks(claims.map((c) => c.claim), this.#skippedAlerts());
     let queued = false;
     claims.forEach(({ event }, i) => {
       if (!won[i]) return;
@@ -282,6 +286,13 @@ export class Scheduler {
   }
 
   /** The claim of one tick: a queued run, or (when `skipReason`) a `skipped` record. */
+  /** Each skipped record is routed with its own curation's definition. */
+  #skippedAlerts(): RunAlertPlanner | undefined {
+    const policy = this.#deps.alerts;
+    if (!policy) return undefined;
+    return (record, incidents) => runAlertPlanner(policy, this.#entries.get(record.curationType)?.schedule.definition)(record, incidents);
+  }
+
   #claimFor(type: string, tick: number, skipReason: string | undefined, at: Date, now: number): { claim: TickClaim; event: SchedulerEvent } {
     const scheduledTime = new Date(tick);
     const base = { curationType: type, scheduledTime: scheduledTime.toISOString(), claimedBy: this.#deps.workerId, claimedAt: at.toISOString() };

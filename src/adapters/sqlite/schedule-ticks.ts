@@ -1,3 +1,4 @@
+import type { HistoryRecord } from '../../domain/history.js';
 import type { CurationChanges, ScheduleCursor, ScheduledRuns, TickClaim } from '../../ports/schedule-store.js';
 import type { SqliteDatabase } from './connection.js';
 import type { HistoryTable } from './history.js';
@@ -33,7 +34,7 @@ export class ScheduleTables {
        ON CONFLICT (curation_type) DO UPDATE SET last_tick = max(last_tick, excluded.last_tick)`,
     );
     this.#advance = upsertCursor;
-    const claimOne = (c: TickClaim): boolean => {
+    const claimOne = (c: TickClaim, onSkipped?: (stored: HistoryRecord) => void): boolean => {
       const current = cursor.get(c.curationType);
       if (current && current.last_tick >= c.scheduledTime) return false;
       const name = 'run' in c.outcome ? c.outcome.run.executionName : c.outcome.skipped.curationExecutionName;
@@ -41,11 +42,13 @@ export class ScheduleTables {
       if (insertTick.run(c.curationType, c.scheduledTime, name, kind, c.claimedBy, c.claimedAt).changes === 0) return false;
       upsertCursor.run(c.curationType, c.scheduledTime);
       if ('run' in c.outcome) runs.create(c.outcome.run);
-      else history.finish(c.outcome.skipped, c.claimedAt);
+      else history.finish(c.outcome.skipped, c.claimedAt, onSkipped);
       return true;
     };
     // One transaction for a batch: the commit, not the rows, is what a claim costs.
-    this.#claim = db.transaction((claims: readonly TickClaim[]): boolean[] => claims.map(claimOne));
+    this.#claim = db.transaction((claims: readonly TickClaim[], onSkipped?: (stored: HistoryRecord) => void): boolean[] =>
+      claims.map((c) => claimOne(c, onSkipped)),
+    );
     this.#cursors = db.prepare<[], { curation_type: string; last_tick: string }>('SELECT curation_type, last_tick FROM schedule_cursors');
     this.#maxSeq = db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'curation_changes'");
     this.#minSeq = db.prepare<[], { seq: number | null }>('SELECT MIN(seq) AS seq FROM curation_changes');
@@ -67,9 +70,9 @@ export class ScheduleTables {
     this.#pruneChanges = db.prepare<[number]>('DELETE FROM curation_changes WHERE seq <= ?');
   }
 
-  claim(claims: readonly TickClaim[]): boolean[] {
+  claim(claims: readonly TickClaim[], onSkipped?: (stored: HistoryRecord) => void): boolean[] {
     if (claims.length === 0) return [];
-    return this.#claim.immediate(claims);
+    return this.#claim.immediate(claims, onSkipped);
   }
 
   advance(curationType: string, lastTick: string): void {

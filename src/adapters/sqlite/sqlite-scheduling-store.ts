@@ -1,3 +1,5 @@
+import type { RunAlertPlanner } from '../../domain/notify/incidents.js';
+import type { HistoryRecord } from '../../domain/history.js';
 import { StateError } from '../../domain/errors.js';
 import type { RunState } from '../../domain/run.js';
 import type { ClaimedRun, LeaseRequest, RunQueue } from '../../ports/run-queue.js';
@@ -16,23 +18,29 @@ import { WorkerTable } from './workers.js';
  * transaction, so processes sharing `state.db` never both win one.
  * Reached as `SqliteStateStore#scheduling`.
  */
+/** Writes the outbox entries `alerts` plans for a stored record (inside the caller's transaction). */
+export type AlertHook = (alerts: RunAlertPlanner) => (stored: HistoryRecord) => void;
+
 export class SqliteSchedulingStore implements ScheduleStore, RunQueue, WorkerRegistry {
+  readonly #alertHook: AlertHook | undefined;
   readonly #db: SqliteDatabase;
   readonly #schedule: ScheduleTables;
   readonly #leases: RunLeaseTables;
   readonly #workers: WorkerTable;
   readonly #pruneWorkers;
 
-  constructor(db: SqliteDatabase, runs: RunTable, history: HistoryTable) {
+  constructor(db: SqliteDatabase, runs: RunTable, history: HistoryTable, alertHook?: AlertHook) {
     this.#db = db;
+    this.#alertHook = alertHook;
     this.#schedule = new ScheduleTables(db, runs, history);
     this.#leases = new RunLeaseTables(db);
     this.#workers = new WorkerTable(db);
     this.#pruneWorkers = db.prepare<[string]>('DELETE FROM workers WHERE heartbeat_at < ?');
   }
 
-  async claimTicks(claims: readonly TickClaim[]): Promise<boolean[]> {
-    return this.#live().#schedule.claim(claims);
+  async claimTicks(claims: readonly TickClaim[], alerts?: RunAlertPlanner): Promise<boolean[]> {
+    const live = this.#live();
+    return live.#schedule.claim(claims, alerts && live.#alertHook?.(alerts));
   }
 
   async advanceCursor(curationType: string, lastTick: string): Promise<void> {

@@ -55,7 +55,7 @@ export class SqliteStateStore implements StateStore, OutboxStore {
     this.#attributes = new ObjectAttributeTable(db);
     this.#outbox = new OutboxTable(db);
     this.#incidents = new IncidentTable(db);
-    this.scheduling = new SqliteSchedulingStore(db, this.#runs, this.#history);
+    this.scheduling = new SqliteSchedulingStore(db, this.#runs, this.#history, (alerts) => this.#planner(alerts, this.#stamp()));
   }
 
   /**
@@ -115,10 +115,12 @@ export class SqliteStateStore implements StateStore, OutboxStore {
 
   async finishRun(record: HistoryRecord, alerts?: RunAlertPlanner): Promise<HistoryRecord> {
     const now = this.#live().#stamp();
-    const plan = alerts && ((stored: HistoryRecord) => {
-      applyPlan(this.#outbox, this.#incidents, alerts(stored, this.#incidents.list(stored.curationType)), now);
-    });
-    return this.#history.finish(record, now, plan);
+    return this.#history.finish(record, now, alerts && this.#planner(alerts, now));
+  }
+
+  /** The outbox entries and incident changes `alerts` plans for a record just stored, written in its transaction. */
+  #planner(alerts: RunAlertPlanner, now: string): (stored: HistoryRecord) => void {
+    return (stored) => applyPlan(this.#outbox, this.#incidents, alerts(stored, this.#incidents.list(stored.curationType)), now);
   }
 
   async listHistory(query: HistoryQuery): Promise<HistoryPage> {
