@@ -6,11 +6,12 @@ import type { QueryEngine } from '../ports/query-engine.js';
 import type { ScheduleStore } from '../ports/schedule-store.js';
 import type { ScriptRepo } from '../ports/script-repo.js';
 import type { StateStore } from '../ports/state-store.js';
+import type { OutboxStore } from '../ports/outbox-store.js';
 import type { TokenVerifier } from './auth/tokens.js';
 
 /** The ports the API reads and writes: an `EmbeddedProject` fits as it is. */
 export interface ApiPorts {
-  readonly state: StateStore;
+  readonly state: StateStore & Pick<OutboxStore, 'countOutbox'>;
   readonly catalog: Catalog;
   readonly objects: ObjectStore;
   readonly scripts: ScriptRepo;

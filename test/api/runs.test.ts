@@ -150,6 +150,7 @@ describe('HTTP API: runs, cancel, backfills, schedule, metrics', () => {
     expect(text).toMatch(/adp_runs_total\{curation="slow",status="cancelled"\} 2/);
     expect(text).toMatch(/adp_run_duration_seconds_count\{curation="wildrydes-rydebooking",status="succeeded"\} [4-9]/);
     expect(text).toMatch(/^adp_runs_running 0$/m);
+    expect(text).toMatch(/^adp_outbox_pending 0$/m);
     expect(text).toMatch(/^adp_runs_queued 0$/m);
     // A second scrape counts nothing twice.
     const again = await (await t.api('/metrics', { auth: false })).text();

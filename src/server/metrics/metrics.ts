@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { StateStore } from '../../ports/state-store.js';
+import type { OutboxStore } from '../../ports/outbox-store.js';
 import { HistoryFeed } from './history-feed.js';
 
 /** Prometheus metrics of one server: run outcomes, durations, queue depth, schedule lag. */
@@ -14,13 +15,14 @@ export interface AdpMetrics {
 /**
  * Metrics read from the state store at scrape time: `adp_runs_total` and
  * `adp_run_duration_seconds` count history records written since the server
- * started; `adp_runs_running` / `adp_runs_queued` are the runs in flight now.
+ * started; `adp_runs_running` / `adp_runs_queued` are the runs in flight now;
+ * `adp_outbox_pending` the deliveries still to make.
  *
  * @example
  * const metrics = createMetrics(project.state, new Date());
  * scheduler.onTick((type, lag) => metrics.recordScheduleLag(type, lag));
  */
-export function createMetrics(state: StateStore, startedAt: Date, options: { processMetrics?: boolean } = {}): AdpMetrics {
+export function createMetrics(state: StateStore & Pick<OutboxStore, 'countOutbox'>, startedAt: Date, options: { processMetrics?: boolean } = {}): AdpMetrics {
   const registry = new Registry();
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   const feed = new HistoryFeed(state, startedAt.getTime());
@@ -56,6 +58,14 @@ export function createMetrics(state: StateStore, startedAt: Date, options: { pro
     });
   inFlight('running');
   inFlight('queued');
+  new Gauge({
+    name: 'adp_outbox_pending',
+    help: 'Notifications and history-sink deliveries not yet made (dead letters excluded)',
+    registers: [registry],
+    async collect() {
+      this.set((await state.countOutbox()).pending);
+    },
+  });
 
   return {
     registry,
