@@ -65,7 +65,9 @@ describe('the sample curation, end to end on the embedded default', () => {
   it('leaves no staging files behind', () => {
     const all = fs.readdirSync(path.join(home, 'buckets'), { recursive: true }).map(String);
     expect(all.filter((f) => f.includes('.staging'))).toEqual([]);
-    expect(fs.readdirSync(path.join(home, '.adp', 'staging')).filter((f) => f !== '.duckdb-tmp')).toEqual([]);
+    const stagingRoot = path.join(home, '.adp', 'staging');
+    const files = fs.readdirSync(stagingRoot, { recursive: true }).map(String);
+    expect(files.filter((f) => fs.statSync(path.join(stagingRoot, f)).isFile())).toEqual([]);
   });
 
   it('lists runs newest first, in a table and as JSON, and shows metadata in curation show', async () => {

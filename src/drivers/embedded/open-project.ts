@@ -13,6 +13,7 @@ import type { EngineDeps, RunEvent } from '../../engine/engine-deps.js';
 import type { HomeLayout } from './home.js';
 import { loadConfig } from './load-config.js';
 import { CatalogFollowingEngine } from './catalog-following-engine.js';
+import { processStagingDir } from './process-staging.js';
 import { alertPolicy } from '../../domain/notify/notifications-config.js';
 
 /**
@@ -21,7 +22,7 @@ import { alertPolicy } from '../../domain/notify/notifications-config.js';
  * most commands never run a query.
  */
 export class EmbeddedProject {
-  readonly #queries: { engine?: Promise<QueryEngine> } = {};
+  readonly #queries: { engine?: Promise<QueryEngine>; staging?: Promise<{ dir: string; release(): Promise<void> }> } = {};
 
   private constructor(
     readonly home: HomeLayout,
@@ -49,7 +50,7 @@ export class EmbeddedProject {
       new CatalogFollowingEngine('duckdb', this.catalog, async (tables) =>
         (await import('../../adapters/duckdb/duckdb-query-engine.js')).DuckDbQueryEngine.open({
           paths: new BucketPaths(this.home.buckets),
-          stagingDir: this.home.staging,
+          stagingDir: (await (this.#queries.staging ??= processStagingDir(this.home.staging))).dir,
           tables,
           memoryLimit: this.config.duckdb.memoryLimit,
           threads: this.config.duckdb.threads,
@@ -75,9 +76,11 @@ export class EmbeddedProject {
   }
 
   async close(): Promise<void> {
-    const engine = this.#queries.engine;
+    const { engine, staging } = this.#queries;
     this.#queries.engine = undefined;
+    this.#queries.staging = undefined;
     if (engine) await (await engine).close();
+    if (staging) await (await staging).release();
     await this.state.close();
   }
 }
