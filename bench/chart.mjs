@@ -3,7 +3,7 @@
 export function scalingChart(points) {
   const W = 640;
   const H = 360;
-  const m = { l: 60, r: 60, t: 40, b: 50 };
+  const m = { l: 50, r: 50, t: 44, b: 50 };
   const xs = points.map((p) => Math.log10(p.curations));
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
   const x = (v) => m.l + ((Math.log10(v) - x0) / Math.max(1e-9, x1 - x0)) * (W - m.l - m.r);
@@ -17,14 +17,15 @@ export function scalingChart(points) {
   const ticks = points.map((p) => `<text x="${x(p.curations).toFixed(1)}" y="${H - m.b + 18}" text-anchor="middle">${p.curations.toLocaleString('en-US')}</text>`).join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">
 <rect width="100%" height="100%" fill="white"/>
-<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">Scheduler: lag and runs/s vs number of curations (rate(1 minute), no-op engine)</text>
+<text x="${W / 2}" y="18" text-anchor="middle" font-size="13">Scheduler lag and runs/s vs number of curations (rate(1 minute), no-op engine)</text>
 <line x1="${m.l}" y1="${H - m.b}" x2="${W - m.r}" y2="${H - m.b}" stroke="#999"/>
 <line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${H - m.b}" stroke="#999"/>
 <line x1="${W - m.r}" y1="${m.t}" x2="${W - m.r}" y2="${H - m.b}" stroke="#999"/>
 ${ticks}
 <text x="${W / 2}" y="${H - 12}" text-anchor="middle">curations</text>
-<text x="${m.l - 8}" y="${m.t - 8}" text-anchor="end">lag ms (max ${Math.round(maxLag)})</text>
-<text x="${W - m.r + 8}" y="${m.t - 8}">runs/s (max ${Math.round(maxRate)})</text>
+<text x="4" y="${m.t - 8}" fill="#1f77b4">lag (ms)</text>
+<text x="${W - 4}" y="${m.t - 8}" text-anchor="end" fill="#2ca02c">runs/s</text>
+${[0, 0.5, 1].map((f) => `<text x="${m.l - 6}" y="${(yLag(f * maxLag) + 4).toFixed(1)}" text-anchor="end" fill="#1f77b4">${Math.round(f * maxLag)}</text><text x="${W - m.r + 6}" y="${(yRate(f * maxRate) + 4).toFixed(1)}" fill="#2ca02c">${Math.round(f * maxRate)}</text>`).join('')}
 ${line(yLag, 'lagP50Ms', '#1f77b4')}
 ${line(yLag, 'lagP99Ms', '#1f77b4', '6 4')}
 ${line(yRate, 'runsPerSecondWithNoopEngine', '#2ca02c')}
