@@ -29,3 +29,25 @@ describe('adp schedule next <curation>', () => {
     expect(JSON.parse(later.stdout)).toEqual(['2027-03-01T11:20:00.000Z']);
   });
 });
+
+describe('adp curation list shows the next fire time the scheduler will use', () => {
+  it('reads cron fields in the curation time zone and respects its start date', async () => {
+    const home = await exampleHome(5);
+    try {
+      const def = JSON.parse((await adp(['--home', home, 'curation', 'show', 'wildrydes-rydebooking', '--json'])).stdout).definition;
+      const later = new Date(Date.now() + 3 * 86_400_000);
+      later.setUTCHours(0, 0, 0, 0);
+      const patched = { ...def, cronExpression: 'cron(0 9 * * ? *)', timezone: 'Asia/Kathmandu', startDate: later.toISOString() };
+      expect((await adp(['--home', home, 'curation', 'put', '-'], JSON.stringify(patched))).code).toBe(0);
+      const [listed] = JSON.parse((await adp(['--home', home, 'curation', 'list', '--json'])).stdout);
+      // 09:00 in Kathmandu (UTC+05:45) is 03:15 UTC, on the first day at or after the start date.
+      const expected = new Date(later);
+      expected.setUTCHours(3, 15, 0, 0);
+      expect(listed.nextFireTime).toBe(expected.toISOString());
+      const table = await adp(['--home', home, 'curation', 'list']);
+      expect(table.stdout).toContain(expected.toISOString().replace('T', ' ').slice(0, 19));
+    } finally {
+      cleanup(home);
+    }
+  });
+});

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
-import { parseCuration, type CurationDefinition } from '../../domain/curation.js';
-import { nextFireTime, parseScheduleExpression } from '../../domain/schedule/index.js';
+import { parseCuration } from '../../domain/curation.js';
+import { curationSchedule } from '../../scheduler/curation-schedule.js';
+import { nextTick } from '../../scheduler/ticks.js';
+import type { StoredCuration } from '../../ports/state-store.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { checkEnvironment } from '../../engine/steps/validate.js';
 import { describeRecord } from '../describe-record.js';
@@ -9,8 +11,10 @@ import { withProject, type GlobalOptions } from '../project.js';
 import { readJsonInput } from '../read-definition.js';
 import { renderTable } from '../table.js';
 
-function nextFire(definition: CurationDefinition): Date | undefined {
-  return nextFireTime(parseScheduleExpression(definition.cronExpression), { after: new Date(), timezone: 'UTC' });
+/** The scheduler's own next tick (time zone, start date and all), so the list agrees with `adp serve`. */
+function nextFire(stored: StoredCuration): Date | undefined {
+  const ms = nextTick(curationSchedule(stored), Date.now());
+  return ms === undefined ? undefined : new Date(ms);
 }
 
 function shortTime(d: Date | undefined): string {
@@ -50,7 +54,13 @@ export function registerCuration(program: Command, io: CliIo, globals: () => Glo
         if (opts.json) {
           printJson(
             io,
-            rows.map((r) => ({ ...r.definition, version: r.version, updatedAt: r.updatedAt, lastRun: r.last ?? null })),
+            rows.map((r) => ({
+              ...r.definition,
+              version: r.version,
+              updatedAt: r.updatedAt,
+              nextFireTime: r.definition.enabled === false ? null : (nextFire(r)?.toISOString() ?? null),
+              lastRun: r.last ?? null,
+            })),
           );
           return;
         }
@@ -64,7 +74,7 @@ export function registerCuration(program: Command, io: CliIo, globals: () => Glo
             rows.map((r) => [
               r.definition.curationType,
               r.definition.cronExpression,
-              r.definition.enabled === false ? 'paused' : shortTime(nextFire(r.definition)),
+              r.definition.enabled === false ? 'paused' : shortTime(nextFire(r)),
               r.last ? shortTime(new Date(r.last.timestamp)) : '-',
               r.last?.status ?? '-',
             ]),
