@@ -9,9 +9,9 @@ export function parseWholeNumber(flag: string, value: string, min: number, max: 
   return n;
 }
 
-/** An ISO-8601 instant option, or a UsageError naming the flag. */
+/** An ISO-8601 instant option (it must start with a date), or a UsageError naming the flag. */
 export function parseInstant(flag: string, value: string): Date {
   const d = new Date(value);
-  if (Number.isNaN(d.getTime())) throw new UsageError(`${flag}: not an ISO-8601 date-time: '${value}'`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime())) throw new UsageError(`${flag}: not an ISO-8601 date-time: '${value}'`);
   return d;
 }

@@ -1,12 +1,12 @@
 import { describeFailure, NotFoundError, QueryCancelledError } from '../domain/errors.js';
-import type { HistoryRecord } from '../domain/history.js';
+import { RUN_STATUSES, type HistoryRecord } from '../domain/history.js';
 import { STEPS, type RunState, type StepName } from '../domain/run.js';
 import type { EngineDeps } from './engine-deps.js';
 import { failureFor } from './failure.js';
 import { isRetryable, retryDelayMs } from './retry.js';
 import { STEP_LIBRARY } from './steps/index.js';
 
-const TERMINAL = new Set(['succeeded', 'failed', 'cancelled', 'timed_out', 'skipped']);
+const TERMINAL: ReadonlySet<string> = new Set(RUN_STATUSES);
 
 function following(step: StepName): StepName {
   return STEPS[STEPS.indexOf(step) + 1] ?? 'record';

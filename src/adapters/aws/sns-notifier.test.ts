@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { failureNotification } from '../../../test/helpers/notifications.js';
 import { CaptureServer, type CapturedRequest, type Reply } from '../../../test/helpers/http-capture.js';
 import { DeliveryError } from '../../domain/notify/delivery-error.js';
 import type { Notification } from '../../domain/notify/events.js';
@@ -6,15 +7,10 @@ import { SnsNotifier, snsSubject } from './sns-notifier.js';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:curation-events';
 const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
-const notification: Notification = {
-  id: 'evt-1',
-  event: 'failure',
-  curationType: 'wildrydes-rydebooking',
-  occurredAt: '2027-01-04T10:00:05.000Z',
-  status: 'failed',
+const notification = failureNotification({
   error: 'Failed to start processing',
   errorCause: { errorType: 'NotFoundError', errorMessage: "curation 'x' not found" },
-};
+});
 
 /** The SNS Query API's Publish action, as far as a client can tell: form-encoded in, XML out. */
 function snsPublish(req: CapturedRequest): Reply {

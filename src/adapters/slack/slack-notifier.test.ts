@@ -1,19 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { failureNotification } from '../../../test/helpers/notifications.js';
 import { CaptureServer } from '../../../test/helpers/http-capture.js';
 import { DeliveryError } from '../../domain/notify/delivery-error.js';
 import type { Notification } from '../../domain/notify/events.js';
 import { SlackNotifier } from './slack-notifier.js';
 
-const notification: Notification = {
-  id: 'evt-1',
-  event: 'failure',
-  curationType: 'wildrydes-rydebooking',
-  occurredAt: '2027-01-04T10:00:05.000Z',
-  status: 'failed',
-  error: 'QUERY_FAILED',
+const notification = failureNotification({
   errorCause: { errorType: 'QueryFailedError', errorMessage: 'column <x> not found' },
   runUrl: 'https://adp.example.com/runs/r1',
-};
+});
 
 describe('Slack notifier (protocol-level HTTP capture server as the incoming webhook)', () => {
   let server: CaptureServer;

@@ -1,3 +1,4 @@
+import { failureNotification } from '../../../test/helpers/notifications.js';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -5,17 +6,7 @@ import { DeliveryError } from '../../domain/notify/delivery-error.js';
 import type { Notification } from '../../domain/notify/events.js';
 import { SmtpNotifier } from './smtp-notifier.js';
 
-const notification: Notification = {
-  id: 'evt-1',
-  event: 'failureStreak',
-  curationType: 'wildrydes-rydebooking',
-  occurredAt: '2027-01-04T10:00:05.000Z',
-  status: 'failed',
-  error: 'QUERY_FAILED',
-  errorCause: { errorType: 'QueryFailedError', errorMessage: 'Binder Error' },
-  consecutiveFailures: 3,
-  runUrl: 'https://adp.example.com/runs/r1',
-};
+const notification = failureNotification({ event: 'failureStreak', consecutiveFailures: 3, runUrl: 'https://adp.example.com/runs/r1' });
 
 interface Received {
   from: string;

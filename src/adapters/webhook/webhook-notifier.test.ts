@@ -1,19 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { failureNotification } from '../../../test/helpers/notifications.js';
 import { CaptureServer } from '../../../test/helpers/http-capture.js';
 import { DeliveryError } from '../../domain/notify/delivery-error.js';
 import type { Notification } from '../../domain/notify/events.js';
 import { verifyWebhook } from './signature.js';
 import { WebhookNotifier } from './webhook-notifier.js';
 
-const notification: Notification = {
-  id: 'evt-1',
-  event: 'failure',
-  curationType: 'wildrydes-rydebooking',
-  occurredAt: '2027-01-04T10:00:05.000Z',
-  status: 'failed',
-  error: 'QUERY_FAILED',
-  errorCause: { errorType: 'QueryFailedError', errorMessage: 'Binder Error' },
-};
+const notification = failureNotification();
 const delivery = { id: 'ob-1', attempt: 1 };
 
 async function failure(p: Promise<unknown>): Promise<DeliveryError> {

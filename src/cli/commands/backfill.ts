@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import { NotFoundError } from '../../domain/errors.js';
 import { planBackfill } from '../../engine/backfill.js';
 import { backfillStatus, MAX_BACKFILL_TICKS, runBackfill, type BackfillTick } from '../../scheduler/backfill.js';
-import { EXIT_OK, EXIT_RUN_FAILED, UsageError } from '../exit-codes.js';
+import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
 import { printJson, type CliIo } from '../io.js';
+import { parseInstant, parseWholeNumber } from '../parse-args.js';
 import { progressBar } from '../progress.js';
 import { withProject, type GlobalOptions } from '../project.js';
 import { renderTable } from '../table.js';
@@ -15,18 +16,6 @@ interface BackfillOptions {
   dryRun?: boolean;
   rerun?: boolean;
   json?: boolean;
-}
-
-function parseInstant(value: string, flag: string): Date {
-  const d = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime())) throw new UsageError(`${flag}: not an ISO-8601 date-time: '${value}'`);
-  return d;
-}
-
-function parseConcurrency(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--concurrency: must be a whole number from 1 to 64, got '${value}'`);
-  return n;
 }
 
 const action = (t: BackfillTick) => (t.status === 'pending' ? 'run' : t.status === 'active' ? `resume ${t.executionName}` : 'skip (succeeded before)');
@@ -49,9 +38,9 @@ export function registerBackfill(program: Command, io: CliIo, globals: () => Glo
     .option('--rerun', 'run ticks again that already succeeded')
     .option('--json', 'print JSON')
     .action(async (type: string, opts: BackfillOptions) => {
-      const from = parseInstant(opts.from, '--from');
-      const to = parseInstant(opts.to, '--to');
-      const concurrency = parseConcurrency(opts.concurrency);
+      const from = parseInstant('--from', opts.from);
+      const to = parseInstant('--to', opts.to);
+      const concurrency = parseWholeNumber('--concurrency', opts.concurrency, 1, 64);
       await withProject(globals(), async (p) => {
         const stored = await p.state.getCuration(type);
         if (!stored) throw new NotFoundError('curation', type, 'see `adp curation list`');

@@ -1,15 +1,9 @@
 import type { Command } from 'commander';
 import { EmbeddedProject } from '../../drivers/embedded/open-project.js';
 import { resolveHome } from '../../drivers/embedded/home.js';
-import { UsageError } from '../exit-codes.js';
+import { parseWholeNumber } from '../parse-args.js';
 import type { CliIo } from '../io.js';
 import type { GlobalOptions } from '../project.js';
-
-function parsePort(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port: must be a whole number from 0 to 65535, got '${value}'`);
-  return n;
-}
 
 /**
  * `adp serve`: the scheduler, the run workers and the HTTP server in one
@@ -23,7 +17,7 @@ export function registerServe(program: Command, io: CliIo, globals: () => Global
     .option('--port <n>', 'HTTP port (0: any free port)', '8080')
     .option('--host <host>', 'HTTP address to listen on', '127.0.0.1')
     .action(async (opts: { port: string; host: string }) => {
-      const port = parsePort(opts.port);
+      const port = parseWholeNumber('--port', opts.port, 0, 65535);
       // The HTTP stack loads only for this command, keeping every other command quick to start.
       const { startServe } = await import('../start-serve.js');
       const project = await EmbeddedProject.open(resolveHome(globals().home));

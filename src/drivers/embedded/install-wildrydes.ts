@@ -1,5 +1,4 @@
-import { parseCuration } from '../../domain/curation.js';
-import { resolveOutput } from '../../domain/curation.js';
+import { parseCuration, resolveOutput } from '../../domain/curation.js';
 import {
   WILDRYDES_DATA_BUCKET,
   wildrydesCuration,

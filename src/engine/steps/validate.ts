@@ -1,7 +1,5 @@
-import { parseCuration } from '../../domain/curation.js';
-import { resolveOutput } from '../../domain/curation.js';
+import { parseCuration, resolveOutput, type CurationDefinition } from '../../domain/curation.js';
 import { ValidationError, type FieldIssue } from '../../domain/errors.js';
-import type { CurationDefinition } from '../../domain/curation.js';
 import type { EngineDeps } from '../engine-deps.js';
 import type { Step } from './step.js';
 
