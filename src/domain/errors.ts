@@ -93,6 +93,16 @@ export class StateError extends AdpError {
   override readonly isUserError = true;
 }
 
+/**
+ * Something outside adp is missing or refuses it (a database that cannot be
+ * reached, a schema not migrated, a port in use): the message says what to
+ * do; the CLI exits 2.
+ */
+export class EnvironmentError extends AdpError {
+  readonly code = 'ENVIRONMENT';
+  override readonly isUserError = true;
+}
+
 export function isAdpError(e: unknown): e is AdpError {
   return e instanceof AdpError;
 }

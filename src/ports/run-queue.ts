@@ -13,6 +13,11 @@ export interface LeaseRequest {
   readonly owner: string;
   readonly now: Date;
   readonly leaseUntil: Date;
+  /**
+   * Global cap: the claim succeeds only while fewer than this many runs hold
+   * a live lease, counted over every worker sharing the store. Absent: no cap.
+   */
+  readonly maxActive?: number;
 }
 
 /**
