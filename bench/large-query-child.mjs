@@ -11,15 +11,15 @@ const rows = Number(rowsArg);
 const reps = Number(repsArg ?? 5);
 const sql = `select range as id, range * 2 as doubled, 'row-' || range::varchar as label, range % 97 as bucket, (range * 1.5)::double as amount from range(${rows})`;
 
-const { EmbeddedProject } = await import(dist('drivers/embedded/open-project.js'));
-const { homeLayout } = await import(dist('drivers/embedded/home.js'));
+const { openProject } = await import(dist('drivers/open-project.js'));
+const { homeLayout } = await import(dist('drivers/common/home.js'));
 const { createRun } = await import(dist('engine/create-run.js'));
 const { executeRun } = await import(dist('engine/run-workflow.js'));
 const home = await homeWithCuration('large', sql, {
   outputDetails: { outputBucket: 'bench-out', outputFolderPath: 'out/', filename: 'large', format },
   athenaDetails: { deleteAthenaQueryFile: true },
 });
-const project = await EmbeddedProject.open(homeLayout(home));
+const project = await openProject(homeLayout(home));
 const deps = await project.deps();
 // Warm like the raw side: DuckDB loaded and the sandboxed instance open before any clock starts.
 await deps.queries.explain('select 1', 'bench');

@@ -86,7 +86,7 @@ export async function outboxDispatch({ throughputRecords = 20_000, backlog = 100
   const { SqliteStateStore } = await import(dist('adapters/sqlite/sqlite-state-store.js'));
   const { systemClock } = await import(dist('adapters/system/system-clock.js'));
   const { outboxSettingsSchema } = await import(dist('domain/notify/outbox-settings.js'));
-  const { AdapterDestinations } = await import(dist('drivers/embedded/destinations.js'));
+  const { AdapterDestinations } = await import(dist('drivers/common/destinations.js'));
   const { startDispatcher } = await import(dist('notify/dispatcher.js'));
 
   const dir = tempDir();

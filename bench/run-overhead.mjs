@@ -6,13 +6,13 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { dist, homeWithCuration, median, percentile, tempDir } from './lib.mjs';
 
 export async function runOverhead({ runs = 200, warmup = 20 } = {}) {
-  const { EmbeddedProject } = await import(dist('drivers/embedded/open-project.js'));
-  const { homeLayout } = await import(dist('drivers/embedded/home.js'));
+  const { openProject } = await import(dist('drivers/open-project.js'));
+  const { homeLayout } = await import(dist('drivers/common/home.js'));
   const { createRun } = await import(dist('engine/create-run.js'));
   const { executeRun } = await import(dist('engine/run-workflow.js'));
 
   const home = await homeWithCuration('trivial', 'select 1 as one');
-  const project = await EmbeddedProject.open(homeLayout(home));
+  const project = await openProject(homeLayout(home));
   const deps = await project.deps();
   const adp = [];
   for (let i = 0; i < warmup + runs; i++) {

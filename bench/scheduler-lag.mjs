@@ -51,14 +51,14 @@ const cpuMs = () => {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export async function schedulerLag() {
-  const { EmbeddedProject } = await import(dist('drivers/embedded/open-project.js'));
-  const { homeLayout } = await import(dist('drivers/embedded/home.js'));
+  const { openProject } = await import(dist('drivers/open-project.js'));
+  const { homeLayout } = await import(dist('drivers/common/home.js'));
   const { SchedulerService } = await import(dist('scheduler/scheduler-service.js'));
   const { systemClock } = await import(dist('adapters/system/system-clock.js'));
   const { BucketPaths } = await import(dist('adapters/localfs/bucket-paths.js'));
 
   const home = await homeWithCuration('seed', 'select 1 as one', { enabled: false });
-  const project = await EmbeddedProject.open(homeLayout(home));
+  const project = await openProject(homeLayout(home));
   const seed = (await project.state.getCuration('seed')).definition;
   const base = Math.ceil((Date.now() + 5_000) / 1000) * 1000;
   for (let i = 0; i < CURATIONS; i++) {
@@ -89,7 +89,7 @@ export async function schedulerLag() {
   const service = new SchedulerService({
     engine,
     state: project.state,
-    store: project.state.scheduling,
+    store: project.scheduling,
     maxConcurrentRuns: 4,
     leaseMs: 30_000,
     pollMs: 500,

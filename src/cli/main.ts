@@ -4,6 +4,7 @@ import { registerCatalog } from './commands/catalog.js';
 import { registerCuration } from './commands/curation.js';
 import { registerHistory } from './commands/history.js';
 import { registerInit } from './commands/init.js';
+import { registerMigrate } from './commands/migrate.js';
 import { registerOutbox } from './commands/outbox.js';
 import { registerRun } from './commands/run.js';
 import { registerSchedule } from './commands/schedule.js';
@@ -28,6 +29,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   const globals = () => program.opts<GlobalOptions>();
 
   registerInit(program, io, globals);
+  registerMigrate(program, io, globals);
   registerCuration(program, io, globals);
   registerRun(program, io, globals, setExit);
   registerHistory(program, io, globals);

@@ -1,5 +1,5 @@
 import type { RunState } from '../domain/run.js';
-import type { EmbeddedProject } from '../drivers/embedded/open-project.js';
+import type { Project } from '../drivers/project.js';
 import type { EngineDeps } from '../engine/engine-deps.js';
 import type { SchedulerService } from '../scheduler/scheduler-service.js';
 import { startApiServer } from '../server/serve-starter.js';
@@ -11,7 +11,7 @@ export interface ServeHealth {
   readonly workerId: string;
   readonly startedAt: string;
   readonly scheduler: { readonly scheduled: number; readonly fired: number; readonly skipped: number };
-  readonly runs: { readonly active: number; readonly completed: number; readonly maxConcurrentRuns: number };
+  readonly runs: { readonly active: number; readonly completed: number; readonly maxConcurrentRuns: number; readonly maxConcurrentRunsGlobal: number };
 }
 
 /**
@@ -27,7 +27,7 @@ export interface ServeLauncher {
 
 /** Everything an HTTP server inside `adp serve` may use. */
 export interface ServeContext {
-  readonly project: EmbeddedProject;
+  readonly project: Project;
   /** The engine the worker pool runs (its `workerId` names this process). */
   readonly engine: EngineDeps;
   /** Scheduler (`nextDue`, `stats`) and worker pool (`notify`, `stats`). */

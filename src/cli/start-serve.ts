@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import type { EmbeddedProject } from '../drivers/embedded/open-project.js';
+import type { Project } from '../drivers/project.js';
+import { perWorker } from '../domain/config.js';
 import { SchedulerService } from '../scheduler/scheduler-service.js';
-import { startNotifications } from '../drivers/embedded/notifications.js';
+import { startNotifications } from '../drivers/common/notifications.js';
 import { defaultHttpStarter, type HttpListener, type HttpStarter, type ServeContext, type ServeHealth, type ServeLauncher } from './serve-http.js';
 import { runEndLine, runStartLine, schedulerLine } from './serve-log.js';
 
@@ -44,7 +45,7 @@ export interface RunningServe {
  * console.log(serve.url);
  * await serve.stop(30_000);
  */
-export async function startServe(project: EmbeddedProject, options: StartServeOptions = {}): Promise<RunningServe> {
+export async function startServe(project: Project, options: StartServeOptions = {}): Promise<RunningServe> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const logError = options.logError ?? ((line: string) => process.stderr.write(`${line}\n`));
   const { config, clock } = project;
@@ -58,8 +59,10 @@ export async function startServe(project: EmbeddedProject, options: StartServeOp
   const service = new SchedulerService({
     engine,
     state: project.state,
-    store: project.state.scheduling,
-    maxConcurrentRuns: config.maxConcurrentRuns,
+    store: project.scheduling,
+    maxConcurrentRuns: perWorker(config),
+    maxActiveRuns: config.maxConcurrentRuns,
+    wake: project.wake,
     leaseMs: config.leaseSeconds * 1000,
     pollMs: config.scheduler.pollMs,
     misfireGraceMs: config.scheduler.misfireGraceMs,
@@ -84,7 +87,7 @@ export async function startServe(project: EmbeddedProject, options: StartServeOp
     cancel: async (executionName) => {
       const run = await project.state.getRun(executionName);
       if (!run || (await project.state.getHistoryRecord(executionName))) return 'not-held';
-      await project.state.scheduling.requestCancel(executionName, 'cancel requested', clock.now());
+      await project.scheduling.requestCancel(executionName, 'cancel requested', clock.now());
       service.pool.notify();
       return 'cancelling';
     },
@@ -94,7 +97,7 @@ export async function startServe(project: EmbeddedProject, options: StartServeOp
     workerId,
     startedAt,
     scheduler: service.scheduler.stats(),
-    runs: { ...service.pool.stats(), maxConcurrentRuns: config.maxConcurrentRuns },
+    runs: { ...service.pool.stats(), maxConcurrentRuns: perWorker(config), maxConcurrentRunsGlobal: config.maxConcurrentRuns },
   });
   const context: ServeContext = {
     project,

@@ -14,12 +14,26 @@ export const schedulerConfigSchema = z.strictObject({
 });
 export type SchedulerConfig = z.infer<typeof schedulerConfigSchema>;
 
+/** The postgres driver's database (`ADP_DATABASE_URL` overrides `url`). */
+export const postgresConfigSchema = z.strictObject({
+  /** postgres://user@host:5432/db; keep passwords out of the file (ADP_DATABASE_URL, PGPASSWORD or ~/.pgpass). */
+  url: z.string().min(1).optional(),
+  /** Every table lives in this schema, so several projects can share one database. */
+  schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier (a-z, 0-9, _)').default('adp'),
+  /** Connections per process. */
+  poolMax: z.number().int().min(2).max(100).default(10),
+  /** A statement running longer than this is cancelled by the server. */
+  statementTimeoutSeconds: z.number().int().min(1).max(3600).default(30),
+});
+
 /**
  * `adp.config.json` in a project home. Every field has a default, so `{}` is
  * a valid config.
  */
 export const configSchema = z.strictObject({
-  driver: z.literal('embedded').default('embedded'),
+  /** Where state lives: `embedded` (SQLite in the home) or `postgres` (one database for many workers). */
+  driver: z.enum(['embedded', 'postgres']).default('embedded'),
+  postgres: postgresConfigSchema.default(postgresConfigSchema.parse({})),
   scripts: z
     .strictObject({
       /** The scripts repository, relative to the home. */
@@ -35,8 +49,10 @@ export const configSchema = z.strictObject({
       threads: z.number().int().min(1).max(256).optional(),
     })
     .default({ memoryLimit: '2GB' }),
-  /** Runs `adp serve` executes at once (each process); more wait in the queue. */
-  maxConcurrentRuns: z.number().int().min(1).max(256).default(4),
+  /** Runs executing at once over every `adp serve` sharing the state; more wait in the queue. */
+  maxConcurrentRuns: z.number().int().min(1).max(4096).default(4),
+  /** Runs one `adp serve` process executes at once (default: maxConcurrentRuns). */
+  maxConcurrentRunsPerWorker: z.number().int().min(1).max(256).optional(),
   /** A run whose worker stopped renewing its lease for this long is resumed by another worker. */
   leaseSeconds: z.number().int().min(1).max(3600).default(30),
   scheduler: schedulerConfigSchema.default(schedulerConfigSchema.parse({})),
@@ -45,3 +61,8 @@ export const configSchema = z.strictObject({
 });
 
 export type AdpConfig = z.infer<typeof configSchema>;
+
+/** Runs one worker process executes at once: its own cap, never above the global one. */
+export function perWorker(config: Pick<AdpConfig, 'maxConcurrentRuns' | 'maxConcurrentRunsPerWorker'>): number {
+  return Math.min(config.maxConcurrentRuns, config.maxConcurrentRunsPerWorker ?? config.maxConcurrentRuns);
+}

@@ -14,7 +14,7 @@ const CHILD = `
 import { SqliteStateStore } from './src/adapters/sqlite/sqlite-state-store.js';
 import { systemClock } from './src/adapters/system/system-clock.js';
 import { outboxSettingsSchema } from './src/domain/notify/outbox-settings.js';
-import { AdapterDestinations } from './src/drivers/embedded/destinations.js';
+import { AdapterDestinations } from './src/drivers/common/destinations.js';
 import { startDispatcher } from './src/notify/dispatcher.js';
 const [file, owner] = process.argv.slice(2);
 const store = SqliteStateStore.open(file);
@@ -30,7 +30,7 @@ describe('dispatcher killed with SIGKILL mid-delivery', () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adp-'));
-    transpileSources(dir, ['adapters/sqlite/sqlite-state-store.ts', 'adapters/system/system-clock.ts', 'domain/notify/outbox-settings.ts', 'drivers/embedded/destinations.ts', 'notify/dispatcher.ts']);
+    transpileSources(dir, ['adapters/sqlite/sqlite-state-store.ts', 'adapters/system/system-clock.ts', 'domain/notify/outbox-settings.ts', 'drivers/common/destinations.ts', 'notify/dispatcher.ts']);
     fs.writeFileSync(path.join(dir, 'child.mjs'), CHILD);
     server = await CaptureServer.start(() => ({ body: 'ok', delayMs: 3 }));
   });

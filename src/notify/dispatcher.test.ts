@@ -11,7 +11,7 @@ import { alertPolicy } from '../domain/notify/notifications-config.js';
 import { runAlertPlanner } from '../domain/notify/plan-run-alerts.js';
 import type { ConfigRouteInput } from '../domain/notify/routes.js';
 import type { SinkConfig } from '../domain/notify/destinations.js';
-import { AdapterDestinations } from '../drivers/embedded/destinations.js';
+import { AdapterDestinations } from '../drivers/common/destinations.js';
 import { dispatchOnce } from './dispatch-once.js';
 import type { DispatcherDeps } from './dispatcher-deps.js';
 import { startDispatcher } from './dispatcher.js';

@@ -11,4 +11,6 @@ export interface ScriptRepo {
   readAtHead(path: string): Promise<Script>;
   /** Reads `path` as it was at `commitId` (for run detail pages). */
   readAt(path: string, commitId: string): Promise<Script>;
+  /** Commits `text` at `path` on the branch and returns the commit id (examples, tests); absent where adp may not write. */
+  commitFile?(path: string, text: string, message: string): Promise<string>;
 }

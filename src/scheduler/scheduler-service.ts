@@ -3,6 +3,7 @@ import type { EngineDeps } from '../engine/engine-deps.js';
 import type { ClaimedRun, RunQueue } from '../ports/run-queue.js';
 import type { ScheduleStore } from '../ports/schedule-store.js';
 import type { StateStore } from '../ports/state-store.js';
+import type { WakeSignal } from '../ports/wake-signal.js';
 import type { WorkerRegistry } from '../ports/worker-registry.js';
 import { Heartbeat, heartbeatEveryMs } from './heartbeat.js';
 import type { SchedulerEvent } from './scheduler-events.js';
@@ -16,7 +17,12 @@ export interface SchedulerServiceOptions {
   readonly state: StateStore;
   /** The scheduler's ports (SQLite: `SqliteStateStore#scheduling`). */
   readonly store: ScheduleStore & RunQueue & WorkerRegistry;
+  /** Runs this process executes at once. */
   readonly maxConcurrentRuns: number;
+  /** Runs executing at once over every worker sharing the store; absent: no global cap. */
+  readonly maxActiveRuns?: number;
+  /** Wakes the scheduler and the pool when other processes change definitions or queue runs. */
+  readonly wake?: WakeSignal;
   readonly leaseMs: number;
   readonly pollMs: number;
   readonly misfireGraceMs: number;
@@ -45,14 +51,18 @@ export class SchedulerService {
   readonly pool: WorkerPool;
   readonly heartbeat: Heartbeat;
   readonly #schedule: boolean;
+  readonly #wake: WakeSignal | undefined;
+  #unsubscribe: (() => Promise<void>) | undefined;
 
   constructor(o: SchedulerServiceOptions) {
     const { engine } = o;
     this.#schedule = o.schedule ?? true;
+    this.#wake = o.wake;
     this.pool = new WorkerPool({
       engine,
       queue: o.store,
       maxConcurrentRuns: o.maxConcurrentRuns,
+      maxActiveRuns: o.maxActiveRuns,
       leaseMs: o.leaseMs,
       pollMs: o.pollMs,
       onRunStart: o.onRunStart,
@@ -84,6 +94,8 @@ export class SchedulerService {
     await this.heartbeat.start();
     if (this.#schedule) this.scheduler.start();
     this.pool.start();
+    // Polling stays the fallback: a wake signal only shortens the wait.
+    this.#unsubscribe = await this.#wake?.subscribe((topic) => (topic === 'runs' ? this.pool.notify() : this.scheduler.notify()));
   }
 
   /**
@@ -92,6 +104,8 @@ export class SchedulerService {
    * period (another worker resumes them once their leases lapse).
    */
   async stop(graceMs: number): Promise<string[]> {
+    await this.#unsubscribe?.().catch(() => undefined);
+    this.#unsubscribe = undefined;
     await this.scheduler.stop();
     const unfinished = await this.pool.stop(graceMs);
     await this.heartbeat.stop().catch(() => undefined);

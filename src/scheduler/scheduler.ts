@@ -98,6 +98,12 @@ export class Scheduler {
     this.#loop ??= this.#run();
   }
 
+  /** Looks for definition changes now instead of at the next poll (another process changed one). */
+  notify(): void {
+    this.#lastChangeCheck = -Infinity;
+    this.#wake.abort();
+  }
+
   /** Stops claiming ticks; resolves when the current poll has finished. */
   async stop(): Promise<void> {
     this.#stopping = true;

@@ -5,8 +5,9 @@ import { sampleDefinition } from '../../test/helpers/definitions.js';
 import { systemClock } from '../adapters/system/system-clock.js';
 import { parseCuration } from '../domain/curation.js';
 import type { HistoryRecord } from '../domain/history.js';
-import { homeLayout } from '../drivers/embedded/home.js';
-import { EmbeddedProject } from '../drivers/embedded/open-project.js';
+import { homeLayout } from '../drivers/common/home.js';
+import { openProject } from '../drivers/open-project.js';
+import type { Project } from '../drivers/project.js';
 import { createRun } from '../engine/create-run.js';
 import type { EngineDeps } from '../engine/engine-deps.js';
 import type { ClaimedRun } from '../ports/run-queue.js';
@@ -25,7 +26,7 @@ async function until(what: string, probe: () => boolean | Promise<boolean>, time
 
 describe('WorkerPool and leased execution (real SQLite, object store and git; gated query engine)', () => {
   let home: string;
-  let project: EmbeddedProject;
+  let project: Project;
   let engine: GatedQueryEngine;
   let deps: EngineDeps;
   let ended: HistoryRecord[];
@@ -33,7 +34,7 @@ describe('WorkerPool and leased execution (real SQLite, object store and git; ga
 
   beforeAll(async () => {
     home = await exampleHome(10);
-    project = await EmbeddedProject.open(homeLayout(home));
+    project = await openProject(homeLayout(home));
     for (const t of ['c1', 'c2', 'c3', 'c4', 'c5']) {
       await project.state.putCuration(parseCuration({ ...sampleDefinition(), curationType: t, enabled: false }));
     }
@@ -61,7 +62,7 @@ describe('WorkerPool and leased execution (real SQLite, object store and git; ga
   function pool(max = 2, extra: { maxClaims?: number } = {}): WorkerPool {
     return new WorkerPool({
       engine: deps,
-      queue: project.state.scheduling,
+      queue: project.scheduling,
       maxConcurrentRuns: max,
       leaseMs: 400,
       pollMs: 20,
@@ -93,7 +94,7 @@ describe('WorkerPool and leased execution (real SQLite, object store and git; ga
     const a = pool();
     a.start();
     await until('the query to start', () => engine.running === 1);
-    const other = new WorkerPool({ engine: { ...deps, workerId: 'other' }, queue: project.state.scheduling, maxConcurrentRuns: 2, leaseMs: 400, pollMs: 20, onRunStart: (c) => started.push(c) });
+    const other = new WorkerPool({ engine: { ...deps, workerId: 'other' }, queue: project.scheduling, maxConcurrentRuns: 2, leaseMs: 400, pollMs: 20, onRunStart: (c) => started.push(c) });
     other.start();
     await pause(1200);
     expect(started.map((c) => c.claims)).toEqual([1]);
@@ -107,7 +108,7 @@ describe('WorkerPool and leased execution (real SQLite, object store and git; ga
     const p = pool();
     p.start();
     await until('the query to start', () => engine.running === 1);
-    await project.state.scheduling.requestCancel(run.executionName, 'test', new Date());
+    await project.scheduling.requestCancel(run.executionName, 'test', new Date());
     await until('the run to end', () => ended.length === 1);
     expect(ended[0]).toMatchObject({ curationExecutionName: run.executionName, status: 'cancelled' });
     await p.stop(1000);
@@ -116,7 +117,7 @@ describe('WorkerPool and leased execution (real SQLite, object store and git; ga
   it('resumes a run whose worker stopped renewing its lease, and says whose it was', async () => {
     const run = await createRun(deps, { curationType: 'c2', trigger: 'manual' });
     const now = new Date();
-    await project.state.scheduling.claimRun(run.executionName, { owner: 'dead:1', now, leaseUntil: new Date(now.getTime() + 150) });
+    await project.scheduling.claimRun(run.executionName, { owner: 'dead:1', now, leaseUntil: new Date(now.getTime() + 150) });
     engine.release();
     const p = pool();
     p.start();
@@ -132,7 +133,7 @@ describe('WorkerPool and leased execution (real SQLite, object store and git; ga
     const run = await createRun(deps, { curationType: 'c3', trigger: 'manual' });
     for (let i = 0; i < 3; i++) {
       const now = new Date();
-      await project.state.scheduling.claimRun(run.executionName, { owner: `dead:${i}`, now, leaseUntil: now });
+      await project.scheduling.claimRun(run.executionName, { owner: `dead:${i}`, now, leaseUntil: now });
     }
     const p = pool(2, { maxClaims: 3 });
     p.start();
@@ -168,7 +169,7 @@ describe('WorkerPool and leased execution (real SQLite, object store and git; ga
       scheduledTime: `${d}T12:00:00.000Z`,
       status: 'pending' as const,
     }));
-    const done = runBackfill(deps, project.state.scheduling, 'c5', ticks, { concurrency: 2, leaseMs: 400, checkMs: 20, maxClaims: 3 });
+    const done = runBackfill(deps, project.scheduling, 'c5', ticks, { concurrency: 2, leaseMs: 400, checkMs: 20, maxClaims: 3 });
     await until('two runs in flight', () => engine.running === 2);
     await pause(100);
     engine.release();

@@ -1,6 +1,6 @@
 import type { HistoryRecord } from '../domain/history.js';
 import type { EngineDeps } from '../engine/engine-deps.js';
-import type { ClaimedRun, RunQueue } from '../ports/run-queue.js';
+import type { ClaimedRun, LeaseRequest, RunQueue } from '../ports/run-queue.js';
 import { executeLeased } from './leased-execution.js';
 
 /** Options of {@link WorkerPool}. */
@@ -10,6 +10,8 @@ export interface WorkerPoolOptions {
   readonly queue: RunQueue;
   /** Runs executed at once by this pool. */
   readonly maxConcurrentRuns: number;
+  /** Runs executing at once over every pool sharing the queue (see {@link LeaseRequest.maxActive}); absent: no global cap. */
+  readonly maxActiveRuns?: number;
   readonly leaseMs: number;
   /** Longest pause between looks for queued runs (other processes queue runs too). */
   readonly pollMs: number;
@@ -95,7 +97,12 @@ export class WorkerPool {
     const { engine, queue, maxConcurrentRuns, leaseMs } = this.#o;
     while (!this.#stopping && this.#running.size < maxConcurrentRuns) {
       const now = engine.clock.now();
-      const claimed = await queue.claimNextRun({ owner: engine.workerId, now, leaseUntil: new Date(now.getTime() + leaseMs) });
+      const claimed = await queue.claimNextRun({
+        owner: engine.workerId,
+        now,
+        leaseUntil: new Date(now.getTime() + leaseMs),
+        maxActive: this.#o.maxActiveRuns,
+      });
       if (!claimed) return;
       const name = claimed.run.executionName;
       this.#running.set(name, this.#execute(claimed).finally(() => {

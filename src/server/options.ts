@@ -9,7 +9,7 @@ import type { StateStore } from '../ports/state-store.js';
 import type { OutboxStore } from '../ports/outbox-store.js';
 import type { TokenVerifier } from './auth/tokens.js';
 
-/** The ports the API reads and writes: an `EmbeddedProject` fits as it is. */
+/** The ports the API reads and writes: a `Project` fits as it is. */
 export interface ApiPorts {
   readonly state: StateStore & Pick<OutboxStore, 'countOutbox'>;
   readonly catalog: Catalog;

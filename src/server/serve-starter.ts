@@ -8,7 +8,7 @@ import type { ApiPorts, RunLauncher } from './options.js';
 export interface ServeHttpContext {
   readonly project: ApiPorts & {
     readonly config: { readonly server: ServerConfig };
-    readonly state: ApiPorts['state'] & { readonly scheduling?: Pick<ScheduleStore, 'scheduledRuns'> };
+    readonly scheduling?: Pick<ScheduleStore, 'scheduledRuns'>;
   };
   readonly launcher: RunLauncher;
   readonly host: string;
@@ -54,7 +54,7 @@ export async function startApiServer(ctx: ServeHttpContext, env: NodeJS.ProcessE
     },
     health: () => ctx.health() as { status: string } & Record<string, unknown>,
     nextDue: ctx.service ? (type) => ctx.service!.scheduler.nextDue(type) : undefined,
-    schedule: ctx.project.state.scheduling,
+    schedule: ctx.project.scheduling,
     onInternalError: (e) => ctx.log(`adp serve: HTTP internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
   });
   return {

@@ -1,5 +1,6 @@
-import { EmbeddedProject } from '../../src/drivers/embedded/open-project.js';
-import { homeLayout } from '../../src/drivers/embedded/home.js';
+import { openProject } from '../../src/drivers/open-project.js';
+import type { Project } from '../../src/drivers/project.js';
+import { homeLayout } from '../../src/drivers/common/home.js';
 import { BackgroundLauncher } from '../../src/server/background-launcher.js';
 import { hashToken, TokenVerifier } from '../../src/server/auth/tokens.js';
 import { startHttpServer, type HttpServerOptions, type RunningServer } from '../../src/server/http-server.js';
@@ -9,7 +10,7 @@ export const TOKEN = 'test-token-0123456789abcdef';
 
 export interface TestServer {
   readonly home: string;
-  readonly project: EmbeddedProject;
+  readonly project: Project;
   readonly launcher: BackgroundLauncher;
   readonly server: RunningServer;
   /** Errors the server answered with a 500; tests expect none. */
@@ -26,7 +27,7 @@ export async function startTestServer(
   options: { rows?: number; home?: string; server?: Partial<HttpServerOptions>; auth?: Partial<HttpServerOptions['auth']> } = {},
 ): Promise<TestServer> {
   const home = options.home ?? (await exampleHome(options.rows ?? 50));
-  const project = await EmbeddedProject.open(homeLayout(home));
+  const project = await openProject(homeLayout(home));
   const deps = await project.deps();
   const internalErrors: unknown[] = [];
   const launcher = new BackgroundLauncher({ ...deps, settings: { ...deps.settings, retry: { maxAttempts: 2, intervalMs: 5, backoffRate: 1 } } });
@@ -34,7 +35,7 @@ export async function startTestServer(
     ports: project,
     auth: { verifier: new TokenVerifier([hashToken(TOKEN)]), loginToken: TOKEN, ...options.auth },
     launcher,
-    schedule: project.state.scheduling,
+    schedule: project.scheduling,
     port: 0,
     webRoot: false,
     onInternalError: (e) => internalErrors.push(e),

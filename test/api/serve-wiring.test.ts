@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, type RunningServe } from '../../src/cli/start-serve.js';
-import { EmbeddedProject } from '../../src/drivers/embedded/open-project.js';
-import { homeLayout } from '../../src/drivers/embedded/home.js';
+import { openProject } from '../../src/drivers/open-project.js';
+import type { Project } from '../../src/drivers/project.js';
+import { homeLayout } from '../../src/drivers/common/home.js';
 import { startApiServer } from '../../src/server/serve-starter.js';
 import { cleanup, exampleHome } from '../helpers/cli.js';
 import { sampleDefinition } from '../helpers/definitions.js';
@@ -11,7 +12,7 @@ const TOKEN = 'serve-token-0123456789';
 
 describe('the API inside adp serve (scheduler, worker pool, leases)', () => {
   let home: string;
-  let project: EmbeddedProject;
+  let project: Project;
   let serve: RunningServe;
   const lines: string[] = [];
   const call = async (path: string, init: RequestInit = {}) => {
@@ -22,7 +23,7 @@ describe('the API inside adp serve (scheduler, worker pool, leases)', () => {
   beforeAll(async () => {
     home = await exampleHome(30);
     commitScript(home, 'tests/slow.sql', 'select count(*) from range(1000000000) a, range(1000000000) b');
-    project = await EmbeddedProject.open(homeLayout(home));
+    project = await openProject(homeLayout(home));
     await project.state.putCuration({ ...(sampleDefinition() as any), curationType: 'slow', sqlFilePath: 'tests/slow.sql', enabled: false });
     serve = await startServe(project, { port: 0, log: (l) => lines.push(l), logError: (l) => lines.push(l), http: (ctx) => startApiServer(ctx, { ADP_API_TOKEN: TOKEN }) });
   });

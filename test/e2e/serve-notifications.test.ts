@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EmbeddedProject } from '../../src/drivers/embedded/open-project.js';
-import { homeLayout } from '../../src/drivers/embedded/home.js';
+import { openProject } from '../../src/drivers/open-project.js';
+import type { Project } from '../../src/drivers/project.js';
+import { homeLayout } from '../../src/drivers/common/home.js';
 import { startServe } from '../../src/cli/start-serve.js';
 import { startHealthServer } from '../../src/cli/health-server.js';
 import { adp, cleanup, exampleHome } from '../helpers/cli.js';
@@ -24,7 +25,7 @@ describe('adp serve delivers notifications of the runs it executes (protocol-lev
   });
 
   it('a queued run executed by serve reaches the webhook', async () => {
-    const project = await EmbeddedProject.open(homeLayout(home));
+    const project = await openProject(homeLayout(home));
     const serve = await startServe(project, { port: 0, http: startHealthServer, log: () => {}, logError: () => {} });
     try {
       const queued = await adp(['--home', home, 'run', 'wildrydes-rydebooking', '--json']);

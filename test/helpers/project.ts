@@ -1,13 +1,14 @@
-import { EmbeddedProject } from '../../src/drivers/embedded/open-project.js';
-import { homeLayout } from '../../src/drivers/embedded/home.js';
+import { openProject } from '../../src/drivers/open-project.js';
+import type { Project } from '../../src/drivers/project.js';
+import { homeLayout } from '../../src/drivers/common/home.js';
 import type { EngineDeps } from '../../src/engine/engine-deps.js';
 import type { Clock } from '../../src/ports/clock.js';
 import { exampleHome } from './cli.js';
 
 /** An opened example project with engine deps whose retry delays are short. */
-export async function openExample(rows = 100, options: { clock?: Clock } = {}): Promise<{ home: string; project: EmbeddedProject; deps: EngineDeps }> {
+export async function openExample(rows = 100, options: { clock?: Clock } = {}): Promise<{ home: string; project: Project; deps: EngineDeps }> {
   const home = await exampleHome(rows);
-  const project = await EmbeddedProject.open(homeLayout(home), options);
+  const project = await openProject(homeLayout(home), options);
   const base = await project.deps();
   const deps: EngineDeps = { ...base, settings: { ...base.settings, retry: { maxAttempts: 4, intervalMs: 5, backoffRate: 1.5 } } };
   return { home, project, deps };

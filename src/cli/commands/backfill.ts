@@ -45,7 +45,7 @@ export function registerBackfill(program: Command, io: CliIo, globals: () => Glo
         const stored = await p.state.getCuration(type);
         if (!stored) throw new NotFoundError('curation', type, 'see `adp curation list`');
         const ticks = planBackfill(stored.definition, { from, to, maxRuns: MAX_BACKFILL_TICKS });
-        const plan = await backfillStatus(p.state.scheduling, stored, ticks, Boolean(opts.rerun));
+        const plan = await backfillStatus(p.scheduling, stored, ticks, Boolean(opts.rerun));
         if (opts.dryRun) {
           if (opts.json) printJson(io, plan);
           else if (plan.length > 0) io.out(renderTable(['SCHEDULED TIME', 'ACTION'], plan.map((t) => [t.scheduledTime, action(t)])));
@@ -60,7 +60,7 @@ export function registerBackfill(program: Command, io: CliIo, globals: () => Glo
         );
         const bar = progressBar(io, `backfill ${type}`);
         const deps = await p.deps();
-        const records = await runBackfill(deps, p.state.scheduling, type, plan, {
+        const records = await runBackfill(deps, p.scheduling, type, plan, {
           concurrency,
           leaseMs: p.config.leaseSeconds * 1000,
           checkMs: p.config.scheduler.pollMs,

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { GitScriptRepo } from '../../adapters/git/git-script-repo.js';
-import { resolveHome } from '../../drivers/embedded/home.js';
-import { initHome } from '../../drivers/embedded/init-home.js';
-import { installWildrydes } from '../../drivers/embedded/install-wildrydes.js';
+import { resolveHome } from '../../drivers/common/home.js';
+import { initHome, type InitState } from '../../drivers/common/init-home.js';
+import { installWildrydes } from '../../drivers/common/install-wildrydes.js';
+import { loadConfig } from '../../drivers/common/load-config.js';
+import { DRIVER_NAMES, type DriverName } from '../../drivers/project.js';
 import { UsageError } from '../exit-codes.js';
 import { parseWholeNumber } from '../parse-args.js';
 import type { CliIo } from '../io.js';
@@ -11,31 +12,75 @@ import { progressBar } from '../progress.js';
 
 export const EXAMPLES = ['wildrydes'] as const;
 
-/** `adp init [--example wildrydes]`: a project home, optionally with the sample curation. */
+interface InitOptions {
+  example?: string;
+  rows: string;
+  driver?: string;
+  databaseUrl?: string;
+}
+
+/**
+ * `adp init [--driver embedded|postgres] [--database-url URL] [--example wildrydes]`:
+ * a project home, its state (SQLite file or PostgreSQL schema, migrated),
+ * optionally with the sample curation.
+ */
 export function registerInit(program: Command, io: CliIo, globals: () => GlobalOptions): void {
   program
     .command('init')
     .description('create a project home (config, catalog, buckets, scripts repository, state)')
+    .option('--driver <name>', `where state lives (${DRIVER_NAMES.join(', ')})`)
+    .option('--database-url <url>', 'PostgreSQL URL for --driver postgres (default: $ADP_DATABASE_URL)')
     .option('--example <name>', `also install an example (${EXAMPLES.join(', ')})`)
     .option('--rows <n>', 'rows of example data', '10000')
-    .action(async (opts: { example?: string; rows: string }) => {
+    .action(async (opts: InitOptions) => {
       if (opts.example !== undefined && !EXAMPLES.includes(opts.example as (typeof EXAMPLES)[number])) {
         throw new UsageError(`--example: unknown example '${opts.example}' (available: ${EXAMPLES.join(', ')})`);
       }
       const rows = parseWholeNumber('--rows', opts.rows, 1, 100_000_000);
+      const state = initState(opts, io);
       const home = resolveHome(globals().home);
-      const { created } = await initHome(home, async (dir) => {
-        await GitScriptRepo.init(dir);
-      });
-      io.err(created.length ? `initialised ${home.root} (${created.join(', ')})` : `${home.root} is already an adp project`);
-      if (opts.example) {
-        await withProject(globals(), async (p) => {
+      const { created } = await initHome(home, state);
+      const config = await loadConfig(home.config);
+      if (opts.driver !== undefined && config.driver !== state.driver) {
+        throw new UsageError(`--driver: ${home.root} is already an adp project with driver "${config.driver}"; edit its adp.config.json to change it`);
+      }
+      // Opening with migrate creates state.db or the PostgreSQL schema, and proves the database answers.
+      await withProject(
+        globals(),
+        async (p) => {
+          io.err(created.length ? `initialised ${home.root} (${created.join(', ')}; state: ${p.describe})` : `${home.root} is already an adp project (state: ${p.describe})`);
+          if (!opts.example) return;
           const bar = progressBar(io, 'generating ride bookings');
           const { dataWritten } = await installWildrydes(p, { rows, onProgress: bar.update });
           bar.done();
           io.err(dataWritten ? `example wildrydes installed (${rows.toLocaleString('en-US')} bookings)` : 'example wildrydes already installed');
           io.err('next: adp run wildrydes-rydebooking --wait');
-        });
-      }
+        },
+        // The URL given here is the one to migrate, whatever ADP_DATABASE_URL says; it may carry the password the file does not.
+        { migrate: true, env: opts.databaseUrl ? { ...process.env, ADP_DATABASE_URL: opts.databaseUrl } : process.env },
+      );
     });
+}
+
+/** The driver and URL for a new config; a password in the URL is not written to the file. */
+function initState(opts: InitOptions, io: CliIo): InitState {
+  const driver = (opts.driver ?? (opts.databaseUrl ? 'postgres' : 'embedded')) as DriverName;
+  if (!DRIVER_NAMES.includes(driver)) throw new UsageError(`--driver: unknown driver '${opts.driver}' (available: ${DRIVER_NAMES.join(', ')})`);
+  if (driver === 'embedded') {
+    if (opts.databaseUrl) throw new UsageError('--database-url: only --driver postgres uses a database URL');
+    return { driver };
+  }
+  if (!opts.databaseUrl) return { driver };
+  let url: URL;
+  try {
+    url = new URL(opts.databaseUrl);
+  } catch {
+    throw new UsageError(`--database-url: not a URL (expected postgres://user@host:5432/db)`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new UsageError(`--database-url: must start with postgres:// (got ${url.protocol}//)`);
+  if (url.password) {
+    url.password = '';
+    io.err('adp init: the password is not written to adp.config.json: give it as ADP_DATABASE_URL, PGPASSWORD or in ~/.pgpass');
+  }
+  return { driver, url: url.href };
 }

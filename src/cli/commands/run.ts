@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { createRun } from '../../engine/create-run.js';
 import { driveRun } from '../../scheduler/drive-run.js';
 import { liveWorkers } from '../../scheduler/heartbeat.js';
-import { deliverRunNotifications } from '../../drivers/embedded/notifications.js';
+import { deliverRunNotifications } from '../../drivers/common/notifications.js';
 import { describeRecord } from '../describe-record.js';
 import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
 import { printJson, type CliIo } from '../io.js';
@@ -22,7 +22,7 @@ export function registerRun(program: Command, io: CliIo, globals: () => GlobalOp
           const run = await createRun(p, { curationType: type, trigger: 'manual' });
           if (opts.json) printJson(io, { curationExecutionName: run.executionName, status: run.status });
           else io.out(run.executionName);
-          const servers = await liveWorkers(p.state.scheduling, p.clock, p.config.leaseSeconds * 1000);
+          const servers = await liveWorkers(p.scheduling, p.clock, p.config.leaseSeconds * 1000);
           if (servers.length > 0) io.err(`queued ${run.executionName}: \`adp serve\` (${servers[0]!.url ?? servers[0]!.workerId}) will execute it`);
           else io.err(`queued ${run.executionName}, but no \`adp serve\` is running for this home: start one to execute it (or use --wait to run it here)`);
           return;
@@ -32,7 +32,7 @@ export function registerRun(program: Command, io: CliIo, globals: () => GlobalOp
         io.err(`${type}: started ${run.executionName}`);
         // Leased like a worker's run, so a running `adp serve` leaves it alone (and resumes it if this process dies).
         const leaseMs = p.config.leaseSeconds * 1000;
-        const lease = { queue: p.state.scheduling, leaseMs, checkMs: p.config.scheduler.pollMs, maxClaims: 3 };
+        const lease = { queue: p.scheduling, leaseMs, checkMs: p.config.scheduler.pollMs, maxClaims: 3 };
         const record = await driveRun(deps, lease, run.executionName);
         const outbox = await deliverRunNotifications(p, run.executionName, { log: (line) => io.err(line) });
         if (outbox.pending > 0) io.err(`${outbox.pending} notification(s) not delivered yet: \`adp serve\` retries them (see \`adp outbox list\`)`);

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { EmbeddedProject } from '../../drivers/embedded/open-project.js';
-import { resolveHome } from '../../drivers/embedded/home.js';
+import { resolveHome } from '../../drivers/common/home.js';
+import { openProject } from '../../drivers/open-project.js';
 import { parseWholeNumber } from '../parse-args.js';
 import type { CliIo } from '../io.js';
 import type { GlobalOptions } from '../project.js';
+import { perWorker } from '../../domain/config.js';
 
 /**
  * `adp serve`: the scheduler, the run workers and the HTTP server in one
@@ -20,7 +21,7 @@ export function registerServe(program: Command, io: CliIo, globals: () => Global
       const port = parseWholeNumber('--port', opts.port, 0, 65535);
       // The HTTP stack loads only for this command, keeping every other command quick to start.
       const { startServe } = await import('../start-serve.js');
-      const project = await EmbeddedProject.open(resolveHome(globals().home));
+      const project = await openProject(resolveHome(globals().home));
       let serve;
       try {
         serve = await startServe(project, { host: opts.host, port, log: (l) => io.out(l), logError: (l) => io.err(l) });
@@ -29,7 +30,7 @@ export function registerServe(program: Command, io: CliIo, globals: () => Global
         throw e;
       }
       const { config } = project;
-      io.out(`adp serve: listening on ${serve.url} (home ${project.home.root}, worker ${serve.workerId}, up to ${config.maxConcurrentRuns} runs at once)`);
+      io.out(`adp serve: listening on ${serve.url} (home ${project.home.root}, state ${project.describe}, worker ${serve.workerId}, up to ${perWorker(config)} runs at once here, ${config.maxConcurrentRuns} over all workers)`);
       if (serve.loginUrl) io.out(`adp serve: open ${serve.loginUrl} to log in`);
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGTERM', () => resolve('SIGTERM'));

@@ -7,7 +7,7 @@ import { deliverRunEntries } from '../../notify/deliver-run-entries.js';
 import type { DispatcherDeps } from '../../notify/dispatcher-deps.js';
 import { startDispatcher } from '../../notify/dispatcher.js';
 import { AdapterDestinations, type AdapterDestinationsOptions } from './destinations.js';
-import type { EmbeddedProject } from './open-project.js';
+import type { Project } from '../project.js';
 
 /** Options of {@link startNotifications}. */
 export interface NotificationOptions extends AdapterDestinationsOptions {
@@ -24,7 +24,7 @@ export interface NotificationsHandle {
 }
 
 /** Dispatcher dependencies over the project's state store, with adapters for every destination type. */
-export function projectDispatcherDeps(project: EmbeddedProject, options: AdapterDestinationsOptions = {}): DispatcherDeps {
+export function projectDispatcherDeps(project: Project, options: AdapterDestinationsOptions = {}): DispatcherDeps {
   return {
     outbox: project.state,
     destinations: new AdapterDestinations(options),
@@ -44,7 +44,7 @@ export function projectDispatcherDeps(project: EmbeddedProject, options: Adapter
  * // on shutdown, after the scheduler stopped and before project.close():
  * await notifications.stop();
  */
-export function startNotifications(project: EmbeddedProject, options: NotificationOptions = {}): NotificationsHandle {
+export function startNotifications(project: Project, options: NotificationOptions = {}): NotificationsHandle {
   const deps = projectDispatcherDeps(project, options);
   const dispatcher = startDispatcher(deps);
   const evaluator = startAlertEvaluator(
@@ -65,7 +65,7 @@ export function startNotifications(project: EmbeddedProject, options: Notificati
  * most `outbox.runWaitSeconds`; what is left is delivered by `adp serve`.
  */
 export async function deliverRunNotifications(
-  project: EmbeddedProject,
+  project: Project,
   executionName: string,
   options: AdapterDestinationsOptions = {},
 ): Promise<OutboxCounts> {

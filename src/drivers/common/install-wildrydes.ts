@@ -1,11 +1,12 @@
 import { parseCuration, resolveOutput } from '../../domain/curation.js';
+import { StateError } from '../../domain/errors.js';
 import {
   WILDRYDES_DATA_BUCKET,
   wildrydesCuration,
   wildrydesScript,
   writeWildrydesData,
 } from '../../examples/wildrydes.js';
-import type { EmbeddedProject } from './open-project.js';
+import type { Project } from '../project.js';
 
 export interface ExampleOptions {
   readonly rows: number;
@@ -17,7 +18,7 @@ export interface ExampleOptions {
  * catalog tables, the script committed to `scripts/`, the curation registered.
  * Data already there is kept unless a different row count is asked for.
  */
-export async function installWildrydes(project: EmbeddedProject, options: ExampleOptions): Promise<{ dataWritten: boolean }> {
+export async function installWildrydes(project: Project, options: ExampleOptions): Promise<{ dataWritten: boolean }> {
   await project.objects.createBucket(WILDRYDES_DATA_BUCKET);
   const existing = await project.objects.list(WILDRYDES_DATA_BUCKET, 'rydebookings/');
   const marker = await project.objects.head(WILDRYDES_DATA_BUCKET, 'ROWS');
@@ -40,6 +41,7 @@ export async function installWildrydes(project: EmbeddedProject, options: Exampl
   for (const bucket of new Set([out.rawBucket, definition.outputDetails.outputBucket])) await project.objects.createBucket(bucket);
   const atHead = await project.scripts.readAtHead(wildrydesScript.path).catch(() => undefined);
   if (atHead?.text !== wildrydesScript.text) {
+    if (!project.scripts.commitFile) throw new StateError(`commit ${wildrydesScript.path} to the scripts repository first: this driver's repository is read-only to adp`);
     await project.scripts.commitFile(wildrydesScript.path, wildrydesScript.text, `Add ${wildrydesScript.path}`);
   }
   if (!(await project.state.getCuration(definition.curationType))) await project.state.putCuration(definition);

@@ -1,0 +1,5 @@
+import type { DriverModule } from '../project.js';
+import { openEmbeddedState } from './open-state.js';
+
+/** The embedded driver: state in `state.db` (SQLite) in the project home; nothing to install or run. */
+export const embeddedDriver: DriverModule = { name: 'embedded', openState: openEmbeddedState };

@@ -1,0 +1,5 @@
+import type { DriverModule } from '../project.js';
+import { openPostgresState } from './open-state.js';
+
+/** The postgres driver: state in one PostgreSQL database shared by every `adp serve` on every machine. */
+export const postgresDriver: DriverModule = { name: 'postgres', openState: openPostgresState };

@@ -1,0 +1,66 @@
+import type { AdpConfig } from '../domain/config.js';
+import type { EngineDeps, RunEvent } from '../engine/engine-deps.js';
+import type { Catalog } from '../ports/catalog.js';
+import type { Clock } from '../ports/clock.js';
+import type { ObjectStore } from '../ports/object-store.js';
+import type { OutboxStore } from '../ports/outbox-store.js';
+import type { QueryEngine } from '../ports/query-engine.js';
+import type { RunQueue } from '../ports/run-queue.js';
+import type { ScheduleStore } from '../ports/schedule-store.js';
+import type { ScriptRepo } from '../ports/script-repo.js';
+import type { StateStore } from '../ports/state-store.js';
+import type { WakeSignal } from '../ports/wake-signal.js';
+import type { WorkerRegistry } from '../ports/worker-registry.js';
+import type { HomeLayout } from './common/home.js';
+
+/** The drivers `adp.config.json` can name. */
+export const DRIVER_NAMES = ['embedded', 'postgres'] as const;
+export type DriverName = (typeof DRIVER_NAMES)[number];
+
+/** The scheduler's ports: tick claims, run leases, worker heartbeats. */
+export type SchedulingPorts = ScheduleStore & RunQueue & WorkerRegistry;
+
+/** Where a driver keeps curations, runs, history, schedule and outbox. */
+export interface StateBackend {
+  readonly state: StateStore & OutboxStore;
+  readonly scheduling: SchedulingPorts;
+  /** Present when other processes' changes can wake this one (PostgreSQL LISTEN/NOTIFY). */
+  readonly wake?: WakeSignal;
+  /** A line for logs: where the state lives (never a password). */
+  readonly describe: string;
+  close(): Promise<void>;
+}
+
+/**
+ * An open project, as every interface (CLI, HTTP server, dashboard) sees it:
+ * ports only. Drivers under `src/drivers/<name>/` build it; nothing else
+ * knows which adapters are behind it.
+ */
+export interface Project extends StateBackend {
+  readonly driver: DriverName;
+  readonly home: HomeLayout;
+  readonly config: AdpConfig;
+  readonly catalog: Catalog;
+  readonly objects: ObjectStore;
+  readonly scripts: ScriptRepo;
+  readonly clock: Clock;
+  /** The query engine, opened on first use (most commands never run a query). */
+  queries(): Promise<QueryEngine>;
+  /** What the run steps need, with this process as the worker. */
+  deps(onEvent?: (event: RunEvent) => void): Promise<EngineDeps>;
+}
+
+/** How a command opens its project. */
+export interface OpenOptions {
+  readonly clock?: Clock;
+  /** Apply pending schema migrations (`adp init`, `adp migrate`); otherwise an old schema is an error that says so. */
+  readonly migrate?: boolean;
+  /** Environment to read overrides from (`ADP_DATABASE_URL`); default `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** One driver: opens the state backend of a home. The rest of a project is composed the same way for every local driver. */
+export interface DriverModule {
+  readonly name: DriverName;
+  openState(home: HomeLayout, config: AdpConfig, options: Required<Pick<OpenOptions, 'clock'>> & OpenOptions): Promise<StateBackend>;
+}
