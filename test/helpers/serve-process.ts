@@ -17,9 +17,12 @@ export interface ServeProcess {
 }
 
 /** Starts `adp --home HOME serve --port 0` and resolves once it listens. */
-export async function startServeProcess(home: string): Promise<ServeProcess> {
+export async function startServeProcess(home: string, options: { env?: NodeJS.ProcessEnv; readyTimeoutMs?: number } = {}): Promise<ServeProcess> {
   if (!fs.existsSync(ADP_BIN)) throw new Error(`${ADP_BIN} is missing: run \`npm run build\` first`);
-  const child = spawn(process.execPath, [ADP_BIN, '--home', home, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [ADP_BIN, '--home', home, 'serve', '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: options.env ?? process.env,
+  });
   const lines: string[] = [];
   const waiters = new Set<{ re: RegExp; resolve: (line: string) => void }>();
   const onData = (buffer: { text: string }) => (chunk: Buffer) => {
@@ -52,7 +55,7 @@ export async function startServeProcess(home: string): Promise<ServeProcess> {
       waiters.add(waiter);
     });
   };
-  await waitFor(/adp serve: listening on http:\/\/127\.0\.0\.1:\d+/);
+  await waitFor(/adp serve: listening on http:\/\/127\.0\.0\.1:\d+/, options.readyTimeoutMs);
   return { child, lines, waitFor, exited };
 }
 
