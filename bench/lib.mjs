@@ -32,12 +32,13 @@ export function spread(values) {
   return m === 0 ? 0 : (Math.max(...values) - Math.min(...values)) / m;
 }
 
-/** A home with one curation named `type` whose script is `sql`, registered through the CLI. */
-export async function homeWithCuration(type, sql, patch = {}) {
+/** A home with one curation named `type` whose script is `sql`, registered through the CLI; `options.databaseUrl` makes it a postgres home. */
+export async function homeWithCuration(type, sql, patch = {}, options = {}) {
   const { runCli } = await import(dist('cli/main.js'));
   const quiet = { out() {}, err() {}, readStdin: async () => '', interactive: false };
   const home = tempDir();
-  if ((await runCli(['--home', home, 'init'], quiet)) !== 0) throw new Error('init failed');
+  const driver = options.databaseUrl ? ['--driver', 'postgres', '--database-url', options.databaseUrl] : [];
+  if ((await runCli(['--home', home, 'init', ...driver], quiet)) !== 0) throw new Error('init failed');
   const scripts = path.join(home, 'scripts');
   fs.writeFileSync(path.join(scripts, `${type}.sql`), sql);
   const git = (...args) => execFileSync('git', ['-C', scripts, '-c', 'user.name=bench', '-c', 'user.email=bench@localhost', ...args]);
@@ -73,4 +74,62 @@ export function runChild(script, args, env = {}) {
       resolve(JSON.parse(out.trim().split('\n').pop()));
     });
   });
+}
+
+/**
+ * A QueryEngine that succeeds at once: like the embedded engine, it writes its
+ * (one-row) result file itself, so publishing has a file to move.
+ */
+export class NoopQueryEngine {
+  name = 'noop';
+  #jobs = new Map();
+  #next = 0;
+  constructor(paths) {
+    this.paths = paths;
+  }
+  async start(request) {
+    const id = `noop-${++this.#next}`;
+    const key = `${request.output.folder}${id}.csv`;
+    const file = this.paths.filePath(request.output.bucket, key);
+    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    await fs.promises.writeFile(file, 'one\n1\n');
+    this.#jobs.set(id, { bucket: request.output.bucket, key, rowCount: 1, bytes: 6 });
+    return id;
+  }
+  async status(id) {
+    const result = this.#jobs.get(id);
+    this.#jobs.delete(id);
+    return result ? { state: 'SUCCEEDED', result } : { state: 'FAILED', error: new Error(`unknown ${id}`) };
+  }
+  async cancel() {}
+  async explain() {
+    return '';
+  }
+  async close() {}
+}
+
+
+/**
+ * A database of its own on the local PostgreSQL for one benchmark (ADP_BENCH_DATABASE_URL
+ * names the server; default the machine's on 127.0.0.1:5432), dropped by `drop()`.
+ */
+export async function benchDatabase(label) {
+  const { default: pg } = await import('pg');
+  const server = process.env.ADP_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `adp_bench_${label}_${process.pid}_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    url: url.href,
+    async drop() {
+      const c = new pg.Client({ connectionString: server });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
 }

@@ -1,62 +1,73 @@
-// Trivial real runs (`select 1` through DuckDB, published, recorded) executed by a
-// real `adp serve` process: N runs spread over 50 curations are queued, then the
-// server is started and timed from the first run's start to the last run's end.
-// Prints one JSON line.
+// Trivial real runs (`select 1` through DuckDB, published, recorded) executed by real
+// `adp serve` processes: N runs spread over 50 curations are queued, then
+// ADP_BENCH_WORKERS servers (default 1) are started and timed from the first run's
+// start to the last run's end. ADP_BENCH_DRIVER=postgres puts the state in a fresh
+// PostgreSQL database. Prints one JSON line.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { dist, homeWithCuration } from './lib.mjs';
+import { benchDatabase, dist, homeWithCuration } from './lib.mjs';
 
 const RUNS = Number(process.env.ADP_BENCH_RUNS ?? 1000);
 const CURATIONS = 50;
 const MAX_CONCURRENT = Number(process.env.ADP_BENCH_MAX_CONCURRENT ?? 4);
+const WORKERS = Number(process.env.ADP_BENCH_WORKERS ?? 1);
+const DRIVER = process.env.ADP_BENCH_DRIVER ?? 'embedded';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export async function runsPerSecond() {
-  const { SqliteStateStore } = await import(dist('adapters/sqlite/sqlite-state-store.js'));
+  const { openProject } = await import(dist('drivers/open-project.js'));
+  const { homeLayout } = await import(dist('drivers/common/home.js'));
   const { createRun } = await import(dist('engine/create-run.js'));
-  const { systemClock } = await import(dist('adapters/system/system-clock.js'));
 
-  const home = await homeWithCuration('trivial0', 'select 1 as one', { enabled: false });
-  const configFile = path.join(home, 'adp.config.json');
-  fs.writeFileSync(configFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(configFile, 'utf8')), maxConcurrentRuns: MAX_CONCURRENT }));
-  const state = SqliteStateStore.open(path.join(home, 'state.db'));
-  const seed = (await state.getCuration('trivial0')).definition;
+  const database = DRIVER === 'postgres' ? await benchDatabase('rps') : undefined;
+  const home = await homeWithCuration('trivial0', 'select 1 as one', { enabled: false }, { databaseUrl: database?.url });
+  const configFile = `${home}/adp.config.json`;
+  // Per worker as before, and globally as much as all workers together.
+  const config = { ...JSON.parse(fs.readFileSync(configFile, 'utf8')), maxConcurrentRuns: MAX_CONCURRENT * WORKERS, maxConcurrentRunsPerWorker: MAX_CONCURRENT };
+  fs.writeFileSync(configFile, JSON.stringify(config));
+  const project = await openProject(homeLayout(home));
+  const seed = (await project.state.getCuration('trivial0')).definition;
+  const types = ['trivial0'];
   for (let i = 1; i < CURATIONS; i++) {
-    await state.putCuration({ ...seed, curationType: `trivial${i}`, outputDetails: { ...seed.outputDetails, filename: `trivial${i}` } });
+    types.push(`trivial${i}`);
+    await project.state.putCuration({ ...seed, curationType: `trivial${i}`, outputDetails: { ...seed.outputDetails, filename: `trivial${i}` } });
   }
-  for (let i = 0; i < RUNS; i++) await createRun({ state, clock: systemClock }, { curationType: `trivial${i % CURATIONS}`, trigger: 'manual' });
+  for (let i = 0; i < RUNS; i++) await createRun(project, { curationType: `trivial${i % CURATIONS}`, trigger: 'manual' });
 
-  const child = spawn(process.execPath, [dist('cli/bin.js'), '--home', home, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-  child.stdout.resume();
-  const { default: Database } = await import('better-sqlite3');
-  const db = new Database(path.join(home, 'state.db'), { readonly: true });
-  let count = 0;
-  for (const deadline = Date.now() + 300_000; count < RUNS; ) {
-    if (Date.now() > deadline) throw new Error(`only ${count} of ${RUNS} runs ended in 5 minutes`);
-    await sleep(200);
-    count = countRecords(db);
+  const children = [];
+  for (let w = 0; w < WORKERS; w++) {
+    const child = spawn(process.execPath, [dist('cli/bin.js'), '--home', home, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.resume();
+    children.push({ child, exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))) });
   }
-  db.close();
-  child.kill('SIGTERM');
-  const code = await exited;
-  const records = await allRecords(state);
-  await state.close();
+  for (const deadline = Date.now() + 300_000; ; ) {
+    if (Date.now() > deadline) throw new Error(`runs still active after 5 minutes`);
+    await sleep(250);
+    // One indexed query: cheap enough not to compete with the servers for the CPU.
+    if ((await project.scheduling.activeRuns(types)).length === 0) break;
+  }
+  for (const { child } of children) child.kill('SIGTERM');
+  const codes = await Promise.all(children.map((c) => c.exited));
+  const records = await allRecords(project.state);
+  await project.close();
   fs.rmSync(home, { recursive: true, force: true });
+  await database?.drop();
   const failed = records.filter((r) => r.status !== 'succeeded').length;
   if (failed > 0) throw new Error(`${failed} runs did not succeed`);
+  if (records.length !== RUNS) throw new Error(`${records.length} records for ${RUNS} runs`);
   const first = Math.min(...records.map((r) => Date.parse(r.startedAt)));
   const last = Math.max(...records.map((r) => r.timestamp));
   return {
+    driver: DRIVER,
+    workers: WORKERS,
     runs: RUNS,
     maxConcurrentRuns: MAX_CONCURRENT,
     cpus: os.cpus().length,
     seconds: (last - first) / 1000,
     runsPerSecond: Math.round((RUNS / (last - first)) * 1000),
-    serveExitCode: code,
+    serveExitCodes: codes,
   };
 }
 
@@ -69,11 +80,6 @@ async function allRecords(state) {
     cursor = page.nextCursor;
   } while (cursor);
   return out;
-}
-
-/** A cheap count, so polling does not compete with the server for the CPU. */
-function countRecords(db) {
-  return db.prepare('SELECT count(*) AS n FROM history').get().n;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

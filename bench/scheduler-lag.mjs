@@ -5,44 +5,12 @@
 // CPU of the scheduler alone. Prints one JSON line.
 import fs from 'node:fs';
 import path from 'node:path';
-import { dist, homeWithCuration, percentile } from './lib.mjs';
+import { dist, homeWithCuration, NoopQueryEngine, percentile } from './lib.mjs';
 
 const CURATIONS = Number(process.env.ADP_BENCH_CURATIONS ?? 10_000);
 const WARMUP_MS = 15_000;
 const PHASE_A_MS = Number(process.env.ADP_BENCH_PHASE_MS ?? 40_000);
 const PHASE_B_MS = Number(process.env.ADP_BENCH_PHASE_MS ?? 25_000);
-
-/**
- * A QueryEngine that succeeds at once: like the embedded engine, it writes its
- * (one-row) result file itself, so publishing has a file to move.
- */
-class NoopQueryEngine {
-  name = 'noop';
-  #jobs = new Map();
-  #next = 0;
-  constructor(paths) {
-    this.paths = paths;
-  }
-  async start(request) {
-    const id = `noop-${++this.#next}`;
-    const key = `${request.output.folder}${id}.csv`;
-    const file = this.paths.filePath(request.output.bucket, key);
-    await fs.promises.mkdir(path.dirname(file), { recursive: true });
-    await fs.promises.writeFile(file, 'one\n1\n');
-    this.#jobs.set(id, { bucket: request.output.bucket, key, rowCount: 1, bytes: 6 });
-    return id;
-  }
-  async status(id) {
-    const result = this.#jobs.get(id);
-    this.#jobs.delete(id);
-    return result ? { state: 'SUCCEEDED', result } : { state: 'FAILED', error: new Error(`unknown ${id}`) };
-  }
-  async cancel() {}
-  async explain() {
-    return '';
-  }
-  async close() {}
-}
 
 const cpuMs = () => {
   const u = process.cpuUsage();
