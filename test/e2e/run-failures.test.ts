@@ -97,6 +97,20 @@ describe('failed runs are recorded with error and errorCause', () => {
     }
   });
 
+  it('a mistyped first keyword is a syntax error at its position, not a sandbox violation (run and validate)', async () => {
+    const { code, record } = await runSql(home, dir, 'typo', 'SELEC * FRM wildrydes.rydebookings');
+    expect(code).toBe(1);
+    expect(record).toMatchObject({ status: 'failed', error: 'QUERY_FAILED', errorCause: { errorType: 'QueryFailedError' } });
+    expect(record.errorCause.errorMessage).toBe('Parser Error: syntax error at or near "SELEC" (line 1, column 1)');
+    expect(record.curationOutputLocation).toBeUndefined();
+    const v = await adp(['--home', home, 'validate', 'typo', '--json']);
+    expect(v.code).toBe(2);
+    const query = JSON.parse(v.stdout).checks.find((c: { check: string }) => c.check === 'query');
+    expect(query).toMatchObject({ ok: false });
+    expect(query.detail).toMatch(/syntax error at or near "SELEC" \(line 1, column 1\)/);
+    expect(query.detail).not.toMatch(/sandbox/);
+  });
+
   it('a script with two statements is refused before it runs', async () => {
     const { record } = await runSql(home, dir, 'two', 'select 1; select 2');
     expect(record.error).toBe('SANDBOX_VIOLATION');

@@ -10,6 +10,19 @@ const REFUSED_VERBS = [
   'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'TRUNCATE', 'CREATE', 'DROP', 'ALTER', 'COPY', 'EXPORT', 'IMPORT',
   'ATTACH', 'DETACH', 'INSTALL', 'LOAD', 'PRAGMA', 'SET', 'RESET', 'USE', 'CALL', 'VACUUM', 'CHECKPOINT',
 ];
+/**
+ * Every DuckDB keyword that opens a statement other than a query: a text
+ * starting with one is refused as it stands, whatever follows (even text
+ * DuckDB could not parse). Each is a DuckDB keyword (`duckdb_keywords()`).
+ */
+export const STATEMENT_KEYWORDS: ReadonlySet<string> = new Set([
+  ...REFUSED_VERBS,
+  'SHOW', 'DESCRIBE', 'DESC', 'SUMMARIZE', 'EXPLAIN', 'PIVOT', 'PIVOT_WIDER', 'PIVOT_LONGER', 'UNPIVOT', 'TABLE',
+  'PREPARE', 'EXECUTE', 'DEALLOCATE', 'BEGIN', 'START', 'COMMIT', 'END', 'ROLLBACK', 'ABORT', 'TRANSACTION',
+  'ANALYZE', 'COMMENT', 'FORCE', 'REPLACE', 'GRANT', 'REVOKE', 'DECLARE', 'FETCH', 'CLOSE', 'LISTEN', 'NOTIFY',
+  'UNLISTEN', 'CLUSTER', 'REINDEX', 'LOCK', 'DISCARD', 'SECRET', 'MACRO',
+]);
+const WORD = /^[A-Z_][A-Z0-9_$]*$/;
 
 /** A result column as DuckDB will write it. */
 export interface ResultColumn {
@@ -26,7 +39,9 @@ export interface CheckedQuery {
 
 /**
  * Refuses anything but exactly one read-only query, before it runs: the first
- * keyword must open a query, DuckDB must find exactly one statement, and that
+ * keyword must open a query (a first word that is no keyword at all, such as
+ * a mistyped `SELEC`, is a syntax error that DuckDB locates, not a sandbox
+ * violation), DuckDB must find exactly one statement, and that
  * statement must prepare as a SELECT (PRAGMA, SHOW and DESCRIBE also prepare
  * as SELECT, hence the keyword check). Preparing also binds it, so unknown
  * tables and columns and files outside the sandbox are reported here; the
@@ -39,7 +54,15 @@ export async function checkQuery(connection: DuckDBConnection, sql: string): Pro
     throw new QueryFailedError('the query is empty: a curation runs exactly one SELECT or WITH query');
   }
   if (!QUERY_STARTS.has(text.firstToken)) {
-    throw sandboxError(`only a single SELECT or WITH query may run; got ${text.firstToken}`);
+    const refused = sandboxError(`only a single SELECT or WITH query may run; got ${text.firstToken}`);
+    if (STATEMENT_KEYWORDS.has(text.firstToken) || !WORD.test(text.firstToken)) throw refused;
+    // No statement starts with this word: DuckDB's parser reports the typo and where it is. Nothing runs either way.
+    try {
+      await connection.extractStatements(sql);
+    } catch (e) {
+      throw toEngineError(e, sql);
+    }
+    throw refused;
   }
   let count: number;
   let extracted: DuckDBExtractedStatements;
@@ -48,7 +71,7 @@ export async function checkQuery(connection: DuckDBConnection, sql: string): Pro
     count = extracted.count;
   } catch (e) {
     if (text.closesUnopenedParen) throw sandboxError('the query closes a parenthesis it never opened', e);
-    throw toEngineError(e);
+    throw toEngineError(e, sql);
   }
   if (count !== 1) throw sandboxError(`found ${count} statements; a curation runs exactly one`);
   let prepared: DuckDBPreparedStatement;
@@ -57,7 +80,7 @@ export async function checkQuery(connection: DuckDBConnection, sql: string): Pro
   } catch (e) {
     // Binding failed, so DuckDB never said what the statement is: `WITH x AS (…) INSERT INTO view …` lands here.
     const verb = REFUSED_VERBS.find((v) => text.topLevelWords.has(v));
-    throw verb ? sandboxError(`only a single SELECT or WITH query may run; got ${verb}`, e) : toEngineError(e);
+    throw verb ? sandboxError(`only a single SELECT or WITH query may run; got ${verb}`, e) : toEngineError(e, sql);
   }
   try {
     if (prepared.statementType !== StatementType.SELECT) {
