@@ -208,6 +208,28 @@ export function schedulingContract(name: string, open: () => Promise<SchedulingB
         expect(await b.scheduling.activeRuns(['alpha'])).toEqual([]);
       });
 
+      it('caps live leases over every worker with maxActive: the third claim waits until one is released', async () => {
+        for (const [i, c] of ['alpha', 'beta', 'gamma', 'delta'].entries()) {
+          await b.state.createRun(queuedRun(`r${i + 1}`, c, { createdAt: `2027-01-04T10:00:00.00${i + 1}Z` }));
+        }
+        const capped = (owner: string, now = NOW) => ({ ...lease(owner, now), maxActive: 2 });
+        expect((await b.scheduling.claimNextRun(capped('w1')))?.run.executionName).toBe('r1');
+        expect((await b.scheduling.claimNextRun(capped('w2')))?.run.executionName).toBe('r2');
+        expect(await b.scheduling.claimNextRun(capped('w3'))).toBeUndefined();
+        expect(await b.scheduling.claimRun('r3', capped('w3'))).toBeUndefined();
+        // The cap binds only claims that ask for it.
+        expect((await b.scheduling.claimRun('r4', lease('w4')))?.run.executionName).toBe('r4');
+        await b.scheduling.releaseLease('r4', 'w4');
+        await b.scheduling.releaseLease('r1', 'w1');
+        expect((await b.scheduling.claimNextRun(capped('w3')))?.run.executionName).toBe('r1');
+        expect(await b.scheduling.claimNextRun(capped('w3'))).toBeUndefined();
+        // Expired leases do not count: w1's and w2's end after 30 s.
+        const later = plus(NOW, 30_001);
+        expect((await b.scheduling.claimRun('r3', capped('w3', later)))?.run.executionName).toBe('r3');
+        expect((await b.scheduling.claimNextRun(capped('w4', later)))?.run.executionName).toBe('r1');
+        expect(await b.scheduling.claimNextRun(capped('w5', later))).toBeUndefined();
+      });
+
       it('lists active runs and repairs runs whose record exists but status does not say so', async () => {
         await b.state.createRun(queuedRun('r1'));
         await b.state.createRun(queuedRun('r2', 'alpha', { createdAt: '2027-01-04T10:00:01.000Z' }));

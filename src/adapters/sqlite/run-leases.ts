@@ -32,6 +32,7 @@ export class RunLeaseTables {
   readonly #repair;
   readonly #dropFinishedLeases;
   readonly #renew;
+  readonly #liveLeases;
 
   constructor(db: SqliteDatabase) {
     this.#renew = db.prepare<[string, string, string], { execution_name: string }>(
@@ -49,6 +50,9 @@ export class RunLeaseTables {
       `INSERT INTO run_leases (execution_name, owner, lease_until, claims) VALUES (?, ?, ?, 1)
        ON CONFLICT (execution_name) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until, claims = claims + 1`,
     );
+    this.#liveLeases = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM run_leases WHERE lease_until > ?');
+    // Inside the claim's IMMEDIATE transaction: no other connection can lease between the count and the claim.
+    const capped = (req: LeaseRequest) => req.maxActive !== undefined && this.#liveLeases.get(req.now.toISOString())!.n >= req.maxActive;
     const take = (row: RunRow | undefined, req: LeaseRequest): ClaimedRun | undefined => {
       if (!row) return undefined;
       const before = this.#lease.get(row.execution_name);
@@ -57,13 +61,16 @@ export class RunLeaseTables {
       return before ? { ...claimed, previousOwner: before.owner } : claimed;
     };
     this.#claimNext = db.transaction((req: LeaseRequest) => {
+      if (capped(req)) return undefined;
       const now = req.now.toISOString();
       const orphan = this.#next.get({ now, status: 'running' });
       const queued = this.#next.get({ now, status: 'queued' });
       const older = orphan && queued ? (orphan.created_at <= queued.created_at ? orphan : queued) : (orphan ?? queued);
       return take(older, req);
     });
-    this.#claimNamed = db.transaction((name: string, req: LeaseRequest) => take(this.#named.get({ now: req.now.toISOString(), name }), req));
+    this.#claimNamed = db.transaction((name: string, req: LeaseRequest) =>
+      capped(req) ? undefined : take(this.#named.get({ now: req.now.toISOString(), name }), req),
+    );
     // Expired rather than deleted, so the claim count survives for the next claimer.
     this.#release = db.prepare<[string, string]>("UPDATE run_leases SET lease_until = '' WHERE execution_name = ? AND owner = ?");
     this.#active = db.prepare<[string], RunRow>(

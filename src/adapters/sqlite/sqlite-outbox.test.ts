@@ -1,27 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { draftFixture, outboxStoreContract } from '../../ports/outbox-store.contract.js';
+import { draftFixture } from '../../ports/outbox-store.contract.js';
 import { SqliteStateStore } from './sqlite-state-store.js';
 
-const dirs = new Map<SqliteStateStore, string>();
-
-outboxStoreContract(
-  'SqliteStateStore (temp file)',
-  async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adp-'));
-    const store = SqliteStateStore.open(path.join(dir, 'state.db'));
-    dirs.set(store, dir);
-    return store;
-  },
-  async (store) => {
-    await store.close();
-    fs.rmSync(dirs.get(store as SqliteStateStore)!, { recursive: true, force: true });
-  },
-);
-
-outboxStoreContract('SqliteStateStore (:memory:)', async () => SqliteStateStore.open(':memory:'));
+// The OutboxStore contract runs against every backend in test/contracts/outbox-store.test.ts.
 
 describe('SQLite outbox', () => {
   it('claims from a 20,000-entry backlog through the pending index, not a table scan', async () => {

@@ -2,13 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { queuedRun, schedulingContract } from '../../ports/scheduling.contract.js';
+import { queuedRun } from '../../ports/scheduling.contract.js';
 import { SqliteStateStore } from './sqlite-state-store.js';
 
-schedulingContract('SqliteSchedulingStore (:memory:)', async () => {
-  const store = SqliteStateStore.open(':memory:');
-  return { state: store, scheduling: store.scheduling, close: () => store.close() };
-});
+// The scheduling ports contract runs against every backend in test/contracts/scheduling.test.ts.
 
 describe('SqliteSchedulingStore across connections to one file', () => {
   let dir: string;

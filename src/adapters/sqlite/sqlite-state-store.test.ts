@@ -4,30 +4,12 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, StateError } from '../../domain/errors.js';
-import type { StateStore } from '../../ports/state-store.js';
-import { curationFixture, historyRecordFixture, runFixture, stateStoreContract } from '../../ports/state-store.contract.js';
+import { curationFixture, historyRecordFixture, runFixture } from '../../ports/state-store.contract.js';
 import { BUSY_TIMEOUT_MS, openConnection } from './connection.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteStateStore } from './sqlite-state-store.js';
 
-const tempDirs = new Map<StateStore, string>();
-
-stateStoreContract(
-  'SqliteStateStore (temp file)',
-  async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adp-'));
-    const store = SqliteStateStore.open(path.join(dir, 'state.db'));
-    tempDirs.set(store, dir);
-    return store;
-  },
-  async (store) => {
-    await store.close();
-    fs.rmSync(tempDirs.get(store)!, { recursive: true, force: true });
-    tempDirs.delete(store);
-  },
-);
-
-stateStoreContract('SqliteStateStore (:memory:)', async () => SqliteStateStore.open(':memory:'));
+// The StateStore contract runs against every backend in test/contracts/state-store.test.ts.
 
 describe('SqliteStateStore on SQLite', () => {
   let dir: string;

@@ -1,0 +1,59 @@
+import { ValidationError, type FieldIssue } from '../../domain/errors.js';
+import type { HistoryQuery } from '../../ports/state-store.js';
+import { decodeCursor } from './history-cursor.js';
+
+/** One history page query: SQL text with $n parameters, and their values. */
+export interface HistorySql {
+  readonly text: string;
+  readonly values: (string | number)[];
+}
+
+/**
+ * The SELECT for one page of `listHistory`, newest first, asking for one row
+ * more than `limit` to learn whether another page exists. Every filter
+ * combination walks an index in ORDER BY order (keyset pagination on
+ * (timestamp, execution_name)), so a page costs the same at row 10 and at
+ * row 1,000,000.
+ *
+ * @throws ValidationError for a bad limit, bounds or cursor.
+ */
+export function buildHistoryQuery(query: HistoryQuery): HistorySql {
+  checkQuery(query);
+  const where: string[] = [];
+  const values: (string | number)[] = [];
+  const param = (value: string | number) => {
+    values.push(value);
+    return `$${values.length}`;
+  };
+  // (curation_type, timestamp) is unique: within one curation the timestamp alone orders the rows,
+  // so the primary key serves the page without sorting.
+  const oneCuration = query.curationType !== undefined && query.status === undefined;
+  if (query.curationType !== undefined) where.push(`curation_type = ${param(query.curationType)}`);
+  if (query.status !== undefined) where.push(`status = ${param(query.status)}`);
+  if (query.from !== undefined) where.push(`"timestamp" >= ${param(query.from)}`);
+  // One upper bound only: `to` when it is below the cursor, else the cursor.
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  if (after !== undefined && (query.to === undefined || query.to >= after.timestamp)) {
+    const t = param(after.timestamp);
+    const name = param(after.executionName);
+    where.push(oneCuration ? `"timestamp" <= ${t} AND ("timestamp" < ${t} OR execution_name < ${name})` : `("timestamp", execution_name) < (${t}, ${name})`);
+  } else if (query.to !== undefined) {
+    where.push(`"timestamp" <= ${param(query.to)}`);
+  }
+  const order = oneCuration ? '"timestamp" DESC' : '"timestamp" DESC, execution_name DESC';
+  const text =
+    'SELECT record FROM history' + (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') + ` ORDER BY ${order} LIMIT ${param(query.limit + 1)}`;
+  return { text, values };
+}
+
+function checkQuery(query: HistoryQuery): void {
+  const issues: FieldIssue[] = [];
+  if (!Number.isSafeInteger(query.limit) || query.limit < 1) {
+    issues.push({ path: 'limit', message: 'must be a whole number of at least 1' });
+  }
+  for (const bound of ['from', 'to'] as const) {
+    const v = query[bound];
+    if (v !== undefined && !Number.isSafeInteger(v)) issues.push({ path: bound, message: 'must be epoch milliseconds (an integer)' });
+  }
+  if (issues.length > 0) throw new ValidationError(issues, 'history query');
+}

@@ -1,0 +1,139 @@
+import type { RunState } from '../../domain/run.js';
+import type { ClaimedRun, LeaseRequest } from '../../ports/run-queue.js';
+import type { Database, Sql } from './database.js';
+import { RUN_COLUMNS, runFromRow, type RunRow } from './run-row.js';
+
+// $1 is always the claim's "now".
+const NOT_FINISHED = 'NOT EXISTS (SELECT 1 FROM history h WHERE h.execution_name = r.execution_name)';
+const UNLEASED = 'NOT EXISTS (SELECT 1 FROM run_leases l WHERE l.execution_name = r.execution_name AND l.lease_until > $1)';
+// Runs of one curation go oldest first; backfills run side by side and hold nobody up.
+const FIRST_IN_LINE = `(r."trigger" = 'backfill' OR NOT EXISTS (
+  SELECT 1 FROM runs o WHERE o.curation_type = r.curation_type AND o.status IN ('queued', 'running') AND o."trigger" <> 'backfill'
+    AND (o.created_at, o.execution_name) < (r.created_at, r.execution_name)
+    AND NOT EXISTS (SELECT 1 FROM history h2 WHERE h2.execution_name = o.execution_name)))`;
+const R_COLUMNS = RUN_COLUMNS.split(', ')
+  .map((c) => `r.${c}`)
+  .join(', ');
+
+// The oldest claimable run of one status, locked; runs another claim is locking right now are skipped, not waited for.
+const oldest = (status: string, rank: number) => `SELECT ${R_COLUMNS}, ${rank} AS rank FROM runs r
+  WHERE r.status = '${status}' AND ${UNLEASED} AND ${NOT_FINISHED} AND ${FIRST_IN_LINE}
+  ORDER BY r.created_at, r.execution_name LIMIT 1 FOR NO KEY UPDATE OF r SKIP LOCKED`;
+
+// The lease is taken only if nobody holds a live one: the upsert re-checks expiry on the row as committed
+// (a concurrent claimer's lease may be newer than this statement's snapshot).
+const LEASE = `leased AS (
+  INSERT INTO run_leases (execution_name, owner, lease_until, claims) SELECT execution_name, $2::text, $3::timestamptz, 1 FROM candidate
+  ON CONFLICT (execution_name) DO UPDATE SET
+    previous_owner = run_leases.owner, owner = excluded.owner, lease_until = excluded.lease_until, claims = run_leases.claims + 1
+  WHERE run_leases.lease_until <= $1::timestamptz
+  RETURNING execution_name, claims, previous_owner)
+SELECT c.*, l.claims, l.previous_owner, l.execution_name IS NOT NULL AS won FROM candidate c LEFT JOIN leased l USING (execution_name)`;
+
+// An orphan (running, nobody holds it: its worker died) and the oldest queued run compete on age.
+const CLAIM_NEXT = `WITH orphan AS (${oldest('running', 0)}), queued AS (${oldest('queued', 1)}),
+candidate AS (SELECT * FROM (SELECT * FROM orphan UNION ALL SELECT * FROM queued) c ORDER BY created_at, rank LIMIT 1),
+${LEASE}`;
+
+const CLAIM_NAMED = `WITH candidate AS (SELECT ${R_COLUMNS} FROM runs r
+  WHERE r.execution_name = $4 AND r.status IN ('queued', 'running') AND ${UNLEASED} AND ${NOT_FINISHED}
+  FOR NO KEY UPDATE OF r SKIP LOCKED),
+${LEASE}`;
+
+const CAP_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ':run-cap', 0))";
+const LIVE_LEASES = 'SELECT count(*) AS n FROM run_leases WHERE lease_until > $1';
+
+/** How often a claim looks for another run after a concurrent claimer leased the one it locked. */
+const LOST_RACES = 5;
+
+interface ClaimRow extends RunRow {
+  claims: number | null;
+  previous_owner: string | null;
+  won: boolean;
+}
+
+/**
+ * Claims the oldest claimable run (or the one named). Without a cap it is one
+ * statement; with `maxActive` it runs in a transaction that first takes the
+ * schema's cap lock, so the live-lease count it checks cannot change under it.
+ */
+export async function claimRun(db: Database, req: LeaseRequest, executionName?: string): Promise<ClaimedRun | undefined> {
+  const values = [req.now.toISOString(), req.owner, req.leaseUntil.toISOString(), ...(executionName === undefined ? [] : [executionName])];
+  const text = executionName === undefined ? CLAIM_NEXT : CLAIM_NAMED;
+  const attempt = async (sql: Sql): Promise<ClaimedRun | undefined> => {
+    for (let i = 0; i < LOST_RACES; i++) {
+      const row = await sql.one<ClaimRow>(text, values);
+      if (!row) return undefined;
+      if (row.won) return claimed(row);
+      // A named run someone else just leased is not ours to take.
+      if (executionName !== undefined) return undefined;
+    }
+    return undefined;
+  };
+  if (req.maxActive === undefined) return attempt(db.sql);
+  const cap = req.maxActive;
+  return db.transaction(async (tx) => {
+    await tx.run(CAP_LOCK);
+    const live = (await tx.one<{ n: number }>(LIVE_LEASES, [values[0]]))!.n;
+    return live < cap ? attempt(tx) : undefined;
+  });
+}
+
+/** Extends the leases `owner` holds on `names`; returns the names still held. */
+export async function renewLeases(sql: Sql, owner: string, names: readonly string[], leaseUntil: Date): Promise<string[]> {
+  if (names.length === 0) return [];
+  const rows = await sql.rows<{ execution_name: string }>(
+    'UPDATE run_leases SET lease_until = $1 WHERE owner = $2 AND execution_name = ANY($3::text[]) RETURNING execution_name',
+    [leaseUntil.toISOString(), owner, names],
+  );
+  return rows.map((r) => r.execution_name);
+}
+
+/** Expires `owner`'s lease at once (kept, not deleted, so the claim count survives for the next claimer). */
+export async function releaseLease(sql: Sql, executionName: string, owner: string): Promise<void> {
+  await sql.run("UPDATE run_leases SET lease_until = '-infinity' WHERE execution_name = $1 AND owner = $2", [executionName, owner]);
+}
+
+/** Active runs (queued or running, no terminal record) of the curations, oldest first. */
+export async function activeRuns(sql: Sql, curationTypes: readonly string[]): Promise<RunState[]> {
+  if (curationTypes.length === 0) return [];
+  const rows = await sql.rows<RunRow>(
+    `SELECT ${R_COLUMNS} FROM runs r WHERE r.curation_type = ANY($1::text[]) AND r.status IN ('queued', 'running') AND ${NOT_FINISHED}
+     ORDER BY r.created_at, r.execution_name`,
+    [curationTypes],
+  );
+  return rows.map(runFromRow);
+}
+
+/** Records a cancel request; the first reason stays. */
+export async function requestCancel(sql: Sql, executionName: string, reason: string, now: Date): Promise<void> {
+  await sql.run('INSERT INTO run_cancel_requests (execution_name, reason, requested_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+    executionName,
+    reason,
+    now.toISOString(),
+  ]);
+}
+
+/** The cancel requests among `names`, name → reason. */
+export async function cancelRequests(sql: Sql, names: readonly string[]): Promise<Map<string, string>> {
+  if (names.length === 0) return new Map();
+  const rows = await sql.rows<{ execution_name: string; reason: string }>(
+    'SELECT execution_name, reason FROM run_cancel_requests WHERE execution_name = ANY($1::text[])',
+    [names],
+  );
+  return new Map(rows.map((r) => [r.execution_name, r.reason]));
+}
+
+/** Gives runs whose terminal record exists their record's status, and drops leases of finished runs; returns how many runs. */
+export async function repairFinishedRuns(sql: Sql): Promise<number> {
+  const fixed = await sql.run(
+    `UPDATE runs r SET status = h.status FROM history h WHERE h.execution_name = r.execution_name AND r.status IN ('queued', 'running')`,
+  );
+  await sql.run('DELETE FROM run_leases l USING history h WHERE h.execution_name = l.execution_name');
+  return fixed;
+}
+
+function claimed(row: ClaimRow): ClaimedRun {
+  const result: ClaimedRun = { run: runFromRow(row), claims: row.claims ?? 1 };
+  return row.previous_owner === null ? result : { ...result, previousOwner: row.previous_owner };
+}
