@@ -46,6 +46,7 @@ class ClientSql implements Sql {
  */
 export class Database {
   readonly #pool: pg.Pool;
+  #conflictRetries = 0;
   /** Single statements, each in its own implicit transaction. */
   readonly sql: Sql;
 
@@ -79,6 +80,11 @@ export class Database {
     });
   }
 
+  /** How many times a statement or transaction ran again after a deadlock or serialization failure. */
+  get conflictRetries(): number {
+    return this.#conflictRetries;
+  }
+
   /** Closes every connection; waits for checked-out clients to come back. */
   async end(): Promise<void> {
     await this.#pool.end();
@@ -100,8 +106,9 @@ export class Database {
         return await use(new ClientSql(client), { retire });
       } catch (e) {
         if (isConnectionError(e)) broken = e instanceof Error ? e : new Error(String(e));
-        const again = (isConflict(e) && attempt < CONFLICT_ATTEMPTS) || (wasNotApplied(e) && attempt === 1);
-        if (!again) throw toAdapterError(e);
+        const conflict = isConflict(e) && attempt < CONFLICT_ATTEMPTS;
+        if (!conflict && !(wasNotApplied(e) && attempt === 1)) throw toAdapterError(e);
+        if (conflict) this.#conflictRetries++;
       } finally {
         // A client whose connection broke is destroyed rather than returned to the pool.
         client.release(broken);

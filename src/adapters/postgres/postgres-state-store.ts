@@ -213,6 +213,14 @@ export class PostgresStateStore implements StateStore, OutboxStore, WakeSignal {
     return outbox.pruneEntries(this.#sql(), before);
   }
 
+  /**
+   * How many times a transaction ran again after a deadlock or serialization
+   * failure (they are retried inside the store); a health figure that should stay near 0.
+   */
+  get conflictRetries(): number {
+    return this.#db.conflictRetries;
+  }
+
   /** Wakes `listener` when another process (or this one) queues a run or changes a curation; see {@link WakeListener}. */
   async subscribe(listener: (topic: WakeTopic) => void): Promise<() => Promise<void>> {
     this.#live();
