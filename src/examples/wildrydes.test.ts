@@ -132,10 +132,28 @@ describe('writeWildrydesData', () => {
     expect(keys).toContain('other/keep.txt');
   });
 
-  it('writes 10,000 rows well under a second', async () => {
-    const started = performance.now();
-    await writeWildrydesData({ objects: storeAt(path.join(tmp, 'f')), bucket: BUCKET, rows: 10_000 });
-    expect(performance.now() - started).toBeLessThan(1_000);
+  // How fast is measured by bench/example-data.mjs (10,000 rows well under a second); here, the shape that
+  // makes it fast: one write per file, not per row, with generation overlapping one write at a time.
+  it('writes 10,000 rows as one put per file, at most one put in flight', async () => {
+    const objects = storeAt(path.join(tmp, 'f'));
+    const puts: string[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const putText = objects.putText.bind(objects);
+    objects.putText = async (bucket, key, body) => {
+      puts.push(key);
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      try {
+        return await putText(bucket, key, body);
+      } finally {
+        inFlight -= 1;
+      }
+    };
+    await writeWildrydesData({ objects, bucket: BUCKET, rows: 10_000 });
+    expect(puts).toHaveLength(1 + 30);
+    expect(new Set(puts).size).toBe(puts.length);
+    expect(puts.filter((k) => /^rydebookings\/year=\d{4}\/month=\d\d\/day=\d\d\/part-00000\.json$/.test(k))).toHaveLength(30);
+    expect(maxInFlight).toBe(1);
   });
 
   it('is data DuckDB reads as typed, hive-partitioned tables that join', async () => {
