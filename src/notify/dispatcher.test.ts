@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../test/helpers/fake-clock.js';
 import { bulkReply, CaptureServer, waitFor, type CapturedRequest, type Reply } from '../../test/helpers/http-capture.js';
 import { SqliteStateStore } from '../adapters/sqlite/sqlite-state-store.js';
 import { systemClock } from '../adapters/system/system-clock.js';
@@ -131,12 +132,16 @@ describe('outbox dispatcher', () => {
       return { body: 'ok' };
     };
     await finish([hook('/gone'), hook('/busy')], [], [record('a', 0, 'failed')]);
-    const d = deps({ backoff: { initialMs: 10, maxMs: 5000 } });
+    // Time stands still unless the test moves it: how long the machine takes between two lines cannot matter.
+    let at = Date.now();
+    const d = { ...deps({ backoff: { initialMs: 10, maxMs: 5000 } }), clock: { now: () => new Date(at), sleep: systemClock.sleep } };
     const first = await dispatchOnce(d);
     expect(first).toMatchObject({ claimed: 2, delivered: 0, retried: 1, dead: 1 });
     const [busy] = (await store.listOutbox({ limit: 5, state: 'pending' })).entries;
-    expect(Date.parse(busy!.nextAttemptAt) - Date.now()).toBeGreaterThan(800);
+    expect(Date.parse(busy!.nextAttemptAt) - at).toBe(1000);
+    at += 999;
     expect((await dispatchOnce(d)).claimed).toBe(0);
+    at += 1;
     const counts = await deliverRunEntries(d, 'run-a-000', 3000);
     expect(counts).toEqual({ pending: 0, delivered: 1, dead: 1 });
     expect(deliveriesTo('/gone')).toHaveLength(1);
@@ -174,14 +179,22 @@ describe('outbox dispatcher', () => {
   });
 
   it('stops promptly when idle and wakes on demand', async () => {
-    const d = deps({ pollMs: 60_000 });
+    // A clock that never moves: the dispatcher's 60 s idle pause ends only by wake() or stop(), so
+    // delivering at all proves the wake, and stop() resolving proves it did not wait out the pause.
+    const clock = new FakeClock(new Date());
+    let pauses = 0;
+    const d: DispatcherDeps = {
+      ...deps({ pollMs: 60_000 }),
+      clock: { now: () => clock.now(), sleep: (ms, signal) => (ms === 60_000 && pauses++, clock.sleep(ms, signal)) },
+    };
     const dispatcher = startDispatcher(d);
-    await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => pauses === 1, 5000, 'the dispatcher to go idle');
     await finish([hook('/hook')], [], [record('a', 0, 'succeeded')]);
+    expect(await store.countOutbox()).toMatchObject({ pending: 1, delivered: 0 });
     dispatcher.wake();
-    await waitFor(async () => (await store.countOutbox()).delivered === 1, 2000, 'delivery after wake');
-    const t0 = Date.now();
+    await waitFor(async () => (await store.countOutbox()).delivered === 1, 5000, 'delivery after wake');
+    await waitFor(() => pauses === 2, 5000, 'the dispatcher to go idle again');
     await dispatcher.stop();
-    expect(Date.now() - t0).toBeLessThan(500);
+    expect(pauses).toBe(2);
   });
 });
