@@ -32,7 +32,7 @@ describe('dispatcher killed with SIGKILL mid-delivery', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adp-'));
     transpileSources(dir, ['adapters/sqlite/sqlite-state-store.ts', 'adapters/system/system-clock.ts', 'domain/notify/outbox-settings.ts', 'drivers/common/destinations.ts', 'notify/dispatcher.ts']);
     fs.writeFileSync(path.join(dir, 'child.mjs'), CHILD);
-    server = await CaptureServer.start(() => ({ body: 'ok', delayMs: 3 }));
+    server = await CaptureServer.start();
   });
   afterAll(async () => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
@@ -64,13 +64,18 @@ describe('dispatcher killed with SIGKILL mid-delivery', () => {
     }));
     await store.applyAlerts(() => ({ entries: drafts, upsert: [], close: [] }));
 
+    // The server answers the first 60 deliveries and holds every later one unanswered, so the kill lands
+    // mid-delivery however fast or slow this machine is: requests in flight, more entries pending.
+    let holding = true;
+    server.handler = () => (holding && server.requests.length > 60 ? { hang: true } : { body: 'ok' });
     const first = startChild('first');
-    await waitFor(() => server.requests.length >= 60, 15_000, 'deliveries by the first dispatcher');
+    await waitFor(() => server.requests.length > 60, 15_000, 'the first dispatcher to reach the held deliveries');
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
     const beforeRestart = server.requests.length;
     expect(beforeRestart).toBeLessThan(300);
-    expect((await store.countOutbox()).pending).toBeGreaterThan(0);
+    expect((await store.countOutbox()).pending).toBeGreaterThanOrEqual(300 - 60);
+    holding = false;
 
     const second = startChild('second');
     await waitFor(async () => (await store.countOutbox()).pending === 0, 20_000, 'the second dispatcher to finish');
