@@ -122,13 +122,16 @@ describe('DuckDbQueryEngine', () => {
     expect(fs.readdirSync(path.join(paths.bucketDir('results'), 'raw')).filter((f) => f.startsWith(a))).toHaveLength(2);
   });
 
-  it('cancels a long query within moments and leaves no file', async () => {
-    const id = await engine.start(request('select count(*) from range(20000000000)'));
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const before = Date.now();
+  it('cancels a running query by interrupting it, and leaves no file', async () => {
+    // Days of work on any machine: it ends CANCELLED only if the interrupt stopped it (cancel gives
+    // up after a few seconds, leaving a query that ignores interrupts RUNNING).
+    const id = await engine.start(request('select count(*) from range(1000000000) a, range(1000000000) b'));
+    for (let i = 0; (await engine.status(id)).state !== 'RUNNING'; i++) {
+      if (i > 1000) throw new Error('the query never started');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     await engine.cancel(id);
     expect((await engine.status(id)).state).toBe('CANCELLED');
-    expect(Date.now() - before).toBeLessThan(2000);
     expect(fs.readdirSync(path.join(root, 'staging')).filter((f) => f.startsWith(id))).toEqual([]);
   });
 
