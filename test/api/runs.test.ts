@@ -62,17 +62,17 @@ describe('HTTP API: runs, cancel, backfills, schedule, metrics', () => {
 
   it('cancels a running run: it ends cancelled, and a second cancel is a 409', async () => {
     const { curationExecutionName: name } = await t.json('/api/v1/curations/slow/runs', { method: 'POST', expect: 202 });
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; ; i++) {
       const run = await t.json(`/api/v1/runs/${name}`);
       if (run.step === 'awaitQuery' && run.status === 'running') break;
+      if (i > 1500) throw new Error(`run ${name} never reached its query: ${JSON.stringify(run)}`);
       await new Promise((r) => setTimeout(r, 10));
     }
     const active = await t.json('/api/v1/runs');
     expect(active.runs.map((r: { curationExecutionName: string }) => r.curationExecutionName)).toContain(name);
-    const started = Date.now();
     expect(await t.json(`/api/v1/runs/${name}/cancel`, { method: 'POST', expect: 202 })).toEqual({ curationExecutionName: name, status: 'cancelling' });
+    // The query is a 10^18-row join: a record at all means the cancel stopped it.
     const run = await waitForRecord(t, name);
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(run.record).toMatchObject({ status: 'cancelled', error: 'QUERY_CANCELLED' });
     const again = await t.api(`/api/v1/runs/${name}/cancel`, { method: 'POST' });
     expect(again.status).toBe(409);

@@ -70,7 +70,7 @@ describe('failed runs are recorded with error and errorCause', () => {
   });
 
   it('a query past timeoutSeconds is stopped and recorded timed_out', async () => {
-    const started = Date.now();
+    // A 10^18-row join never ends by itself: the run returning at all means the timeout stopped it.
     const { code, record } = await runSql(
       home,
       dir,
@@ -80,7 +80,7 @@ describe('failed runs are recorded with error and errorCause', () => {
     );
     expect(code).toBe(1);
     expect(record).toMatchObject({ status: 'timed_out', error: 'QUERY_TIMEOUT' });
-    expect(Date.now() - started).toBeLessThan(8000);
+    expect(record.durationMs).toBeGreaterThanOrEqual(1000);
   });
 
   it('the sandbox stops a script that reads files outside the catalog', async () => {
