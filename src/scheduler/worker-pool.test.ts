@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../../test/helpers/fake-clock.js';
 import { GatedQueryEngine } from '../../test/helpers/gated-query-engine.js';
 import { cleanup, exampleHome } from '../../test/helpers/cli.js';
 import { sampleDefinition } from '../../test/helpers/definitions.js';
-import { systemClock } from '../adapters/system/system-clock.js';
 import { parseCuration } from '../domain/curation.js';
 import type { HistoryRecord } from '../domain/history.js';
 import { homeLayout } from '../drivers/common/home.js';
@@ -16,12 +16,28 @@ import { WorkerPool } from './worker-pool.js';
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+// The pools run on a FakeClock: polls, lease renewals, lease expiry and query checks move with the
+// test's `advance`, never with the machine's speed, so a loaded machine cannot let a lease lapse.
+let clock: FakeClock;
+
+/** Waits for `probe`, moving the clock on 10 ms per look (real I/O such as git gets a real millisecond too). */
+async function until(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await probe())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await pause(10);
+    await clock.advance(10);
+    await pause(1);
   }
+}
+
+/** Resolves with what `promise` resolves to, moving the clock on while it is pending. */
+async function settled<T>(what: string, promise: Promise<T>): Promise<T> {
+  let done: { value: T } | undefined;
+  let failed: { error: unknown } | undefined;
+  promise.then((value) => (done = { value }), (error: unknown) => (failed = { error }));
+  await until(what, () => done !== undefined || failed !== undefined);
+  if (failed) throw failed.error;
+  return done!.value;
 }
 
 describe('WorkerPool and leased execution (real SQLite, object store and git; gated query engine)', () => {
@@ -45,6 +61,7 @@ describe('WorkerPool and leased execution (real SQLite, object store and git; ga
   });
   beforeEach(() => {
     engine = new GatedQueryEngine(project.objects);
+    clock = new FakeClock(new Date());
     ended = [];
     started = [];
     deps = {
@@ -53,7 +70,7 @@ describe('WorkerPool and leased execution (real SQLite, object store and git; ga
       catalog: project.catalog,
       objects: project.objects,
       scripts: project.scripts,
-      clock: systemClock,
+      clock,
       settings: { retry: { maxAttempts: 2, intervalMs: 10, backoffRate: 1 }, poll: { firstMs: 5, maxMs: 20, factor: 2 } },
       workerId: 'pool-test',
     };
@@ -78,7 +95,7 @@ describe('WorkerPool and leased execution (real SQLite, object store and git; ga
     const p = pool(2);
     p.start();
     await until('two runs in flight', () => engine.running === 2);
-    await pause(100);
+    await clock.advance(100); // five polls with three runs waiting
     expect(engine.running).toBe(2);
     expect(p.stats().active).toBe(2);
     engine.release();
@@ -96,7 +113,9 @@ describe('WorkerPool and leased execution (real SQLite, object store and git; ga
     await until('the query to start', () => engine.running === 1);
     const other = new WorkerPool({ engine: { ...deps, workerId: 'other' }, queue: project.scheduling, maxConcurrentRuns: 2, leaseMs: 400, pollMs: 20, onRunStart: (c) => started.push(c) });
     other.start();
-    await pause(1200);
+    // Three lease lengths, in poll-sized steps: the other pool looks every 20 ms, the holder renews every 133 ms.
+    for (let t = 0; t < 1200; t += 20) await clock.advance(20);
+    expect(engine.running).toBe(1);
     expect(started.map((c) => c.claims)).toEqual([1]);
     engine.release();
     await until('the run to end', () => ended.length === 1);
@@ -116,12 +135,12 @@ describe('WorkerPool and leased execution (real SQLite, object store and git; ga
 
   it('resumes a run whose worker stopped renewing its lease, and says whose it was', async () => {
     const run = await createRun(deps, { curationType: 'c2', trigger: 'manual' });
-    const now = new Date();
+    const now = clock.now();
     await project.scheduling.claimRun(run.executionName, { owner: 'dead:1', now, leaseUntil: new Date(now.getTime() + 150) });
     engine.release();
     const p = pool();
     p.start();
-    await pause(80);
+    await clock.advance(80); // four polls while the dead worker's lease still holds
     expect(started).toEqual([]);
     await until('the run to end', () => ended.length === 1);
     expect(started[0]).toMatchObject({ claims: 2, previousOwner: 'dead:1' });
@@ -132,7 +151,7 @@ describe('WorkerPool and leased execution (real SQLite, object store and git; ga
   it('fails a run whose workers kept dying instead of resuming it again', async () => {
     const run = await createRun(deps, { curationType: 'c3', trigger: 'manual' });
     for (let i = 0; i < 3; i++) {
-      const now = new Date();
+      const now = clock.now();
       await project.scheduling.claimRun(run.executionName, { owner: `dead:${i}`, now, leaseUntil: now });
     }
     const p = pool(2, { maxClaims: 3 });
@@ -150,7 +169,7 @@ describe('WorkerPool and leased execution (real SQLite, object store and git; ga
     p.start();
     await until('the query to start', () => engine.running === 1);
     await createRun(deps, { curationType: 'c5', trigger: 'manual' });
-    expect(await p.stop(100)).toEqual([run.executionName]);
+    expect(await settled('the grace period to pass', p.stop(100))).toEqual([run.executionName]);
     expect(engine.running).toBe(1);
     engine.release();
     await until('the run to end', () => ended.length === 1);
@@ -171,9 +190,10 @@ describe('WorkerPool and leased execution (real SQLite, object store and git; ga
     }));
     const done = runBackfill(deps, project.scheduling, 'c5', ticks, { concurrency: 2, leaseMs: 400, checkMs: 20, maxClaims: 3 });
     await until('two runs in flight', () => engine.running === 2);
-    await pause(100);
+    await clock.advance(100); // five checks with three ticks waiting
+    expect(engine.running).toBe(2);
     engine.release();
-    const records = await done;
+    const records = await settled('the backfill to end', done);
     expect(engine.maxRunning).toBe(2);
     expect(records.map((r) => [r.trigger, r.scheduledTime, r.status])).toEqual(ticks.map((t) => ['backfill', t.scheduledTime, 'succeeded']));
   });
