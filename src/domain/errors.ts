@@ -87,6 +87,20 @@ export class PathEscapeError extends AdpError {
   override readonly isUserError = true;
 }
 
+/**
+ * An object is already at a key that was to be written only if absent
+ * (ObjectStore `publish` with `ifAbsent`): nothing was replaced.
+ */
+export class ObjectExistsError extends AdpError {
+  readonly code = 'OBJECT_EXISTS';
+  constructor(
+    readonly bucket: string,
+    readonly key: string,
+  ) {
+    super(`object '${key}' already exists in bucket '${bucket}' and was not replaced: publish under another key`);
+  }
+}
+
 /** A precondition of the current state is not met (e.g. home not initialised). */
 export class StateError extends AdpError {
   readonly code = 'INVALID_STATE';

@@ -12,6 +12,14 @@ export interface ErrorCause {
 }
 
 /**
+ * A record's `outputDetails`: the definition's, plus `outputFilename`, the
+ * name of the file the run actually published (the last segment of
+ * `curationOutputLocation`; it differs from the definition's name when
+ * another run had already taken that name). Absent when nothing was published.
+ */
+export type RecordOutputDetails = CurationDefinition['outputDetails'] & { outputFilename?: string };
+
+/**
  * One terminal record per run: the sample's `curationHistory` item (same
  * field names) plus the extensions of the second block.
  */
@@ -22,7 +30,7 @@ export interface HistoryRecord {
   curationExecutionName: string;
   scriptFileCommitId?: string;
   glueDetails?: CurationDefinition['glueDetails'];
-  outputDetails?: CurationDefinition['outputDetails'];
+  outputDetails?: RecordOutputDetails;
   queryOutputLocation?: string;
   curationOutputLocation?: string;
   athenaQueryExecutionId?: string;

@@ -1,10 +1,24 @@
 import { z } from 'zod';
+import { ValidationError } from './errors.js';
 
 /** Curation names: the key of a definition and part of every execution name. */
 export const curationTypeSchema = z
   .string()
   .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 . _ -')
   .refine((s) => s !== '.' && s !== '..', 'must not be "." or ".."');
+
+/**
+ * A curation name given as an argument (CLI argument, URL segment): returns
+ * it, or throws a ValidationError naming `argument`, the rule and the value.
+ *
+ * @example checkCurationType('bad name/x') // ValidationError: curationType: must be 1-64 characters of A-Z a-z 0-9 . _ - (got "bad name/x")
+ */
+export function checkCurationType(value: string, argument = 'curationType'): string {
+  const parsed = curationTypeSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => ({ path: argument, message: `${i.message} (got ${JSON.stringify(value)})` }));
+  throw new ValidationError(issues, argument);
+}
 
 /** S3 bucket naming rules, so a definition that works here also works on AWS. */
 export const bucketNameSchema = z

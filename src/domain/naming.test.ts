@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { executionName, executionNameTime, finalOutputKey, randomSuffix, scheduleRuleName, utcStamp } from './naming.js';
+import {
+  MAX_OUTPUT_COPIES,
+  executionName,
+  executionNameTime,
+  finalOutputKey,
+  numberedOutputKey,
+  outputKeyNumber,
+  randomSuffix,
+  scheduleRuleName,
+  utcStamp,
+} from './naming.js';
 
 describe('naming', () => {
   it('matches the sample example', () => {
@@ -36,5 +46,27 @@ describe('naming', () => {
     expect(finalOutputKey({ ...base, filename: 'report', includeTimestamp: false })).toBe('out/report.csv');
     expect(finalOutputKey({ ...base, filename: undefined, includeTimestamp: undefined })).toBe('out/q-1.csv');
     expect(finalOutputKey({ ...base, folder: '', filename: 'r', includeTimestamp: false, format: 'parquet' })).toBe('r.parquet');
+  });
+
+  it('numbers a taken output name before its extension, and reads the number back', () => {
+    expect(numberedOutputKey('wildrydes/wildrydes20261202060159.csv', 1)).toBe('wildrydes/wildrydes20261202060159.csv');
+    expect(numberedOutputKey('wildrydes/wildrydes20261202060159.csv', 2)).toBe('wildrydes/wildrydes20261202060159-2.csv');
+    expect(numberedOutputKey('a.b/my.report.json', 3)).toBe('a.b/my.report-3.json');
+    expect(numberedOutputKey('a.b/noext', 2)).toBe('a.b/noext-2');
+    expect(() => numberedOutputKey('x.csv', 0)).toThrow(RangeError);
+    expect(outputKeyNumber('x.csv', 'x-2.csv')).toBe(2);
+    expect(outputKeyNumber('x-2.csv', 'x-2.csv')).toBe(1);
+    expect(outputKeyNumber('x.csv', 'y-2.csv')).toBeUndefined();
+    expect(outputKeyNumber('x.csv', 'x-1.csv')).toBeUndefined();
+    const segment = fc.stringMatching(/^[A-Za-z0-9._=-]{1,20}$/).filter((s) => s !== '.' && s !== '..');
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 3 }), segment, fc.constantFrom('csv', 'json', 'parquet'), fc.integer({ min: 1, max: MAX_OUTPUT_COPIES }), (folders, name, ext, n) => {
+        const base = [...folders, `${name}.${ext}`].join('/');
+        const key = numberedOutputKey(base, n);
+        expect(outputKeyNumber(base, key)).toBe(n);
+        expect(key.endsWith(`.${ext}`)).toBe(true);
+        expect(key.slice(0, key.lastIndexOf('/') + 1)).toBe(base.slice(0, base.lastIndexOf('/') + 1));
+      }),
+    );
   });
 });

@@ -57,3 +57,29 @@ export function finalOutputKey(args: {
   const base = args.filename ? `${args.filename}${args.includeTimestamp ? args.stamp : ''}` : args.queryExecutionId;
   return `${args.folder}${base}.${formatExtension(args.format)}`;
 }
+
+/** How many numbered names an output may try before its run fails (`-2` … `-1000`). */
+export const MAX_OUTPUT_COPIES = 1000;
+
+/**
+ * The `n`-th name of an output whose name another run already took: `n` = 1
+ * is `key` itself, then `-2`, `-3`, … go before the extension.
+ *
+ * @example numberedOutputKey('wildrydes/wildrydes20270104100000.csv', 2) // 'wildrydes/wildrydes20270104100000-2.csv'
+ */
+export function numberedOutputKey(key: string, n: number): string {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`copy number must be a whole number from 1, got ${n}`);
+  if (n === 1) return key;
+  const slash = key.lastIndexOf('/');
+  const dot = key.lastIndexOf('.');
+  const cut = dot > slash + 1 ? dot : key.length;
+  return `${key.slice(0, cut)}-${n}${key.slice(cut)}`;
+}
+
+/** The `n` for which `numberedOutputKey(base, n)` is `key` (up to {@link MAX_OUTPUT_COPIES}), else undefined. */
+export function outputKeyNumber(base: string, key: string): number | undefined {
+  if (key === base) return 1;
+  const m = /-(\d+)(\.[^./]*)?$/.exec(key);
+  const n = m ? Number(m[1]) : NaN;
+  return n >= 2 && n <= MAX_OUTPUT_COPIES && numberedOutputKey(base, n) === key ? n : undefined;
+}

@@ -1,4 +1,6 @@
+import { NotFoundError } from '../domain/errors.js';
 import type { Trigger } from '../domain/history.js';
+import { checkCurationType } from '../domain/names.js';
 import { executionName } from '../domain/naming.js';
 import type { RunState } from '../domain/run.js';
 import type { EngineDeps } from './engine-deps.js';
@@ -11,11 +13,20 @@ export interface RunRequest {
 }
 
 /**
- * Records a queued run. Nothing is checked here on purpose: a run of an
- * unknown curation still gets a name and ends in a failure record, as the
- * sample's state machine does.
+ * Records a queued run of a registered curation: every start on request
+ * (CLI, API) comes through here. A name that is not a curation name is a
+ * ValidationError and an unregistered one a NotFoundError, and nothing is
+ * queued. Everything else is the steps' business: a curation whose
+ * definition, script or tables are broken by the time it runs still ends
+ * in a failure record ("Failed to start processing"), as in the sample.
+ *
+ * @example await createRun(project, { curationType: 'wildrydes-rydebooking', trigger: 'manual' })
  */
 export async function createRun(deps: Pick<EngineDeps, 'state' | 'clock'>, request: RunRequest): Promise<RunState> {
+  checkCurationType(request.curationType);
+  if (!(await deps.state.getCuration(request.curationType))) {
+    throw new NotFoundError('curation', request.curationType, 'see `adp curation list`');
+  }
   const run = newRun(request, deps.clock.now());
   await deps.state.createRun(run);
   return run;

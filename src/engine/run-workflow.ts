@@ -49,7 +49,7 @@ async function advance(deps: EngineDeps, run: RunState, signal: AbortSignal | un
     if (step === 'record') {
       return { ...run, status: result.context.failure?.status ?? 'succeeded', context: result.context };
     }
-    emit(deps, run, `${step} done`);
+    emit(deps, run, result.note ? `${step}: ${result.note}` : `${step} done`);
     return save(deps, { ...run, context: result.context, step: result.next ?? following(step), attempt: 1 });
   } catch (error) {
     if (step !== 'record' && isRetryable(error) && run.attempt < deps.settings.retry.maxAttempts) {

@@ -51,9 +51,9 @@ describe(`crash consistency: ${TRIALS} runs killed with SIGKILL at random points
     const config = JSON.parse(fs.readFileSync(path.join(home, 'adp.config.json'), 'utf8'));
     fs.writeFileSync(path.join(home, 'adp.config.json'), JSON.stringify({ ...config, leaseSeconds: 2, scheduler: { pollMs: 100 } }));
     const def = JSON.parse((await adp(['--home', home, 'curation', 'show', 'wildrydes-rydebooking', '--json'])).stdout).definition;
-    // The sample, unscheduled, deleting its raw result, and named by query id: with a filename, runs started in
-    // the same second share a name by design (the stamp has one-second resolution).
-    const { filename: _f, includeTimestampInFilename: _t, ...outputDetails } = def.outputDetails;
+    // The sample, unscheduled, deleting its raw result, with its filename + one-second stamp: five runs started
+    // together mostly share a second, so kills land in the middle of name clashes too (-2, -3, … must stay one per run).
+    const outputDetails = def.outputDetails;
     const file = path.join(dir, 'crash.json');
     fs.writeFileSync(
       file,
@@ -103,6 +103,8 @@ describe(`crash consistency: ${TRIALS} runs killed with SIGKILL at random points
       expect(lines.length - 1, `rows in ${file}`).toBe(record.rowCount);
     }
     expect(outputs.size).toBeGreaterThan(0);
+    // Name clashes happened (and each ended in one file per run, checked above).
+    expect([...outputs].filter((f) => /-\d+\.csv$/.test(f)).length).toBeGreaterThan(0);
     // Nothing published that no record owns.
     const published = fs.readdirSync(path.join(home, 'buckets', 'wildrydes-dev-curated', 'crash')).map((f) => path.join(home, 'buckets', 'wildrydes-dev-curated', 'crash', f));
     expect(published.sort()).toEqual([...outputs].sort());

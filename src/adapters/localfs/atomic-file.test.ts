@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { STAGING_NAME, linkFileAtomic, stagingPathFor, writeFileAtomic } from './atomic-file.js';
+import { STAGING_NAME, linkFileAtomic, linkFileIfAbsent, stagingPathFor, writeFileAtomic } from './atomic-file.js';
 
 let dir: string;
 beforeEach(() => {
@@ -41,5 +41,28 @@ describe('atomic file writes', () => {
   it('remove the staging file when the copy fails', async () => {
     await expect(linkFileAtomic(path.join(dir, 'missing'), path.join(dir, 'out'))).rejects.toThrow();
     expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('link only to a free name, accept the same file again, and leave another file alone', async () => {
+    const mine = path.join(dir, 'mine');
+    const theirs = path.join(dir, 'theirs');
+    const target = path.join(dir, 'target');
+    fs.writeFileSync(mine, 'abc');
+    fs.writeFileSync(theirs, 'abc');
+    expect(await linkFileIfAbsent(mine, target)).toBe(3);
+    expect(await linkFileIfAbsent(mine, target)).toBe(3);
+    expect(await linkFileIfAbsent(theirs, target)).toBeUndefined();
+    expect(fs.statSync(target).ino).toBe(fs.statSync(mine).ino);
+    expect(fs.readdirSync(dir).sort()).toEqual(['mine', 'target', 'theirs']);
+    await expect(linkFileIfAbsent(path.join(dir, 'missing'), path.join(dir, 'other'))).rejects.toThrow();
+  });
+
+  it('let exactly one of many concurrent callers take a name', async () => {
+    const sources = Array.from({ length: 8 }, (_, i) => path.join(dir, `s${i}`));
+    sources.forEach((s, i) => fs.writeFileSync(s, String(i)));
+    const sizes = await Promise.all(sources.map((s) => linkFileIfAbsent(s, path.join(dir, 'target'))));
+    expect(sizes.filter((s) => s !== undefined)).toEqual([1]);
+    const winner = sources[sizes.findIndex((s) => s !== undefined)]!;
+    expect(fs.readFileSync(path.join(dir, 'target'), 'utf8')).toBe(fs.readFileSync(winner, 'utf8'));
   });
 });

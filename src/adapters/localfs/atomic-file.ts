@@ -56,23 +56,56 @@ export async function linkFileAtomic(source: string, file: string): Promise<numb
 }
 
 /**
- * Moves `source` onto `file` atomically: one rename when both are on the same
- * file system, else a staged copy renamed into place and the source removed.
- * Returns the size.
+ * Puts a second name on `source` at `file` only if nothing is at `file`:
+ * link(2) creates the name or fails with EEXIST in one step, so of several
+ * callers racing for one name exactly one wins, and the file appears whole.
+ * Returns the size when `file` now names `source`: newly linked, or already
+ * the same file (a call interrupted after its link, repeated). Returns
+ * `undefined` when another file holds the name; nothing is changed then.
+ * Where links are impossible (another file system) a complete, fsynced copy
+ * staged beside `file` is linked instead; a repeated call then cannot tell
+ * its own earlier copy from another file and returns `undefined`.
+ *
+ * @example if ((await linkFileIfAbsent(raw, published)) === undefined) // taken: pick another name
  */
-export async function moveFileAtomic(source: string, file: string): Promise<number> {
-  const { size } = await fs.stat(source);
+export async function linkFileIfAbsent(source: string, file: string): Promise<number | undefined> {
   try {
-    await fs.rename(source, file);
+    await fs.link(source, file);
+    return (await fs.stat(source)).size;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
-    await replaceVia(file, async (staging) => {
-      await fs.copyFile(source, staging, fs.constants.COPYFILE_EXCL);
-      return size;
-    });
-    await fs.rm(source, { force: true });
+    const code = errnoOf(e);
+    if (code === 'EEXIST') return sameFileSize(source, file);
+    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'EMLINK') throw e;
   }
-  return size;
+  const staging = stagingPathFor(file);
+  try {
+    await fs.copyFile(source, staging, fs.constants.COPYFILE_EXCL);
+    const handle = await fs.open(staging, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await fs.link(staging, file);
+    } catch (e) {
+      if (errnoOf(e) === 'EEXIST') return undefined;
+      throw e;
+    }
+    return (await fs.stat(staging)).size;
+  } finally {
+    await fs.rm(staging, { force: true });
+  }
+}
+
+/** The size of `source` if `file` is the same file (same inode on the same device), else undefined. */
+async function sameFileSize(source: string, file: string): Promise<number | undefined> {
+  const [a, b] = await Promise.all([fs.stat(source), fs.lstat(file).catch(() => undefined)]);
+  return b && a.dev === b.dev && a.ino === b.ino ? a.size : undefined;
+}
+
+function errnoOf(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException).code;
 }
 
 async function replaceVia(file: string, fill: (staging: string) => Promise<number>): Promise<number> {

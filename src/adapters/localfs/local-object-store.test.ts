@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { NotFoundError, PathEscapeError, ValidationError } from '../../domain/errors.js';
+import { NotFoundError, ObjectExistsError, PathEscapeError, ValidationError } from '../../domain/errors.js';
 import type { ObjectAttributes } from '../../ports/state-store.js';
 import { BucketPaths } from './bucket-paths.js';
 import { type ObjectAttributeStore, LocalObjectStore } from './local-object-store.js';
@@ -135,6 +135,78 @@ describe('LocalObjectStore', () => {
     }
     await writer;
     expect(reads).toBeGreaterThan(0);
+  });
+
+  it('moves: the source and its attributes are gone, the target has the new ones', async () => {
+    await store.putText('raw-bucket', 'q.csv', 'a\n1\n');
+    await attrs.putObjectAttributes('raw-bucket', 'q.csv', { metadata: { raw: 'yes' }, tags: {} });
+    const info = await store.publish({ bucket: 'raw-bucket', key: 'q.csv' }, { bucket: 'curated', key: 'o/x.csv' }, { metadata: { a: 'b' }, tags: {} }, { move: true });
+    expect(info).toEqual({ bucket: 'curated', key: 'o/x.csv', size: 4, metadata: { a: 'b' }, tags: {} });
+    expect(allFiles()).toEqual(['curated/o/x.csv']);
+    expect([...attrs.map.keys()]).toEqual(['curated/o/x.csv']);
+  });
+
+  describe('ifAbsent', () => {
+    it('of concurrent publishes to one key, exactly one wins; the others change nothing', async () => {
+      const sources = ['a', 'b', 'c', 'd', 'e', 'f'];
+      for (const s of sources) await store.putText('raw-bucket', `${s}.csv`, `${s}\n`.repeat(1000));
+      const results = await Promise.allSettled(
+        sources.map((s, i) =>
+          store.publish(
+            { bucket: 'raw-bucket', key: `${s}.csv` },
+            { bucket: 'curated', key: 'out/x.csv' },
+            { metadata: { by: s }, tags: {} },
+            { ifAbsent: true, move: i % 2 === 0 },
+          ),
+        ),
+      );
+      const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [sources[i]!] : []));
+      expect(won).toHaveLength(1);
+      for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(ObjectExistsError);
+      const winner = won[0]!;
+      expect(await store.getText('curated', 'out/x.csv')).toBe(`${winner}\n`.repeat(1000));
+      expect((await store.head('curated', 'out/x.csv'))?.metadata).toEqual({ by: winner });
+      // Losers keep their sources, moved or not; no staging file is left anywhere.
+      const movedWinner = sources.indexOf(winner) % 2 === 0;
+      expect(allFiles()).toEqual(
+        ['curated/out/x.csv', ...sources.filter((s) => !(s === winner && movedWinner)).map((s) => `raw-bucket/${s}.csv`)].sort(),
+      );
+    });
+
+    it('refuses a key held by another object, even one with the same bytes, and keeps its attributes', async () => {
+      await store.putText('raw-bucket', 'mine.csv', 'same\n');
+      await store.putText('raw-bucket', 'theirs.csv', 'same\n');
+      await store.publish({ bucket: 'raw-bucket', key: 'theirs.csv' }, { bucket: 'curated', key: 'x.csv' }, { metadata: { by: 'them' }, tags: {} }, { ifAbsent: true });
+      const attempt = store.publish({ bucket: 'raw-bucket', key: 'mine.csv' }, { bucket: 'curated', key: 'x.csv' }, { metadata: { by: 'me' }, tags: {} }, { ifAbsent: true, move: true });
+      await expect(attempt).rejects.toBeInstanceOf(ObjectExistsError);
+      await expect(attempt).rejects.toThrow("object 'x.csv' already exists in bucket 'curated'");
+      expect((await store.head('curated', 'x.csv'))?.metadata).toEqual({ by: 'them' });
+      expect(allFiles()).toEqual(['curated/x.csv', 'raw-bucket/mine.csv', 'raw-bucket/theirs.csv']);
+    });
+
+    it('repeating a publish of the same source is idempotent: one object, no second copy', async () => {
+      await store.putText('raw-bucket', 'q.csv', 'a\n1\n');
+      const args = [{ bucket: 'raw-bucket', key: 'q.csv' }, { bucket: 'curated', key: 'x.csv' }, { metadata: { by: 'run-1' }, tags: {} }] as const;
+      const first = await store.publish(...args, { ifAbsent: true });
+      expect(await store.publish(...args, { ifAbsent: true })).toEqual(first);
+      expect(allFiles()).toEqual(['curated/x.csv', 'raw-bucket/q.csv']);
+    });
+
+    it('completes a move cut off after its link, before attributes were written or the source removed', async () => {
+      await store.putText('raw-bucket', 'q.csv', 'a\n1\n');
+      // What a process killed right after link(2) leaves behind.
+      fs.linkSync(path.join(root, 'raw-bucket/q.csv'), path.join(root, 'curated/x.csv'));
+      const info = await store.publish({ bucket: 'raw-bucket', key: 'q.csv' }, { bucket: 'curated', key: 'x.csv' }, { metadata: { by: 'run-1' }, tags: {} }, { ifAbsent: true, move: true });
+      expect(info).toEqual({ bucket: 'curated', key: 'x.csv', size: 4, metadata: { by: 'run-1' }, tags: {} });
+      expect(allFiles()).toEqual(['curated/x.csv']);
+      expect(await store.getText('curated', 'x.csv')).toBe('a\n1\n');
+    });
+
+    it('publishing an object onto itself is not a conflict', async () => {
+      await store.putText('curated', 'q.csv', 'x');
+      await expect(store.publish({ bucket: 'curated', key: 'q.csv' }, { bucket: 'curated', key: 'q.csv' }, { metadata: { a: 'b' }, tags: {} }, { ifAbsent: true, move: true })).resolves.toMatchObject({ size: 1, metadata: { a: 'b' } });
+      expect(allFiles()).toEqual(['curated/q.csv']);
+    });
   });
 
   it('lists keys recursively, sorted, by string prefix, without staging files', async () => {

@@ -1,9 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { NotFoundError, ValidationError } from '../../domain/errors.js';
+import { NotFoundError, ObjectExistsError, ValidationError } from '../../domain/errors.js';
 import type { ObjectInfo, ObjectStore, PublishOptions } from '../../ports/object-store.js';
 import type { StateStore } from '../../ports/state-store.js';
-import { STAGING_NAME, linkFileAtomic, moveFileAtomic, writeFileAtomic } from './atomic-file.js';
+import { STAGING_NAME, linkFileAtomic, linkFileIfAbsent, writeFileAtomic } from './atomic-file.js';
 import type { BucketPaths } from './bucket-paths.js';
 
 /** Where metadata and tags of local files live (the state store); files cannot keep them. */
@@ -19,7 +19,8 @@ export interface LocalObjectStoreOptions {
  * S3-style buckets as folders on the local disk (`<home>/buckets/<bucket>/<key>`).
  * Every (bucket, key) goes through {@link BucketPaths}, so no key reaches a
  * file outside its bucket (PathEscapeError). Writes are atomic: a hidden
- * staging file in the destination folder is fsynced and renamed into place.
+ * staging file in the destination folder is fsynced and renamed into place,
+ * or, for a publish that must not replace anything, linked into place.
  * As on S3, writing into a bucket that does not exist is a NotFoundError.
  *
  * @example
@@ -54,7 +55,15 @@ export class LocalObjectStore implements ObjectStore {
     return { bucket, key, size: stat.size, metadata: attrs?.metadata ?? {}, tags: attrs?.tags ?? {} };
   }
 
-  /** Moves or links atomically (never a partial file at the target), then records metadata and tags, replacing old ones. */
+  /**
+   * Links the source at the target atomically (never a partial file there),
+   * records metadata and tags (replacing old ones), then removes a moved
+   * source. Replacing: a link staged beside the target and renamed over it.
+   * `ifAbsent`: link(2) straight to the target, which fails if anything is
+   * there (ObjectExistsError), unless it is this same source: a publish cut
+   * off after its link is simply repeated. The source goes last, so once it
+   * is gone the target's metadata says whose object it is.
+   */
   async publish(
     from: { bucket: string; key: string },
     to: { bucket: string; key: string },
@@ -63,11 +72,22 @@ export class LocalObjectStore implements ObjectStore {
   ): Promise<ObjectInfo> {
     const source = this.#paths.filePath(from.bucket, from.key);
     const target = await this.#writablePath(to.bucket, to.key);
-    if (!(await fileStat(source))) throw new NotFoundError('object', `${from.bucket}/${from.key}`);
-    const size = source === target ? (await fs.stat(source)).size : await (options.move ? moveFileAtomic : linkFileAtomic)(source, target);
-    if (options.move && source !== target) await this.#attributes.deleteObjectAttributes(from.bucket, from.key);
+    const found = await fileStat(source);
+    if (!found) throw new NotFoundError('object', `${from.bucket}/${from.key}`);
+    let size = found.size;
+    if (source !== target && options.ifAbsent) {
+      const linked = await linkFileIfAbsent(source, target);
+      if (linked === undefined) throw new ObjectExistsError(to.bucket, to.key);
+      size = linked;
+    } else if (source !== target) {
+      size = await linkFileAtomic(source, target);
+    }
     const stored = { metadata: { ...attributes.metadata }, tags: { ...attributes.tags } };
     await this.#attributes.putObjectAttributes(to.bucket, to.key, stored);
+    if (options.move && source !== target) {
+      await fs.rm(source, { force: true });
+      await this.#attributes.deleteObjectAttributes(from.bucket, from.key);
+    }
     return { bucket: to.bucket, key: to.key, size, ...stored };
   }
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { NotFoundError } from '../../domain/errors.js';
+import { checkCurationType } from '../../domain/names.js';
 import { planBackfill } from '../../engine/backfill.js';
 import { backfillStatus, MAX_BACKFILL_TICKS, runBackfill, type BackfillTick } from '../../scheduler/backfill.js';
 import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
@@ -38,6 +39,7 @@ export function registerBackfill(program: Command, io: CliIo, globals: () => Glo
     .option('--rerun', 'run ticks again that already succeeded')
     .option('--json', 'print JSON')
     .action(async (type: string, opts: BackfillOptions) => {
+      checkCurationType(type);
       const from = parseInstant('--from', opts.from);
       const to = parseInstant('--to', opts.to);
       const concurrency = parseWholeNumber('--concurrency', opts.concurrency, 1, 64);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { checkCurationType } from '../../domain/names.js';
 import { createRun } from '../../engine/create-run.js';
 import { driveRun } from '../../scheduler/drive-run.js';
 import { liveWorkers } from '../../scheduler/heartbeat.js';
@@ -8,7 +9,7 @@ import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
 import { printJson, type CliIo } from '../io.js';
 import { withProject, type GlobalOptions } from '../project.js';
 
-/** `adp run <type>`: with --wait, executes the run here and prints its history record. */
+/** `adp run <type>`: queues a run of a registered curation; with --wait, executes it here and prints its history record. */
 export function registerRun(program: Command, io: CliIo, globals: () => GlobalOptions, setExit: (code: number) => void): void {
   program
     .command('run')
@@ -17,6 +18,8 @@ export function registerRun(program: Command, io: CliIo, globals: () => GlobalOp
     .option('--wait', 'execute the run in this process and wait for its result')
     .option('--json', 'print the history record as JSON (with --wait)')
     .action(async (type: string, opts: { wait?: boolean; json?: boolean }) => {
+      // Unknown curations are refused too (by createRun), before anything is queued.
+      checkCurationType(type);
       await withProject(globals(), async (p) => {
         if (!opts.wait) {
           const run = await createRun(p, { curationType: type, trigger: 'manual' });

@@ -1,4 +1,4 @@
-import type { HistoryRecord } from '../../domain/history.js';
+import type { HistoryRecord, RecordOutputDetails } from '../../domain/history.js';
 import type { RunState } from '../../domain/run.js';
 import { runAlertPlanner } from '../../domain/notify/plan-run-alerts.js';
 import type { Step } from './step.js';
@@ -14,7 +14,7 @@ export function buildRecord(run: RunState, endedAt: Date, engine: string): Histo
     curationExecutionName: run.executionName,
     scriptFileCommitId: c.scriptFileCommitId,
     glueDetails: def?.glueDetails,
-    outputDetails: def?.outputDetails,
+    outputDetails: def && outputDetailsOf(run),
     queryOutputLocation: c.queryOutputLocation,
     curationOutputLocation: c.failure ? undefined : c.curationOutputLocation,
     athenaQueryExecutionId: c.queryExecutionId,
@@ -38,6 +38,14 @@ export function buildRecord(run: RunState, endedAt: Date, engine: string): Histo
     if (record[key] === undefined) delete record[key];
   }
   return record;
+}
+
+/** The definition's output details plus the name of the file actually published, if one was. */
+function outputDetailsOf(run: RunState): RecordOutputDetails | undefined {
+  const details = run.context.definition?.outputDetails;
+  const key = run.context.failure ? undefined : run.context.finalKey;
+  if (!details || key === undefined || run.context.bytesWritten === undefined) return details;
+  return { ...details, outputFilename: key.slice(key.lastIndexOf('/') + 1) };
 }
 
 /**

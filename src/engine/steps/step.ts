@@ -12,6 +12,12 @@ export type Step = (deps: EngineDeps, run: RunState, signal?: AbortSignal) => Pr
 
 export interface StepResult {
   readonly context: RunState['context'];
-  /** Next step; the runner's default is the one after this in STEPS. */
+  /**
+   * Next step; the runner's default is the one after this in STEPS. A step
+   * that names itself runs again after the runner saved its context: how a
+   * step persists a decision (an output name) before its side effect.
+   */
   readonly next?: StepName;
+  /** What happened, for the run's log (default: "<step> done"). */
+  readonly note?: string;
 }

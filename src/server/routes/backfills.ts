@@ -45,7 +45,7 @@ export function registerBackfillRoutes(app: ApiApp, { ports, launcher, schedule 
     const { curationType } = c.req.valid('param');
     const body = c.req.valid('json');
     const stored = await ports.state.getCuration(curationType);
-    if (!stored) throw new NotFoundError('curation', curationType);
+    if (!stored) throw new NotFoundError('curation', curationType, 'see `adp curation list`');
     const times = planBackfill(stored.definition, { from: new Date(body.from), to: new Date(body.to), maxRuns: body.maxRuns });
     const ticks: BackfillTick[] = schedule
       ? await backfillStatus(schedule, stored, times, body.rerun ?? false)

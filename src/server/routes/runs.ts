@@ -73,7 +73,7 @@ export function registerRunRoutes(app: ApiApp, { ports, launcher }: ApiContext):
   app.openapi(start, async (c) => {
     const { curationType } = c.req.valid('param');
     const body = c.req.valid('json');
-    if (!(await ports.state.getCuration(curationType))) throw new NotFoundError('curation', curationType);
+    // createRun refuses an unregistered curation (404) before anything is queued; the path schema refused bad names (400).
     const run = await createRun(ports, { curationType, trigger: body.trigger ?? 'api', parameters: body.parameters });
     await launcher.launch(run);
     c.header('Location', `/api/v1/runs/${run.executionName}`);

@@ -20,7 +20,13 @@ export const historyRecordSchema = z
     curationExecutionName: z.string(),
     scriptFileCommitId: z.string().optional(),
     glueDetails: curationSchema.shape.glueDetails.optional(),
-    outputDetails: curationSchema.shape.outputDetails.optional(),
+    outputDetails: curationSchema.shape.outputDetails
+      .extend({
+        outputFilename: z.string().optional().meta({
+          description: 'Name of the file the run published (the last segment of curationOutputLocation); differs from the definition when another run had taken that name',
+        }),
+      })
+      .optional(),
     queryOutputLocation: z.string().optional(),
     curationOutputLocation: z.string().optional(),
     athenaQueryExecutionId: z.string().optional(),
