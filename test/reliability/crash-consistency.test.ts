@@ -5,20 +5,63 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STEPS } from '../../src/domain/run.js';
 import { adp, cleanup, exampleHome, tempDir } from '../helpers/cli.js';
 
 const BIN = path.resolve(import.meta.dirname, '../../dist/cli/bin.js');
 const TRIALS = Number(process.env.ADP_CRASH_TRIALS ?? 50);
 const TYPE = 'crash-me';
 
-/** Starts `adp run --wait` and kills it with SIGKILL after `delayMs`; resolves when it is gone. */
-function runAndKill(home: string, delayMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, '--home', home, 'run', TYPE, '--wait', '--json'], { stdio: 'ignore' });
-    const timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
-    child.on('exit', () => {
-      clearTimeout(timer);
-      resolve();
+/** Where a trial's kill lands: once the run has persisted step `STEPS[step]` (or a later one), `delayMs` later. */
+interface KillPoint {
+  readonly step: number;
+  readonly delayMs: number;
+}
+
+/** What a trial saw: the run, the persisted step when the kill was sent (none if the process ended first). */
+interface Trial {
+  readonly executionName: string;
+  readonly killedAt?: string;
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts `adp run --wait` and steers the kill by what the run reports, not by the clock: after the
+ * process printed `started <name>` and state.db shows the run at `point.step` or later, it waits
+ * `point.delayMs` and sends SIGKILL. Resolves once the process is gone.
+ */
+function runAndKill(home: string, state: Database.Database, point: KillPoint): Promise<Trial> {
+  const stepOf = state.prepare<[string], { step: string; status: string }>('SELECT step, status FROM runs WHERE execution_name = ?');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, '--home', home, 'run', TYPE, '--wait', '--json'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    let stderr = '';
+    let steering = false;
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+      const name = / started (\S+)/.exec(stderr)?.[1];
+      if (name === undefined || steering) return;
+      steering = true;
+      void (async () => {
+        let gone = false;
+        void exited.then(() => (gone = true));
+        for (;;) {
+          const row = stepOf.get(name);
+          if (gone) return resolve({ executionName: name });
+          if (row && (STEPS.indexOf(row.step as (typeof STEPS)[number]) >= point.step || !['queued', 'running'].includes(row.status))) {
+            await pause(point.delayMs);
+            if (gone) return resolve({ executionName: name });
+            child.kill('SIGKILL');
+            await exited;
+            return resolve({ executionName: name, killedAt: row.step });
+          }
+          await pause(2);
+        }
+      })().catch(reject);
+    });
+    void exited.then(() => {
+      if (!steering) reject(new Error(`adp run ended before it started a run: ${stderr}`));
     });
   });
 }
@@ -42,7 +85,7 @@ async function recoverWithServe(home: string): Promise<void> {
   }
 }
 
-describe(`crash consistency: ${TRIALS} runs killed with SIGKILL at random points, then recovered by adp serve`, () => {
+describe(`crash consistency: ${TRIALS} runs killed with SIGKILL at sampled steps, then recovered by adp serve`, () => {
   let home: string;
   let dir: string;
   beforeAll(async () => {
@@ -67,15 +110,29 @@ describe(`crash consistency: ${TRIALS} runs killed with SIGKILL at random points
   });
 
   it('exactly one terminal record per run, no partial or duplicate output, no staging file left', async () => {
-    const delays = fc.sample(fc.integer({ min: 600, max: 3000 }), { numRuns: TRIALS, seed: 20261125 });
-    for (let i = 0; i < delays.length; i += 5) {
-      await Promise.all(delays.slice(i, i + 5).map((d) => runAndKill(home, d)));
+    // Each trial's kill point: a step of the workflow and a small delay after the run persisted it.
+    const points = fc.sample(fc.record({ step: fc.integer({ min: 0, max: STEPS.length - 1 }), delayMs: fc.integer({ min: 0, max: 40 }) }), {
+      numRuns: TRIALS,
+      seed: 20261125,
+    });
+    const state = new Database(path.join(home, 'state.db'), { readonly: true, fileMustExist: true });
+    const trials: Trial[] = [];
+    try {
+      for (let i = 0; i < points.length; i += 5) {
+        trials.push(...(await Promise.all(points.slice(i, i + 5).map((p) => runAndKill(home, state, p)))));
+      }
+    } finally {
+      state.close();
     }
     const cut = new Database(path.join(home, 'state.db'), { readonly: true });
     const openBefore = (cut.prepare('SELECT count(*) AS n FROM runs r WHERE NOT EXISTS (SELECT 1 FROM history h WHERE h.execution_name = r.execution_name)').get() as { n: number }).n;
     cut.close();
-    // Enough kills must land mid-run for recovery to be exercised at all.
+    const killsByStep: Record<string, number> = {};
+    for (const t of trials) killsByStep[t.killedAt ?? 'none (ended first)'] = (killsByStep[t.killedAt ?? 'none (ended first)'] ?? 0) + 1;
+    console.info(`crash trials: kills by persisted step ${JSON.stringify(killsByStep)}; ${openBefore} runs left without a record`);
+    // Recovery must be exercised, at several steps: kills landed mid-run, across the workflow.
     expect(openBefore).toBeGreaterThan(TRIALS / 10);
+    expect(new Set(trials.flatMap((t) => (t.killedAt ? [t.killedAt] : []))).size).toBeGreaterThanOrEqual(4);
     await recoverWithServe(home);
 
     const db = new Database(path.join(home, 'state.db'), { readonly: true });
@@ -83,7 +140,7 @@ describe(`crash consistency: ${TRIALS} runs killed with SIGKILL at random points
     const history = db.prepare('SELECT execution_name, status, record FROM history WHERE curation_type = ?').all(TYPE) as { execution_name: string; status: string; record: string }[];
     db.close();
 
-    expect(runs.length).toBeGreaterThan(TRIALS / 2);
+    expect(runs.map((r) => r.execution_name).sort()).toEqual(trials.map((t) => t.executionName).sort());
     const perRun = new Map<string, number>();
     for (const h of history) perRun.set(h.execution_name, (perRun.get(h.execution_name) ?? 0) + 1);
     for (const r of runs) expect(perRun.get(r.execution_name), r.execution_name).toBe(1);
