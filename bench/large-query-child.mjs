@@ -1,14 +1,16 @@
 // In one process: N generated rows written by a curation run (adp) and by DuckDB's own
-// COPY of the same query (raw), alternating so both see the same machine state.
-// Prints {format, rows, adpMs[], rawMs[], maxRssMb}.
+// COPY of the same query (raw), in pairs, so both sides of each pair see the same machine
+// state; which side goes first alternates from pair to pair, and one unmeasured warm-up
+// pair comes first. Prints {format, rows, pairs, adpMs[], rawMs[], maxRssMb}: adpMs[i]
+// and rawMs[i] are one pair.
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { dist, homeWithCuration, tempDir } from './lib.mjs';
 
-const [format, rowsArg, repsArg] = process.argv.slice(2);
+const [format, rowsArg, pairsArg] = process.argv.slice(2);
 const rows = Number(rowsArg);
-const reps = Number(repsArg ?? 5);
+const pairs = Number(pairsArg ?? 7);
 const sql = `select range as id, range * 2 as doubled, 'row-' || range::varchar as label, range % 97 as bucket, (range * 1.5)::double as amount from range(${rows})`;
 
 const { openProject } = await import(dist('drivers/open-project.js'));
@@ -30,26 +32,47 @@ const connection = await instance.connect();
 await connection.run('select 1');
 const options = format === 'csv' ? 'FORMAT csv, HEADER' : format === 'parquet' ? 'FORMAT parquet' : 'FORMAT json';
 
-const adpMs = [];
-const rawMs = [];
-for (let i = 0; i < reps; i++) {
-  let t0 = performance.now();
+async function rawOnce() {
+  const t0 = performance.now();
   const result = await connection.run(`COPY (${sql}) TO '${path.join(dir, `out.${format}`)}' (${options})`);
   const rawRows = Number((await result.getRows())[0]?.[0]);
-  rawMs.push(performance.now() - t0);
+  const ms = performance.now() - t0;
   fs.rmSync(path.join(dir, `out.${format}`), { force: true });
+  if (rawRows !== rows) throw new Error(`raw COPY wrote ${rawRows} rows, expected ${rows}`);
+  return ms;
+}
 
-  t0 = performance.now();
+async function adpOnce() {
+  const t0 = performance.now();
   const run = await createRun(deps, { curationType: 'large', trigger: 'manual' });
   const record = await executeRun(deps, run.executionName);
-  adpMs.push(performance.now() - t0);
+  const ms = performance.now() - t0;
   if (record.status !== 'succeeded') throw new Error(`large run ${record.status}: ${record.errorCause?.errorMessage}`);
-  if (record.rowCount !== rows || rawRows !== rows) throw new Error(`row counts: adp ${record.rowCount}, raw ${rawRows}, expected ${rows}`);
+  if (record.rowCount !== rows) throw new Error(`adp run wrote ${record.rowCount} rows, expected ${rows}`);
   fs.rmSync(new URL(record.curationOutputLocation), { force: true });
+  return ms;
+}
+
+const adpMs = [];
+const rawMs = [];
+for (let i = -1; i < pairs; i++) {
+  globalThis.gc?.();
+  let a;
+  let r;
+  if (i % 2 === 0) {
+    r = await rawOnce();
+    a = await adpOnce();
+  } else {
+    a = await adpOnce();
+    r = await rawOnce();
+  }
+  if (i < 0) continue; // the warm-up pair
+  adpMs.push(a);
+  rawMs.push(r);
 }
 connection.closeSync();
 instance.closeSync();
 await project.close();
 fs.rmSync(dir, { recursive: true, force: true });
 fs.rmSync(home, { recursive: true, force: true });
-console.log(JSON.stringify({ format, rows, adpMs, rawMs, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+console.log(JSON.stringify({ format, rows, pairs, adpMs, rawMs, maxRssMb: process.resourceUsage().maxRSS / 1024 }));

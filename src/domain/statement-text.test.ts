@@ -38,3 +38,12 @@ describe('scanStatement top-level words', () => {
     expect(words.has('UPDATE')).toBe(false);
   });
 });
+
+describe('scanStatement separators', () => {
+  it('counts semicolons between statements, not trailing ones or quoted ones', () => {
+    expect(scanStatement('select 1;; -- end').separators).toBe(0);
+    expect(scanStatement("select ';' as a, \"b;\" -- ;\n").separators).toBe(0);
+    expect(scanStatement('select 1; drop table t;').separators).toBe(1);
+    expect(scanStatement('select 1;; select 2').separators).toBe(2);
+  });
+});

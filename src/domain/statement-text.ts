@@ -8,6 +8,8 @@ export interface StatementText {
   readonly closesUnopenedParen: boolean;
   /** Upper-cased words outside any parentheses, e.g. the INSERT of `WITH x AS (…) INSERT …`. */
   readonly topLevelWords: ReadonlySet<string>;
+  /** Semicolons inside `body` (outside quotes and comments): more than zero means more than one statement. */
+  readonly separators: number;
 }
 
 const WORD_START = /[A-Za-z_]/;
@@ -15,7 +17,8 @@ const WORD_PART = /[A-Za-z0-9_$]/;
 const DOLLAR_TAG = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/;
 
 /**
- * Scans SQL the way DuckDB's tokenizer does for the parts that matter here:
+ * Scans SQL the way DuckDB's tokenizer does for the parts that matter here
+ * (a superset of what Athena's Trino dialect quotes, so it serves both engines):
  * comments (nested block comments included), quoted strings and identifiers,
  * E'' and dollar-quoted strings. It does not parse; DuckDB remains the judge
  * of what the statement is.
@@ -29,6 +32,8 @@ export function scanStatement(sql: string): StatementText {
   let closesUnopenedParen = false;
   let firstToken: string | undefined;
   let bodyEnd = 0;
+  let semicolons = 0;
+  let separators = 0;
   const topLevelWords = new Set<string>();
   while (i < sql.length) {
     const ch = sql[i] as string;
@@ -64,9 +69,14 @@ export function scanStatement(sql: string): StatementText {
     }
     const token = sql.slice(start, i);
     firstToken ??= WORD_START.test(ch) ? token.toUpperCase() : token;
-    if (token !== ';') bodyEnd = i;
+    if (token === ';') {
+      semicolons += 1;
+    } else {
+      bodyEnd = i;
+      separators = semicolons;
+    }
   }
-  return { firstToken, body: sql.slice(0, bodyEnd), closesUnopenedParen, topLevelWords };
+  return { firstToken, body: sql.slice(0, bodyEnd), closesUnopenedParen, topLevelWords, separators };
 }
 
 /** Index just past the comment opened at `from`; block comments nest as in PostgreSQL and DuckDB. */

@@ -22,6 +22,10 @@ export interface QueryStatus {
   readonly result?: { readonly bucket: string; readonly key: string; readonly rowCount: number; readonly bytes: number };
   /** On FAILED: the engine's error, already typed (SandboxError, QueryFailedError, …). */
   readonly error?: Error;
+  /** Bytes the engine read to answer the query, where it reports them (Athena's `DataScannedInBytes`, what it bills). */
+  readonly dataScannedBytes?: number;
+  /** Time the engine spent executing the query, where it reports it (Athena's `EngineExecutionTimeInMillis`). */
+  readonly engineExecutionTimeMs?: number;
 }
 
 /** Runs one query and writes its result as a file, Athena-style. */

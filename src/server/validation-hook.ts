@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ValidationError } from '../domain/errors.js';
+import { ValidationError, type FieldIssue } from '../domain/errors.js';
 import { toFieldIssues } from '../domain/zod-issues.js';
 
 /** What @hono/zod-openapi hands a hook after validating one part of a request. */
@@ -32,15 +32,23 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
  * Turns a failed validation into the {@link ValidationError} the CLI would
  * raise for the same input, so field paths and wording match `adp`'s. The
  * validator parses without `reportInput`; each issue gets the input at its
- * path back, which is all the wording needs.
+ * path back, which is all the wording needs; `subject` names the body (the
+ * query string and path keep their own names). An unknown query parameter is
+ * named with the schema's own words (`strictQuery`: which ones the operation takes).
  */
 export function validationHook(subject?: string) {
   return (result: ValidationResult): undefined => {
     if (result.success || !result.error) return;
-    const issues = result.error.issues.map((issue) =>
-      'input' in issue ? issue : { ...issue, input: valueAt(result.data, issue.path) },
-    ) as z.core.$ZodIssue[];
+    const unknownParameters: FieldIssue[] = [];
+    const rest = result.error.issues.filter((issue) => {
+      if (result.target !== 'query' || issue.code !== 'unrecognized_keys') return true;
+      for (const key of issue.keys) unknownParameters.push({ path: key, message: issue.message });
+      return false;
+    });
+    const issues = rest.map((issue) => ('input' in issue ? issue : { ...issue, input: valueAt(result.data, issue.path) })) as z.core.$ZodIssue[];
     const error = { issues } as z.ZodError;
-    throw new ValidationError(toFieldIssues(error), subject ?? SUBJECT[result.target] ?? result.target);
+    // A route's own subject names its body; its query string and path stay what they are.
+    const named = (result.target === 'json' ? subject : undefined) ?? SUBJECT[result.target] ?? result.target;
+    throw new ValidationError([...unknownParameters, ...toFieldIssues(error)], named);
   };
 }

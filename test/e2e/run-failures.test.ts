@@ -1,3 +1,4 @@
+import { pause, startServeProcess } from '../helpers/serve-process.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,13 +54,33 @@ describe('failed runs are recorded with error and errorCause', () => {
     expect(record.rowCount).toBe(1);
   });
 
-  it('an unknown curation is still recorded as a failure', async () => {
+  it('an unknown curation is refused before anything is queued (exit 2), a removed one still ends in a failure record', async () => {
     const r = await adp(['--home', home, 'run', 'no-such-curation', '--wait', '--json']);
-    expect(r.code).toBe(1);
-    const record = JSON.parse(r.stdout);
-    expect(record).toMatchObject({ curationType: 'no-such-curation', status: 'failed', error: 'Failed to start processing' });
-    const history = await adp(['--home', home, 'history', 'no-such-curation', '--json']);
-    expect(JSON.parse(history.stdout)).toHaveLength(1);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("curation 'no-such-curation' not found");
+    expect(JSON.parse((await adp(['--home', home, 'history', 'no-such-curation', '--json'])).stdout)).toEqual([]);
+
+    // Queued while it existed, removed before it ran: the run cannot begin and is recorded, as the sample does.
+    const { code } = await runSql(home, dir, 'soon-gone', 'select 1', { enabled: false });
+    expect(code).toBe(0);
+    const queued = await adp(['--home', home, 'run', 'soon-gone']);
+    expect(queued.code, queued.stderr).toBe(0);
+    expect((await adp(['--home', home, 'curation', 'rm', 'soon-gone'])).code).toBe(0);
+    const serve = await startServeProcess(home);
+    try {
+      for (const deadline = Date.now() + 30_000; ; ) {
+        const history = JSON.parse((await adp(['--home', home, 'history', 'soon-gone', '--json'])).stdout);
+        if (history.length === 2) {
+          expect(history[0]).toMatchObject({ status: 'failed', error: 'Failed to start processing' });
+          break;
+        }
+        if (Date.now() > deadline) throw new Error(`no failure record: ${JSON.stringify(history)}`);
+        await pause(100);
+      }
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+    }
   });
 
   it('a table missing from the catalog fails validation naming the entry', async () => {

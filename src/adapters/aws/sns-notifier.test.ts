@@ -3,7 +3,7 @@ import { failureNotification } from '../../../test/helpers/notifications.js';
 import { CaptureServer, type CapturedRequest, type Reply } from '../../../test/helpers/http-capture.js';
 import { DeliveryError } from '../../domain/notify/delivery-error.js';
 import type { Notification } from '../../domain/notify/events.js';
-import { SnsNotifier, snsSubject } from './sns-notifier.js';
+import { SnsNotifier, snsMessage, snsSubject } from './sns-notifier.js';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:curation-events';
 const credentials = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' };
@@ -47,7 +47,8 @@ describe('SNS notifier (protocol-level SNS Query API endpoint on 127.0.0.1, real
     const form = new URLSearchParams(req.body);
     expect(form.get('Action')).toBe('Publish');
     expect(form.get('TopicArn')).toBe(TOPIC);
-    expect(form.get('Subject')).toBe('Data Pipeline - curation for wildrydes-rydebooking failure');
+    expect(form.get('Subject')).toBe('Data Pipeline - curation for wildrydes-rydebooking has failed');
+    expect(form.get('Message')).toBe(snsMessage(notification));
     expect(form.get('Message')).toContain("Cause: NotFoundError: curation 'x' not found");
     expect(form.get('MessageAttributes.entry.1.Name')).toBe('event');
     expect(form.get('MessageAttributes.entry.1.Value.StringValue')).toBe('failure');
@@ -70,8 +71,26 @@ describe('SNS notifier (protocol-level SNS Query API endpoint on 127.0.0.1, real
   it('words the subject per event and keeps it within SNS limits', () => {
     const subject = (event: Notification['event'], curationType = 'c') => snsSubject({ ...notification, event, curationType });
     expect(subject('success')).toBe('Data Pipeline - curation for c success');
-    expect(subject('failureStreak')).toBe('Data Pipeline - curation for c failure');
+    expect(subject('failure')).toBe('Data Pipeline - curation for c has failed');
+    expect(subject('failureStreak')).toBe('Data Pipeline - curation for c has failed');
     expect(subject('missedSchedule')).toBe('Data Pipeline - curation for c missed schedule');
     expect(subject('failure', 'x'.repeat(64))).toHaveLength(100);
+    expect(subject('failure', 'x'.repeat(64))).toBe(`Data Pipeline - curation for ${'x'.repeat(57)}... has failed`);
+    expect(subject('success', 'x'.repeat(63))).toBe(`Data Pipeline - curation for ${'x'.repeat(63)} success`);
+    expect(subject('missedSchedule', 'x'.repeat(64))).toHaveLength(100);
+    expect(subject('success', 'café')).toBe('Data Pipeline - curation for caf? success');
+  });
+
+  it('opens the message with the sample’s sentence, then the labelled lines', () => {
+    const lines = snsMessage(notification).split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      'The curation for wildrydes-rydebooking has failed due to Failed to start processing with detail:',
+      JSON.stringify({ errorType: 'NotFoundError', errorMessage: "curation 'x' not found" }),
+      '',
+    ]);
+    expect(lines.slice(3, 6)).toEqual(['wildrydes-rydebooking failed: Failed to start processing', '', 'Curation: wildrydes-rydebooking']);
+    const success = snsMessage({ ...notification, event: 'success', status: 'succeeded', error: undefined, errorCause: undefined, outputLocation: 's3://out/wildrydes/ryde.csv' });
+    expect(success.split('\n').slice(0, 3)).toEqual(['The output of your curation can be found: s3://out/wildrydes/ryde.csv', '', 'wildrydes-rydebooking succeeded']);
+    expect(snsMessage({ ...notification, event: 'missedSchedule' }).startsWith('wildrydes-rydebooking missed its scheduled run')).toBe(true);
   });
 });

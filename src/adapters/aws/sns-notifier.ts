@@ -9,17 +9,46 @@ type SnsDestination = Extract<NotifierDestination, { type: 'sns' }>;
 
 const OUTCOME: Record<AlertEvent, string> = {
   success: 'success',
-  failure: 'failure',
+  failure: 'has failed',
   recovery: 'recovery',
-  failureStreak: 'failure',
+  failureStreak: 'has failed',
   longRunning: 'long running',
   missedSchedule: 'missed schedule',
   stale: 'stale',
 };
 
-/** The sample's subject: `Data Pipeline - curation for <type> <success|failure>` (SNS allows 100 ASCII characters). */
+/**
+ * The sample's subject, `Data Pipeline - curation for <type> success` or
+ * `… has failed`, and the same pattern for the other events (SNS allows 100
+ * printable ASCII characters: others become `?`, and a long curation type
+ * is shortened with `...` so the outcome always shows).
+ */
 export function snsSubject(n: Notification): string {
-  return `Data Pipeline - curation for ${n.curationType} ${OUTCOME[n.event]}`.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
+  const ascii = (text: string) => text.replace(/[^\x20-\x7e]/g, '?');
+  const prefix = 'Data Pipeline - curation for ';
+  const outcome = ` ${OUTCOME[n.event]}`;
+  const room = 100 - prefix.length - outcome.length;
+  const type = ascii(n.curationType);
+  // The outcome is what a reader or a mail filter needs: shorten the name, never the outcome.
+  return `${prefix}${type.length > room ? `${type.slice(0, room - 3)}...` : type}${outcome}`;
+}
+
+/**
+ * The message body: the sample's sentence first (`The output of your
+ * curation can be found: <location>`, or `The curation for <type> has
+ * failed due to <error> with detail:` and the error cause), so filters and
+ * readers of the sample's messages keep working; then adp's labelled lines.
+ */
+export function snsMessage(n: Notification): string {
+  return [...sampleLines(n), renderText(n)].join('\n');
+}
+
+function sampleLines(n: Notification): string[] {
+  if (n.event === 'success') return n.outputLocation ? [`The output of your curation can be found: ${n.outputLocation}`, ''] : [];
+  if (n.event !== 'failure' && n.event !== 'failureStreak') return [];
+  if (!n.error) return [`The curation for ${n.curationType} has failed.`, ''];
+  const detail = n.errorCause ? JSON.stringify({ errorType: n.errorCause.errorType, errorMessage: n.errorCause.errorMessage }) : '{}';
+  return [`The curation for ${n.curationType} has failed due to ${n.error} with detail:`, detail, ''];
 }
 
 /**
@@ -45,7 +74,7 @@ export class SnsNotifier implements Notifier {
       await publish({
         TopicArn: d.topicArn,
         Subject: snsSubject(notification),
-        Message: renderText(notification),
+        Message: snsMessage(notification),
         MessageAttributes: {
           event: { DataType: 'String', StringValue: notification.event },
           curationType: { DataType: 'String', StringValue: notification.curationType },

@@ -1,7 +1,9 @@
 import { Client, type ClientOptions } from '@opensearch-project/opensearch';
+import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws';
 import type { SinkDestination } from '../../domain/notify/destinations.js';
 import { isRetryableStatus } from '../../domain/notify/delivery-error.js';
 import type { EventSink, SinkItem, SinkItemResult } from '../../ports/event-sink.js';
+import { type AwsCredentialsProvider, defaultAwsCredentials } from './aws-credentials.js';
 import { historyDocument, historyDocumentId, historyMappings } from './history-document.js';
 import { openSearchDeliveryError, statusOf } from './opensearch-errors.js';
 
@@ -10,12 +12,28 @@ interface BulkItem {
   error?: { type?: string; reason?: string };
 }
 
+type SigV4Auth = Extract<NonNullable<SinkDestination['auth']>, { type: 'sigv4' }>;
+
+export interface OpenSearchSinkOptions {
+  /** Where failures that do not stop indexing (a refused index template) are reported. */
+  readonly log?: (line: string) => void;
+  /** Added to the client's options last. */
+  readonly client?: Partial<ClientOptions>;
+  /** For `sigv4` auth: where credentials come from; default: the AWS SDK's default chain. */
+  readonly credentials?: AwsCredentialsProvider;
+}
+
 /**
  * The `opensearch` history sink (OpenSearch, or Elasticsearch 7/8 through its
  * compatible REST API): `_bulk` index actions into the configured index
  * (lowercased) with the sample's document ids, and an index template with
  * the history mappings put before the first write. Each item is judged on
  * its own status: 429/5xx items are retried, mapping errors are not.
+ *
+ * Auth: Basic (`username`/`password`), `apiKey`, or `{type: 'sigv4', region,
+ * service}` for AWS-managed domains (`es`) and Serverless collections
+ * (`aoss`): every request is signed by the client's own AWS signer with
+ * credentials from the AWS SDK's default chain (loaded on first request).
  */
 export class OpenSearchSink implements EventSink {
   readonly #client: Client;
@@ -23,11 +41,12 @@ export class OpenSearchSink implements EventSink {
   readonly #log: (line: string) => void;
   #template?: Promise<void>;
 
-  constructor(destination: SinkDestination, options: { readonly log?: (line: string) => void; readonly client?: Partial<ClientOptions> } = {}) {
+  constructor(destination: SinkDestination, options: OpenSearchSinkOptions = {}) {
     const auth = destination.auth;
     this.#index = destination.index.toLowerCase();
     this.#log = options.log ?? (() => undefined);
     this.#client = new Client({
+      ...(auth && 'type' in auth ? signedTransport(auth, options.credentials) : {}),
       node: destination.node,
       maxRetries: 0,
       requestTimeout: Math.round((destination.timeoutSeconds ?? 30) * 1000),
@@ -86,6 +105,17 @@ export class OpenSearchSink implements EventSink {
     if (failure.retryable) throw failure;
     this.#log(`${failure.message}; indexing without it`);
   }
+}
+
+/** Connection and Transport classes that SigV4-sign every request (and refresh expiring credentials). */
+function signedTransport(auth: SigV4Auth, credentials?: AwsCredentialsProvider): Pick<ClientOptions, 'Connection' | 'Transport'> {
+  const service = auth.service ?? 'es';
+  const signer = AwsSigv4Signer({
+    region: auth.region,
+    service,
+    getCredentials: credentials ?? defaultAwsCredentials(`the OpenSearch sink (SigV4, ${service} in ${auth.region})`),
+  });
+  return { Connection: signer.Connection, Transport: signer.Transport };
 }
 
 function itemResult(item: BulkItem | undefined): SinkItemResult {

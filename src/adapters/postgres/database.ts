@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { isConflict, isConnectionError, toAdapterError, wasNotApplied } from './pg-errors.js';
 
@@ -14,7 +15,19 @@ export interface Sql {
 /** Attempts of a transaction that keeps hitting deadlocks or serialization failures. */
 const CONFLICT_ATTEMPTS = 5;
 
-/** One statement on one checked-out client. */
+/** Statement names by text: each connection parses and plans a statement once, then only binds and executes it. */
+const names = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `adp_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    names.set(text, name);
+  }
+  return name;
+}
+
+/** One statement on one checked-out client; statements with parameters are prepared once per connection. */
 class ClientSql implements Sql {
   readonly #client: pg.PoolClient;
 
@@ -23,7 +36,7 @@ class ClientSql implements Sql {
   }
 
   async rows<R>(text: string, values: readonly unknown[] = []): Promise<R[]> {
-    return (await this.#client.query(text, values as unknown[])).rows as R[];
+    return (await this.#query(text, values)).rows as R[];
   }
 
   async one<R>(text: string, values: readonly unknown[] = []): Promise<R | undefined> {
@@ -31,7 +44,13 @@ class ClientSql implements Sql {
   }
 
   async run(text: string, values: readonly unknown[] = []): Promise<number> {
-    return (await this.#client.query(text, values as unknown[])).rowCount ?? 0;
+    return (await this.#query(text, values)).rowCount ?? 0;
+  }
+
+  // Without parameters: the simple protocol, which also runs several statements (migrations).
+  #query(text: string, values: readonly unknown[]): Promise<pg.QueryResult> {
+    if (values.length === 0) return this.#client.query(text);
+    return this.#client.query({ name: statementName(text), text, values: values as unknown[] });
   }
 }
 

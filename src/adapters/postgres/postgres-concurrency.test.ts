@@ -34,7 +34,9 @@ describe('PostgresStateStore: several stores on one schema', () => {
     await stores[1]!.close();
     await disposeTestStore(stores[0]!);
   });
-  const [a, b, c] = [0, 1, 2].map((i) => () => stores[i]!);
+  const a = () => stores[0]!;
+  const b = () => stores[1]!;
+  const c = () => stores[2]!;
 
   it('never lets two stores racing claimNextRun 200 times both hold a run, nor an expired run taken over twice', async () => {
     for (let i = 0; i < 200; i++) {

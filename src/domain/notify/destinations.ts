@@ -52,6 +52,15 @@ export const notifierTargetShapes = {
   },
 } as const;
 
+/** Which auth shape the input meant (by its keys), so a mistake is reported against that shape alone. */
+function authIssue(issue: { input?: unknown; errors?: readonly (readonly { path: readonly PropertyKey[]; message: string }[])[] }): string {
+  const input = issue.input;
+  const meant = input && typeof input === 'object' ? ('type' in input ? 2 : 'apiKey' in input ? 1 : 'username' in input ? 0 : -1) : -1;
+  const issues = issue.errors?.[meant];
+  if (!issues?.length) return 'must be {"username", "password"}, {"apiKey"} or {"type": "sigv4", "region"}';
+  return issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+}
+
 /** The `opensearch` history sink (also OpenSearch-compatible Elasticsearch 7/8). */
 export const sinkSchema = z.strictObject({
   type: z.literal('opensearch'),
@@ -65,7 +74,17 @@ export const sinkSchema = z.strictObject({
     .regex(/^[^\\/*?"<>| ,#:]+$/, 'must not contain \\ / * ? " < > | space , # :')
     .refine((s) => !s.startsWith('-') && !s.startsWith('_') && !s.startsWith('+') && s !== '.' && s !== '..', 'must not start with - _ + or be . or ..'),
   auth: z
-    .union([z.strictObject({ username: z.string().min(1), password: z.string() }), z.strictObject({ apiKey: z.string().min(1) })])
+    .union([
+      z.strictObject({ username: z.string().min(1), password: z.string() }),
+      z.strictObject({ apiKey: z.string().min(1) }),
+      /** AWS-managed domains: requests signed with SigV4, credentials from the AWS SDK's default chain. */
+      z.strictObject({
+        type: z.literal('sigv4'),
+        region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'must be an AWS region such as eu-west-1'),
+        /** `es` for OpenSearch Service domains (default), `aoss` for OpenSearch Serverless collections. */
+        service: z.enum(['es', 'aoss']).optional(),
+      }),
+    ], { error: authIssue })
     .optional(),
   timeoutSeconds,
   /** Documents per `_bulk` request. */

@@ -3,7 +3,7 @@ import { NotFoundError } from '../../domain/errors.js';
 import { planBackfill } from '../../engine/backfill.js';
 import { createRun } from '../../engine/create-run.js';
 import { backfillStatus, type BackfillTick } from '../../scheduler/backfill.js';
-import { curationParamSchema, backfillRequestSchema } from '../schemas/requests.js';
+import { curationParamSchema, backfillRequestSchema, noQuerySchema } from '../schemas/requests.js';
 import { errorResponses, json, type ApiApp, type ApiContext } from './route-kit.js';
 
 const tickSchema = z.object({
@@ -30,6 +30,7 @@ const backfill = createRoute({
     'Fire times that already have a succeeded run are left alone unless `rerun`; fire times with a run still queued or running get no second one. `dryRun` only reports what would happen.',
   request: {
     params: curationParamSchema,
+    query: noQuerySchema,
     body: { required: true, content: { 'application/json': { schema: backfillRequestSchema } } },
   },
   responses: {

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ValidationError, type FieldIssue } from '../../domain/errors.js';
 import { bucketNameSchema, catalogNameSchema } from '../../domain/names.js';
 import { tableInfoSchema } from '../schemas/records.js';
-import { tableParamSchema, tableRequestSchema } from '../schemas/requests.js';
+import { noQuerySchema, tableParamSchema, tableRequestSchema } from '../schemas/requests.js';
 import { errorResponses, json, type ApiApp, type ApiContext } from './route-kit.js';
 
 const tags = ['catalog'];
@@ -12,6 +12,7 @@ const list = createRoute({
   path: '/catalog',
   tags,
   summary: 'The tables queries may read',
+  request: { query: noQuerySchema },
   responses: { 200: json(z.object({ tables: z.array(tableInfoSchema) }), 'Tables'), ...errorResponses() },
 });
 
@@ -20,7 +21,7 @@ const put = createRoute({
   path: '/catalog/{database}/{table}',
   tags,
   summary: 'Add or replace a table (as `adp catalog add`)',
-  request: { params: tableParamSchema, body: { required: true, content: { 'application/json': { schema: tableRequestSchema } } } },
+  request: { params: tableParamSchema, query: noQuerySchema, body: { required: true, content: { 'application/json': { schema: tableRequestSchema } } } },
   responses: { 200: json(tableInfoSchema, 'Stored'), ...errorResponses(400, 413) },
 });
 

@@ -4,7 +4,7 @@ import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { checkEnvironment } from '../../engine/steps/validate.js';
 import { summarizeCuration, upcomingFires } from '../curation-summary.js';
 import { curationDefinitionSchema, curationSummarySchema, fieldIssueSchema } from '../schemas/records.js';
-import { curationParamSchema } from '../schemas/requests.js';
+import { curationParamSchema, noQuerySchema } from '../schemas/requests.js';
 import { validationHook } from '../validation-hook.js';
 import { errorResponses, json, type ApiApp, type ApiContext } from './route-kit.js';
 
@@ -15,6 +15,7 @@ const list = createRoute({
   path: '/curations',
   tags,
   summary: 'Every curation with its next fire time, last run and recent success rate',
+  request: { query: noQuerySchema },
   responses: { 200: json(z.object({ curations: z.array(curationSummarySchema) }), 'Curations, by name'), ...errorResponses() },
 });
 
@@ -23,7 +24,7 @@ const get = createRoute({
   path: '/curations/{curationType}',
   tags,
   summary: 'One curation, with its next five fire times',
-  request: { params: curationParamSchema },
+  request: { params: curationParamSchema, query: noQuerySchema },
   responses: {
     200: json(curationSummarySchema.extend({ nextFireTimes: z.array(z.string()) }), 'The curation'),
     ...errorResponses(400, 404),
@@ -43,6 +44,7 @@ const put = createRoute({
   summary: 'Add or replace a curation (the body is the definition)',
   request: {
     params: curationParamSchema,
+    query: noQuerySchema,
     body: { required: true, content: { 'application/json': { schema: curationDefinitionSchema } } },
   },
   responses: { 200: json(putResult, 'Replaced'), 201: json(putResult, 'Added'), ...errorResponses(400, 413) },
@@ -53,7 +55,7 @@ const remove = createRoute({
   path: '/curations/{curationType}',
   tags,
   summary: 'Remove a curation (its history stays)',
-  request: { params: curationParamSchema },
+  request: { params: curationParamSchema, query: noQuerySchema },
   responses: { 204: { description: 'Removed' }, ...errorResponses(400, 404) },
 });
 

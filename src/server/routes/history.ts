@@ -48,9 +48,13 @@ export function registerHistoryRoutes(app: ApiApp, { ports }: ApiContext): void 
 
   app.openapi(scheduleNext, async (c) => {
     const q = c.req.valid('query');
-    const timezone = q.timezone ?? 'UTC';
+    if (q.timezone !== undefined && q.tz !== undefined && q.timezone !== q.tz) {
+      throw new ValidationError([{ path: 'tz', message: `is another name for timezone: give one of the two (got timezone=${q.timezone}, tz=${q.tz})` }], 'query string');
+    }
+    const field = q.timezone !== undefined ? 'timezone' : 'tz';
+    const timezone = q.timezone ?? q.tz ?? 'UTC';
     if (!isValidTimezone(timezone)) {
-      throw new ValidationError([{ path: 'timezone', message: `'${timezone}' is not an IANA time zone (e.g. Europe/London)` }], 'query string');
+      throw new ValidationError([{ path: field, message: `'${timezone}' is not an IANA time zone (e.g. Europe/London)` }], 'query string');
     }
     let expression;
     try {

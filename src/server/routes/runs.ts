@@ -4,7 +4,7 @@ import { createRun } from '../../engine/create-run.js';
 import { ConflictError } from '../http-errors.js';
 import { toRunView } from '../run-view.js';
 import { runViewSchema, scriptSchema } from '../schemas/records.js';
-import { curationParamSchema, runParamSchema, runRequestSchema } from '../schemas/requests.js';
+import { curationParamSchema, noQuerySchema, runParamSchema, runRequestSchema } from '../schemas/requests.js';
 import { errorResponses, json, type ApiApp, type ApiContext } from './route-kit.js';
 
 const tags = ['runs'];
@@ -21,6 +21,7 @@ const start = createRoute({
   summary: 'Start a run now; it executes in the background',
   request: {
     params: curationParamSchema,
+    query: noQuerySchema,
     body: { required: false, content: { 'application/json': { schema: runRequestSchema } } },
   },
   responses: { 202: json(accepted, 'Queued; follow it at /runs/{curationExecutionName}'), ...errorResponses(400, 404, 413) },
@@ -31,6 +32,7 @@ const active = createRoute({
   path: '/runs',
   tags,
   summary: 'Runs not yet finished (queued or running), oldest first',
+  request: { query: noQuerySchema },
   responses: { 200: json(z.object({ runs: z.array(runViewSchema) }), 'Active runs'), ...errorResponses() },
 });
 
@@ -39,7 +41,7 @@ const get = createRoute({
   path: '/runs/{name}',
   tags,
   summary: 'A run: status, current step, and its history record once it has ended',
-  request: { params: runParamSchema },
+  request: { params: runParamSchema, query: noQuerySchema },
   responses: { 200: json(runViewSchema, 'The run'), ...errorResponses(400, 404) },
 });
 
@@ -48,7 +50,7 @@ const cancel = createRoute({
   path: '/runs/{name}/cancel',
   tags,
   summary: 'Cancel a queued or running run; it ends with status cancelled',
-  request: { params: runParamSchema },
+  request: { params: runParamSchema, query: noQuerySchema },
   responses: { 202: json(accepted, 'Cancelling'), ...errorResponses(400, 404, 409) },
 });
 
@@ -57,7 +59,7 @@ const script = createRoute({
   path: '/runs/{name}/script',
   tags,
   summary: 'The SQL a run executed, read at the commit it recorded',
-  request: { params: runParamSchema },
+  request: { params: runParamSchema, query: noQuerySchema },
   responses: { 200: json(scriptSchema, 'The script'), ...errorResponses(400, 404, 409) },
 });
 

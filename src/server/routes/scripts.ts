@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { NotFoundError } from '../../domain/errors.js';
 import { dryRun } from '../../engine/dry-run.js';
 import { curationDefinitionSchema, scriptSchema } from '../schemas/records.js';
-import { curationParamSchema, scriptQuerySchema } from '../schemas/requests.js';
+import { curationParamSchema, noQuerySchema, scriptQuerySchema } from '../schemas/requests.js';
 import { validationHook } from '../validation-hook.js';
 import { errorResponses, json, type ApiApp, type ApiContext } from './route-kit.js';
 
@@ -30,7 +30,7 @@ const validateStored = createRoute({
   path: '/curations/{curationType}/validate',
   tags: ['curations'],
   summary: 'Dry run of a registered curation (as `adp validate TYPE`): script, tables, buckets, EXPLAIN',
-  request: { params: curationParamSchema },
+  request: { params: curationParamSchema, query: noQuerySchema },
   responses: { 200: json(checksSchema, 'One result per check'), ...errorResponses(400, 404) },
 });
 
@@ -39,7 +39,7 @@ const validateBody = createRoute({
   path: '/validate',
   tags: ['curations'],
   summary: 'Dry run of a definition that need not be registered (as `adp validate FILE`)',
-  request: { body: { required: true, content: { 'application/json': { schema: curationDefinitionSchema } } } },
+  request: { query: noQuerySchema, body: { required: true, content: { 'application/json': { schema: curationDefinitionSchema } } } },
   responses: { 200: json(checksSchema, 'One result per check'), ...errorResponses(400, 413) },
 });
 

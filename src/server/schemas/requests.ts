@@ -1,8 +1,27 @@
 import { z } from '@hono/zod-openapi';
 import { curationTypeSchema } from '../../domain/names.js';
 import { RUN_STATUSES } from '../../domain/history.js';
+import { parseZonedInstant, ZONED_INSTANT_RULE } from '../../domain/instant.js';
 
 // Request shapes: path parameters, query strings and bodies.
+
+/**
+ * A query string that takes exactly `shape`: any other parameter is refused
+ * (400, naming it), so a misspelt one never silently falls back to a default.
+ *
+ * @example
+ * const q = strictQuery({ limit: z.string().optional() }); // ?limit=5 passes, ?limt=5 is refused
+ */
+export function strictQuery<S extends z.core.$ZodLooseShape>(shape: S) {
+  const names = Object.keys(shape);
+  const takes = names.length === 0 ? 'this operation takes none' : `this operation takes ${names.join(', ')}`;
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown query parameter (${takes})` : undefined),
+  });
+}
+
+/** The query of an operation that takes no query parameters. */
+export const noQuerySchema = strictQuery({});
 
 export const curationParamSchema = z.object({
   curationType: curationTypeSchema.meta({ param: { name: 'curationType', in: 'path' }, example: 'wildrydes-rydebooking' }),
@@ -15,18 +34,25 @@ export const runParamSchema = z.object({
     .meta({ param: { name: 'name', in: 'path' }, example: '20270104100000K3QZ8A_wildrydes_rydebooking' }),
 });
 
-/** An instant as ISO-8601 or epoch milliseconds, as query strings carry it. */
+/** An instant as ISO-8601 with a zone (`Z`, `+01:00`) or epoch milliseconds, as query strings carry it. */
 const instant = z
   .string()
   .transform((s, ctx) => {
-    const ms = /^\d{1,15}$/.test(s) ? Number(s) : Date.parse(s);
-    if (Number.isNaN(ms)) {
-      ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 date-time or epoch milliseconds' });
+    const ms = /^\d{1,15}$/.test(s) ? Number(s) : parseZonedInstant(s);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `${ZONED_INSTANT_RULE}, or epoch milliseconds` });
       return z.NEVER;
     }
     return ms;
   })
   .meta({ example: '2027-01-04T00:00:00Z' });
+
+/** An instant in a JSON body: ISO-8601 with a zone, the rule `adp backfill --from/--to` follows too. */
+const zonedInstant = (example: string) =>
+  z
+    .string()
+    .refine((s) => parseZonedInstant(s) !== undefined, `${ZONED_INSTANT_RULE}, e.g. ${example}`)
+    .meta({ example });
 
 const wholeNumber = (min: number, max: number, fallback: number) =>
   z
@@ -39,7 +65,7 @@ const wholeNumber = (min: number, max: number, fallback: number) =>
 
 export const MAX_HISTORY_PAGE = 1000;
 
-export const historyQuerySchema = z.object({
+export const historyQuerySchema = strictQuery({
   curationType: curationTypeSchema.optional(),
   status: z.enum(RUN_STATUSES).optional(),
   from: instant.optional().meta({ description: 'Inclusive lower bound on the end time' }),
@@ -48,14 +74,15 @@ export const historyQuerySchema = z.object({
   cursor: z.string().max(1024).optional().meta({ description: 'nextCursor of the previous page' }),
 });
 
-export const scheduleNextQuerySchema = z.object({
+export const scheduleNextQuerySchema = strictQuery({
   expression: z.string().min(1, 'required').meta({ example: 'cron(0 12 * * ? *)' }),
   timezone: z.string().optional().meta({ description: 'IANA zone for cron fields (default UTC)', example: 'Europe/London' }),
+  tz: z.string().optional().meta({ description: 'The same as `timezone` (the name of the CLI flag `--tz`); give one of the two', example: 'Europe/London' }),
   from: instant.optional().meta({ description: 'Fire times strictly after this instant (default now)' }),
   count: wholeNumber(1, 1000, 5),
 });
 
-export const scriptQuerySchema = z.object({
+export const scriptQuerySchema = strictQuery({
   commit: z
     .string()
     .regex(/^[0-9a-f]{7,64}$/, 'must be a commit id (hex)')
@@ -76,8 +103,8 @@ export const runRequestSchema = z
 
 export const backfillRequestSchema = z
   .strictObject({
-    from: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a zone, e.g. 2027-01-01T00:00:00Z' }),
-    to: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a zone, e.g. 2027-01-31T23:59:59Z' }),
+    from: zonedInstant('2027-01-01T00:00:00Z'),
+    to: zonedInstant('2027-01-31T23:59:59Z'),
     maxRuns: z.number().int().min(1).max(10_000).optional().meta({ description: 'Refuse ranges with more fire times (default 1000)' }),
     parameters: parametersSchema.optional(),
     dryRun: z.boolean().optional().meta({ description: 'Only report what would happen; create no runs' }),
