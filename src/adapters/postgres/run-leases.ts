@@ -30,18 +30,27 @@ const LEASE = `leased AS (
   RETURNING execution_name, claims, previous_owner)
 SELECT c.*, l.claims, l.previous_owner, l.execution_name IS NOT NULL AS won FROM candidate c LEFT JOIN leased l USING (execution_name)`;
 
+// With a cap ($n), a claim goes ahead only while fewer leases are live; the caller holds the cap lock.
+const underCap = (n: number) => `(SELECT count(*) FROM run_leases WHERE lease_until > $1) < $${n}`;
+
 // An orphan (running, nobody holds it: its worker died) and the oldest queued run compete on age.
-const CLAIM_NEXT = `WITH orphan AS (${oldest('running', 0)}), queued AS (${oldest('queued', 1)}),
-candidate AS (SELECT * FROM (SELECT * FROM orphan UNION ALL SELECT * FROM queued) c ORDER BY created_at, rank LIMIT 1),
+const claimNext = (capped: boolean) => `WITH orphan AS (${oldest('running', 0)}), queued AS (${oldest('queued', 1)}),
+candidate AS (SELECT * FROM (SELECT * FROM orphan UNION ALL SELECT * FROM queued) c ${capped ? `WHERE ${underCap(4)}` : ''}
+  ORDER BY created_at, rank LIMIT 1),
 ${LEASE}`;
 
-const CLAIM_NAMED = `WITH candidate AS (SELECT ${R_COLUMNS} FROM runs r
-  WHERE r.execution_name = $4 AND r.status IN ('queued', 'running') AND ${UNLEASED} AND ${NOT_FINISHED}
+const claimNamed = (capped: boolean) => `WITH candidate AS (SELECT ${R_COLUMNS} FROM runs r
+  WHERE r.execution_name = $4 AND r.status IN ('queued', 'running') AND ${UNLEASED} AND ${NOT_FINISHED} ${capped ? `AND ${underCap(5)}` : ''}
   FOR NO KEY UPDATE OF r SKIP LOCKED),
 ${LEASE}`;
 
+const CLAIMS = {
+  next: { free: claimNext(false), capped: claimNext(true) },
+  named: { free: claimNamed(false), capped: claimNamed(true) },
+};
+
+// Taken before the claim statement, so that statement's snapshot already holds every lease committed by earlier holders.
 const CAP_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ':run-cap', 0))";
-const LIVE_LEASES = 'SELECT count(*) AS n FROM run_leases WHERE lease_until > $1';
 
 /** How often a claim looks for another run after a concurrent claimer leased the one it locked. */
 const LOST_RACES = 5;
@@ -55,11 +64,14 @@ interface ClaimRow extends RunRow {
 /**
  * Claims the oldest claimable run (or the one named). Without a cap it is one
  * statement; with `maxActive` it runs in a transaction that first takes the
- * schema's cap lock, so the live-lease count it checks cannot change under it.
+ * schema's cap lock (an advisory lock), so no other capped claim can lease
+ * between its count of live leases and its own lease.
  */
 export async function claimRun(db: Database, req: LeaseRequest, executionName?: string): Promise<ClaimedRun | undefined> {
-  const values = [req.now.toISOString(), req.owner, req.leaseUntil.toISOString(), ...(executionName === undefined ? [] : [executionName])];
-  const text = executionName === undefined ? CLAIM_NEXT : CLAIM_NAMED;
+  const values: unknown[] = [req.now.toISOString(), req.owner, req.leaseUntil.toISOString()];
+  if (executionName !== undefined) values.push(executionName);
+  if (req.maxActive !== undefined) values.push(req.maxActive);
+  const text = CLAIMS[executionName === undefined ? 'next' : 'named'][req.maxActive === undefined ? 'free' : 'capped'];
   const attempt = async (sql: Sql): Promise<ClaimedRun | undefined> => {
     for (let i = 0; i < LOST_RACES; i++) {
       const row = await sql.one<ClaimRow>(text, values);
@@ -71,11 +83,9 @@ export async function claimRun(db: Database, req: LeaseRequest, executionName?: 
     return undefined;
   };
   if (req.maxActive === undefined) return attempt(db.sql);
-  const cap = req.maxActive;
   return db.transaction(async (tx) => {
     await tx.run(CAP_LOCK);
-    const live = (await tx.one<{ n: number }>(LIVE_LEASES, [values[0]]))!.n;
-    return live < cap ? attempt(tx) : undefined;
+    return attempt(tx);
   });
 }
 
