@@ -110,8 +110,9 @@ interface S3rverStore {
 /** `/bucket/key…` of a path-style request. */
 function bucketAndKey(ctx: Context): { bucket: string; key: string } | undefined {
   const [, bucket, ...rest] = ctx.path.split('/');
-  if (!bucket || rest.length === 0) return undefined;
-  return { bucket: decodeURIComponent(bucket), key: rest.map(decodeURIComponent).join('/') };
+  const key = rest.map(decodeURIComponent).join('/');
+  if (!bucket || key === '') return undefined;
+  return { bucket: decodeURIComponent(bucket), key };
 }
 
 function xmlError(ctx: Context, status: number, code: string, message: string): void {
