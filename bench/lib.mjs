@@ -133,3 +133,18 @@ export async function benchDatabase(label) {
     },
   };
 }
+
+/** Engine deps over an open project's ports with a {@link NoopQueryEngine}: the scheduler and workers without DuckDB. */
+export async function noopEngine(project, workerId) {
+  const { BucketPaths } = await import(dist('adapters/localfs/bucket-paths.js'));
+  return {
+    state: project.state,
+    queries: new NoopQueryEngine(new BucketPaths(project.home.buckets)),
+    catalog: project.catalog,
+    objects: project.objects,
+    scripts: project.scripts,
+    clock: project.clock,
+    settings: { retry: project.config.retry, poll: project.config.poll },
+    workerId,
+  };
+}

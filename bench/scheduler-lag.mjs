@@ -5,7 +5,7 @@
 // CPU of the scheduler alone. Prints one JSON line.
 import fs from 'node:fs';
 import path from 'node:path';
-import { dist, homeWithCuration, NoopQueryEngine, percentile } from './lib.mjs';
+import { dist, homeWithCuration, noopEngine, percentile } from './lib.mjs';
 
 const CURATIONS = Number(process.env.ADP_BENCH_CURATIONS ?? 10_000);
 const WARMUP_MS = 15_000;
@@ -22,8 +22,6 @@ export async function schedulerLag() {
   const { openProject } = await import(dist('drivers/open-project.js'));
   const { homeLayout } = await import(dist('drivers/common/home.js'));
   const { SchedulerService } = await import(dist('scheduler/scheduler-service.js'));
-  const { systemClock } = await import(dist('adapters/system/system-clock.js'));
-  const { BucketPaths } = await import(dist('adapters/localfs/bucket-paths.js'));
 
   const home = await homeWithCuration('seed', 'select 1 as one', { enabled: false });
   const project = await openProject(homeLayout(home));
@@ -40,16 +38,7 @@ export async function schedulerLag() {
     });
   }
 
-  const engine = {
-    state: project.state,
-    queries: new NoopQueryEngine(new BucketPaths(project.home.buckets)),
-    catalog: project.catalog,
-    objects: project.objects,
-    scripts: project.scripts,
-    clock: systemClock,
-    settings: { retry: project.config.retry, poll: project.config.poll },
-    workerId: 'bench',
-  };
+  const engine = await noopEngine(project, 'bench');
   let measuring = false;
   const triggerLag = [];
   const startLag = [];

@@ -3,27 +3,16 @@
 // query engine, and on SIGTERM prints one JSON line: the lags of the ticks it fired,
 // the runs it finished (start and end times), its CPU and peak RSS.
 import os from 'node:os';
-import { dist, NoopQueryEngine } from './lib.mjs';
+import { dist, noopEngine } from './lib.mjs';
 
 const { openProject } = await import(dist('drivers/open-project.js'));
 const { homeLayout } = await import(dist('drivers/common/home.js'));
 const { SchedulerService } = await import(dist('scheduler/scheduler-service.js'));
-const { systemClock } = await import(dist('adapters/system/system-clock.js'));
-const { BucketPaths } = await import(dist('adapters/localfs/bucket-paths.js'));
 
 const project = await openProject(homeLayout(process.env.ADP_BENCH_HOME));
 const schedule = process.env.ADP_BENCH_SCHEDULE === '1';
 const measureFrom = Number(process.env.ADP_BENCH_MEASURE_FROM ?? 0);
-const engine = {
-  state: project.state,
-  queries: new NoopQueryEngine(new BucketPaths(project.home.buckets)),
-  catalog: project.catalog,
-  objects: project.objects,
-  scripts: project.scripts,
-  clock: systemClock,
-  settings: { retry: project.config.retry, poll: project.config.poll },
-  workerId: `bench-${os.hostname()}-${process.pid}`,
-};
+const engine = await noopEngine(project, `bench-${os.hostname()}-${process.pid}`);
 const lags = [];
 const runs = [];
 const service = new SchedulerService({

@@ -1,6 +1,5 @@
-import { ValidationError, type FieldIssue } from '../../domain/errors.js';
 import type { HistoryQuery } from '../../ports/state-store.js';
-import { decodeCursor } from './history-cursor.js';
+import { checkHistoryQuery, decodeCursor } from '../../domain/history-page.js';
 
 /** One history page query: SQL text with $n parameters, and their values. */
 export interface HistorySql {
@@ -18,7 +17,7 @@ export interface HistorySql {
  * @throws ValidationError for a bad limit, bounds or cursor.
  */
 export function buildHistoryQuery(query: HistoryQuery): HistorySql {
-  checkQuery(query);
+  checkHistoryQuery(query);
   const where: string[] = [];
   const values: (string | number)[] = [];
   const param = (value: string | number) => {
@@ -46,14 +45,3 @@ export function buildHistoryQuery(query: HistoryQuery): HistorySql {
   return { text, values };
 }
 
-function checkQuery(query: HistoryQuery): void {
-  const issues: FieldIssue[] = [];
-  if (!Number.isSafeInteger(query.limit) || query.limit < 1) {
-    issues.push({ path: 'limit', message: 'must be a whole number of at least 1' });
-  }
-  for (const bound of ['from', 'to'] as const) {
-    const v = query[bound];
-    if (v !== undefined && !Number.isSafeInteger(v)) issues.push({ path: bound, message: 'must be epoch milliseconds (an integer)' });
-  }
-  if (issues.length > 0) throw new ValidationError(issues, 'history query');
-}

@@ -2,7 +2,7 @@ import { TransientError, ValidationError } from '../../domain/errors.js';
 import type { HistoryRecord } from '../../domain/history.js';
 import type { HistoryPage, HistoryQuery } from '../../ports/state-store.js';
 import type { Sql } from './database.js';
-import { encodeCursor } from './history-cursor.js';
+import { encodeCursor } from '../../domain/history-page.js';
 import { buildHistoryQuery } from './history-query.js';
 import { json } from './values.js';
 

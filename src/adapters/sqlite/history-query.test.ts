@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../domain/errors.js';
 import type { HistoryQuery } from '../../ports/state-store.js';
-import { decodeCursor, encodeCursor } from './history-cursor.js';
+import { decodeCursor, encodeCursor } from '../../domain/history-page.js';
 import { buildHistoryQuery } from './history-query.js';
 import { SqliteStateStore } from './sqlite-state-store.js';
 

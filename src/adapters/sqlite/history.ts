@@ -2,7 +2,7 @@ import { ValidationError } from '../../domain/errors.js';
 import type { HistoryRecord } from '../../domain/history.js';
 import type { HistoryPage, HistoryQuery } from '../../ports/state-store.js';
 import type { SqliteDatabase } from './connection.js';
-import { encodeCursor } from './history-cursor.js';
+import { encodeCursor } from '../../domain/history-page.js';
 import { buildHistoryQuery } from './history-query.js';
 
 interface RecordRow {

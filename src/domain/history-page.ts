@@ -1,4 +1,4 @@
-import { ValidationError } from '../../domain/errors.js';
+import { ValidationError, type FieldIssue } from './errors.js';
 
 /** The position after which the next history page starts: the last record shown. */
 export interface HistoryPosition {
@@ -26,4 +26,24 @@ export function decodeCursor(cursor: string): HistoryPosition {
     [{ path: 'cursor', message: 'is not a cursor returned by a previous page; start again without it' }],
     'history query',
   );
+}
+
+/** The paging fields every store checks the same way. */
+export interface HistoryPageBounds {
+  readonly limit: number;
+  readonly from?: number;
+  readonly to?: number;
+}
+
+/** @throws ValidationError naming a bad limit or bound of a history query. */
+export function checkHistoryQuery(query: HistoryPageBounds): void {
+  const issues: FieldIssue[] = [];
+  if (!Number.isSafeInteger(query.limit) || query.limit < 1) {
+    issues.push({ path: 'limit', message: 'must be a whole number of at least 1' });
+  }
+  for (const bound of ['from', 'to'] as const) {
+    const v = query[bound];
+    if (v !== undefined && !Number.isSafeInteger(v)) issues.push({ path: bound, message: 'must be epoch milliseconds (an integer)' });
+  }
+  if (issues.length > 0) throw new ValidationError(issues, 'history query');
 }
