@@ -54,8 +54,15 @@ export async function startServe(project: Project, options: StartServeOptions = 
   const startedAt = clock.now().toISOString();
   let stopping = false;
   let http: HttpListener | undefined;
+  // Every component started so far, stopped last-first when a later one fails to start:
+  // a half-started server would otherwise keep polling a store the caller is about to close.
+  const started: Array<() => Promise<unknown>> = [];
+  const unwind = async () => {
+    for (const stop of started.reverse()) await stop().catch(() => undefined);
+  };
   // Delivers outbox entries (notifications, history sinks) and raises time-based alerts while serving.
   const notifications = startNotifications(project, { log: logError });
+  started.push(() => notifications.stop());
   const service = new SchedulerService({
     engine,
     state: project.state,
@@ -109,15 +116,16 @@ export async function startServe(project: Project, options: StartServeOptions = 
     log,
     health,
   };
-  const listener = await (options.http ?? defaultHttpStarter)(context);
-  http = listener;
+  let listener: HttpListener;
   try {
+    listener = await (options.http ?? defaultHttpStarter)(context);
+    http = listener;
+    started.push(() => listener.close());
+    started.push(() => service.stop(0));
     await service.start();
     await service.heartbeat.setUrl(listener.url);
   } catch (e) {
-    await service.stop(0).catch(() => undefined);
-    await listener.close();
-    await notifications.stop();
+    await unwind();
     throw e;
   }
   return {

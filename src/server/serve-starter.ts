@@ -38,7 +38,6 @@ export interface LagEvent {
 export async function startApiServer(ctx: ServeHttpContext, env: NodeJS.ProcessEnv = process.env): Promise<RunningServer & { onSchedulerEvent(event: LagEvent): void }> {
   const settings = ctx.project.config.server;
   const auth = resolveAuth({ env, tokens: settings.tokens });
-  if (auth.source === 'generated') ctx.log('adp serve: no ADP_API_TOKEN and no server.tokens in adp.config.json: made up a token for this run');
   const server = await startHttpServer({
     ports: ctx.project,
     launcher: ctx.launcher,
@@ -57,6 +56,8 @@ export async function startApiServer(ctx: ServeHttpContext, env: NodeJS.ProcessE
     schedule: ctx.project.scheduling,
     onInternalError: (e) => ctx.log(`adp serve: HTTP internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
   });
+  // Said once listening: a server that fails to start should print only why.
+  if (auth.source === 'generated') ctx.log('adp serve: no ADP_API_TOKEN and no server.tokens in adp.config.json: made up a token for this run');
   return {
     ...server,
     onSchedulerEvent(event) {

@@ -73,3 +73,31 @@ export const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export function secondsFromNow(ms: number): string {
   return new Date(Math.ceil((Date.now() + ms) / 1000) * 1000).toISOString();
 }
+
+/** What a finished `adp` process left: exit code (or signal name) and its output. */
+export interface AdpProcessResult {
+  readonly code: number | string;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs the built `adp` with `args` to its end, as a user would from a shell.
+ * `asUser` runs it under that uid/gid through `setpriv` (tests run as root,
+ * which no file mode stops).
+ */
+export function runAdpProcess(args: readonly string[], options: { env?: NodeJS.ProcessEnv; asUser?: { uid: number; gid: number } } = {}): Promise<AdpProcessResult> {
+  if (!fs.existsSync(ADP_BIN)) throw new Error(`${ADP_BIN} is missing: run \`npm run build\` first`);
+  const [command, argv] = options.asUser
+    ? ['setpriv', [`--reuid=${options.asUser.uid}`, `--regid=${options.asUser.gid}`, '--clear-groups', process.execPath, ADP_BIN, ...args]]
+    : [process.execPath, [ADP_BIN, ...args]];
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code: code ?? signal ?? -1, stdout, stderr }));
+  });
+}

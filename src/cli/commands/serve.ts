@@ -5,6 +5,7 @@ import { parseWholeNumber } from '../parse-args.js';
 import type { CliIo } from '../io.js';
 import type { GlobalOptions } from '../project.js';
 import { perWorker } from '../../domain/config.js';
+import { EnvironmentError } from '../../domain/errors.js';
 
 /**
  * `adp serve`: the scheduler, the run workers and the HTTP server in one
@@ -27,7 +28,7 @@ export function registerServe(program: Command, io: CliIo, globals: () => Global
         serve = await startServe(project, { host: opts.host, port, log: (l) => io.out(l), logError: (l) => io.err(l) });
       } catch (e) {
         await project.close();
-        throw e;
+        throw listenFailure(e, opts.host, port) ?? e;
       }
       const { config } = project;
       io.out(`adp serve: listening on ${serve.url} (home ${project.home.root}, state ${project.describe}, worker ${serve.workerId}, up to ${perWorker(config)} runs at once here, ${config.maxConcurrentRuns} over all workers)`);
@@ -48,4 +49,20 @@ export function registerServe(program: Command, io: CliIo, globals: () => Global
       await project.close();
       io.out('adp serve: stopped');
     });
+}
+
+/** The socket errors of `listen` that are this machine's doing, said in the CLI's terms. */
+function listenFailure(e: unknown, host: string, port: number): EnvironmentError | undefined {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const where = `${host}:${port}`;
+  switch (code) {
+    case 'EADDRINUSE':
+      return new EnvironmentError(`port ${port} on ${host} is already in use: stop what listens there, or pick another port (--port 0 picks a free one)`, { cause: e });
+    case 'EACCES':
+      return new EnvironmentError(`not allowed to listen on ${where} (ports below 1024 need privileges): pick another port (--port 0 picks a free one)`, { cause: e });
+    case 'EADDRNOTAVAIL':
+      return new EnvironmentError(`cannot listen on ${where}: ${host} is not an address of this machine (--host)`, { cause: e });
+    default:
+      return undefined;
+  }
 }
