@@ -12,12 +12,35 @@ export interface ErrorCause {
 }
 
 /**
- * A record's `outputDetails`: the definition's, plus `outputFilename`, the
- * name of the file the run actually published (the last segment of
- * `curationOutputLocation`; it differs from the definition's name when
- * another run had already taken that name). Absent when nothing was published.
+ * A record's `outputDetails`, in the shape the sample's engine resolves a
+ * definition's to (absent values `null`), so sample-written and adp-written
+ * items read alike in the same table and in existing Kibana views.
+ * `outputFilename` is the definition's `filename`; the name of the file a run
+ * actually published is {@link HistoryRecord.publishedFilename}. `format` is adp's.
  */
-export type RecordOutputDetails = CurationDefinition['outputDetails'] & { outputFilename?: string };
+export interface RecordOutputDetails {
+  outputBucket: string;
+  outputFolderPath: string | null;
+  outputFilename: string | null;
+  includeTimestampInFilenameBool: boolean;
+  metadata: Record<string, string> | null;
+  tags: Record<string, string> | null;
+  format?: CurationDefinition['outputDetails']['format'];
+}
+
+/** The definition's output details as a record carries them. */
+export function resolvedOutputDetails(details: CurationDefinition['outputDetails']): RecordOutputDetails {
+  const resolved: RecordOutputDetails = {
+    outputBucket: details.outputBucket,
+    outputFolderPath: details.outputFolderPath ?? null,
+    outputFilename: details.filename ?? null,
+    includeTimestampInFilenameBool: details.includeTimestampInFilename ?? false,
+    metadata: details.metadata ?? null,
+    tags: details.tags ?? null,
+  };
+  if (details.format !== undefined) resolved.format = details.format;
+  return resolved;
+}
 
 /**
  * One terminal record per run: the sample's `curationHistory` item (same
@@ -39,6 +62,9 @@ export interface HistoryRecord {
   error?: string;
   errorCause?: ErrorCause;
 
+  /** The sample's failure records: the raw result location of the run that failed. */
+  curationKey?: string;
+
   status: TerminalStatus;
   trigger: Trigger;
   scheduledTime?: string;
@@ -50,4 +76,6 @@ export interface HistoryRecord {
   parameters?: Record<string, string>;
   attempt: number;
   engine: string;
+  /** Name of the file the run published (the last segment of curationOutputLocation); unlike `outputDetails.outputFilename` it carries the stamp, the extension and any `-2` a collision added. */
+  publishedFilename?: string;
 }

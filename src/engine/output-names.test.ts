@@ -60,7 +60,7 @@ describe('output names: a run never replaces another run’s output', () => {
     expect([...files].sort()).toEqual([`wildrydes${STAMP}-2.csv`, `wildrydes${STAMP}-3.csv`, `wildrydes${STAMP}.csv`]);
     expect(outputs(home, 'same')).toEqual([...files].sort());
     for (const r of records) {
-      expect(r.outputDetails?.outputFilename).toBe(fileOf(r));
+      expect(r.publishedFilename).toBe(fileOf(r));
       expect(dataRows(r)).toBe(r.rowCount);
       expect(r.rowCount).toBe(40);
       const head = await deps.objects.head('wildrydes-dev-curated', `same/${fileOf(r)}`);
@@ -146,7 +146,7 @@ describe('output names: a run never replaces another run’s output', () => {
     expect(raced).toBe(true);
     expect(fileOf(other)).toBe(`wildrydes${STAMP}.csv`);
     expect(fileOf(record)).toBe(`wildrydes${STAMP}-2.csv`);
-    expect(record.outputDetails?.outputFilename).toBe(`wildrydes${STAMP}-2.csv`);
+    expect(record.publishedFilename).toBe(`wildrydes${STAMP}-2.csv`);
     expect(outputs(home, 'raced')).toEqual([`wildrydes${STAMP}-2.csv`, `wildrydes${STAMP}.csv`]);
     expect((await deps.objects.head('wildrydes-dev-curated', `raced/wildrydes${STAMP}.csv`))?.metadata['adp-execution-name']).toBe(theirs);
   });

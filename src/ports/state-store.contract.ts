@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CurationDefinition } from '../domain/curation.js';
 import { AdpError, NotFoundError, ValidationError } from '../domain/errors.js';
-import { RUN_STATUSES, type HistoryRecord, type TerminalStatus } from '../domain/history.js';
+import { RUN_STATUSES, resolvedOutputDetails, type HistoryRecord, type TerminalStatus } from '../domain/history.js';
 import type { RunState } from '../domain/run.js';
 import type { HistoryQuery, StateStore } from './state-store.js';
 
@@ -65,7 +65,7 @@ export function historyRecordFixture(overrides: Partial<HistoryRecord> = {}): Hi
     curationExecutionName: '20270104100000K3QZ8A_wildrydes_rydebooking',
     scriptFileCommitId: '0123456789abcdef0123456789abcdef01234567',
     glueDetails: curationFixture().glueDetails,
-    outputDetails: curationFixture().outputDetails,
+    outputDetails: resolvedOutputDetails(curationFixture().outputDetails),
     queryOutputLocation: 's3://athena-results/raw/q-1.csv',
     curationOutputLocation: 's3://curated-data/rydebookings/rydebookings20270104100000.csv',
     athenaQueryExecutionId: 'q-1',

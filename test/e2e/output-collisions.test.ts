@@ -81,7 +81,7 @@ describe('runs started together in separate processes never share or replace an 
     for (const [i, r] of records.entries()) {
       expect(r.status).toBe('succeeded');
       expect(r.rowCount).toBe(ROWS);
-      expect(r.outputDetails.outputFilename).toBe(path.basename(files[i]!));
+      expect(r.publishedFilename).toBe(path.basename(files[i]!));
       const lines = fs.readFileSync(files[i]!, 'utf8').trimEnd().split('\n');
       expect(lines.length - 1, `rows in ${files[i]}`).toBe(r.rowCount);
     }
@@ -89,13 +89,13 @@ describe('runs started together in separate processes never share or replace an 
     const byStamp = new Map<string, Record<string, any>[]>();
     for (const r of records) byStamp.set(stampOf(r), [...(byStamp.get(stampOf(r)) ?? []), r]);
     for (const [stamp, group] of byStamp) {
-      const names = group.map((r) => r.outputDetails.outputFilename).sort();
+      const names = group.map((r) => r.publishedFilename).sort();
       const expected = group.map((_, i) => (i === 0 ? `wildrydes${stamp}.csv` : `wildrydes${stamp}-${i + 1}.csv`)).sort();
       expect(names).toEqual(expected);
     }
     // Nothing else was written and nothing was lost.
     const folder = path.join(home, 'buckets', 'wildrydes-dev-curated', FOLDER);
-    expect(fs.readdirSync(folder).sort()).toEqual(records.map((r) => r.outputDetails.outputFilename).sort());
+    expect(fs.readdirSync(folder).sort()).toEqual(records.map((r) => r.publishedFilename).sort());
     const history = JSON.parse((await adp(['--home', home, 'history', TYPE, '--json'])).stdout) as Record<string, any>[];
     expect(history.map((h) => h.curationOutputLocation).sort()).toEqual(records.map((r) => r.curationOutputLocation).sort());
   }, 240_000);

@@ -36,7 +36,7 @@ export function historyMappings(): Record<string, unknown> {
       errorCause: { properties: { errorType: keyword, errorMessage: { type: 'text', fields: { raw: { type: 'keyword', ignore_above: 1024 } } } } },
       glueDetails: { properties: { database: keyword, tables: keyword } },
       // Folder paths and file names differ per curation; keep them whole and searchable.
-      outputDetails: { type: 'object', dynamic: true, properties: { outputBucket: keyword, outputFolderPath: keyword, filename: keyword } },
+      outputDetails: { type: 'object', dynamic: true, properties: { outputBucket: keyword, outputFolderPath: keyword, outputFilename: keyword } },
       metadata: map,
       tags: map,
       parameters: map,
@@ -50,6 +50,8 @@ export function historyMappings(): Record<string, unknown> {
       sqlSha256: keyword,
       attempt: { type: 'integer' },
       engine: keyword,
+      publishedFilename: keyword,
+      curationKey: keyword,
     },
   };
 }

@@ -5,6 +5,7 @@ import type { Sql } from './database.js';
 import { encodeCursor } from '../../domain/history-page.js';
 import { buildHistoryQuery } from './history-query.js';
 import { json } from './values.js';
+import { recordFromItem } from '../../domain/history-item.js';
 
 /** What {@link finishRecord} does for alerts: `lock` before the record is written, `write` after, for a new record only. */
 export interface RecordHook {
@@ -57,8 +58,9 @@ export async function finishRecord(tx: Sql, record: HistoryRecord, now: string, 
     if (inserted) {
       await tx.run('UPDATE runs SET status = $1, updated_at = $2 WHERE execution_name = $3', [record.status, now, record.curationExecutionName]);
       // Returned as parsed from storage, so it equals what every later read returns.
-      await hook?.write(inserted.record);
-      return inserted.record;
+      const stored = recordFromItem(inserted.record);
+      await hook?.write(stored);
+      return stored;
     }
     const first = await getRecord(tx, record.curationExecutionName);
     if (first) return first;
@@ -69,14 +71,15 @@ export async function finishRecord(tx: Sql, record: HistoryRecord, now: string, 
 
 /** The record of one run, or undefined. */
 export async function getRecord(sql: Sql, executionName: string): Promise<HistoryRecord | undefined> {
-  return (await sql.one<{ record: HistoryRecord }>('SELECT record FROM history WHERE execution_name = $1', [executionName]))?.record;
+  const row = await sql.one<{ record: HistoryRecord }>('SELECT record FROM history WHERE execution_name = $1', [executionName]);
+  return row && recordFromItem(row.record);
 }
 
 /** Newest first (timestamp, then executionName, descending); `nextCursor` only when more rows exist. */
 export async function listRecords(sql: Sql, query: HistoryQuery): Promise<HistoryPage> {
   const { text, values } = buildHistoryQuery(query);
   const rows = await sql.rows<{ record: HistoryRecord }>(text, values);
-  const records = rows.slice(0, query.limit).map((r) => r.record);
+  const records = rows.slice(0, query.limit).map((r) => recordFromItem(r.record));
   const last = records.at(-1);
   if (rows.length <= query.limit || !last) return { records };
   return { records, nextCursor: encodeCursor({ timestamp: last.timestamp, executionName: last.curationExecutionName }) };

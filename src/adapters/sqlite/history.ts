@@ -4,6 +4,7 @@ import type { HistoryPage, HistoryQuery } from '../../ports/state-store.js';
 import type { SqliteDatabase } from './connection.js';
 import { encodeCursor } from '../../domain/history-page.js';
 import { buildHistoryQuery } from './history-query.js';
+import { recordFromItem } from '../../domain/history-item.js';
 
 interface RecordRow {
   record: string;
@@ -78,7 +79,7 @@ export class HistoryTable {
     this.#insert.run(record.curationType, timestamp, record.curationExecutionName, record.status, json);
     this.#markRun.run(record.status, now, record.curationExecutionName);
     // Returned as parsed from storage, so it equals what every later read returns.
-    const stored = JSON.parse(json) as HistoryRecord;
+    const stored = recordFromItem(JSON.parse(json));
     onInserted?.(stored);
     return stored;
   }
@@ -90,5 +91,5 @@ function preparePage(db: SqliteDatabase, sql: string) {
 type PageStatement = ReturnType<typeof preparePage>;
 
 function parseRecord(row: RecordRow): HistoryRecord {
-  return JSON.parse(row.record) as HistoryRecord;
+  return recordFromItem(JSON.parse(row.record));
 }

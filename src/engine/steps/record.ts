@@ -1,4 +1,4 @@
-import type { HistoryRecord, RecordOutputDetails } from '../../domain/history.js';
+import { resolvedOutputDetails, type HistoryRecord } from '../../domain/history.js';
 import type { RunState } from '../../domain/run.js';
 import { runAlertPlanner } from '../../domain/notify/plan-run-alerts.js';
 import type { Step } from './step.js';
@@ -14,7 +14,7 @@ export function buildRecord(run: RunState, endedAt: Date, engine: string): Histo
     curationExecutionName: run.executionName,
     scriptFileCommitId: c.scriptFileCommitId,
     glueDetails: def?.glueDetails,
-    outputDetails: def && outputDetailsOf(run),
+    outputDetails: def && resolvedOutputDetails(def.outputDetails),
     queryOutputLocation: c.queryOutputLocation,
     curationOutputLocation: c.failure ? undefined : c.curationOutputLocation,
     athenaQueryExecutionId: c.queryExecutionId,
@@ -22,6 +22,8 @@ export function buildRecord(run: RunState, endedAt: Date, engine: string): Histo
     tags: def?.outputDetails.tags,
     error: c.failure?.error,
     errorCause: c.failure?.errorCause,
+    // As the sample's failure records: where the raw result was to be.
+    curationKey: c.failure ? c.queryOutputLocation : undefined,
     status: c.failure?.status ?? 'succeeded',
     trigger: run.trigger,
     scheduledTime: run.scheduledTime,
@@ -33,6 +35,7 @@ export function buildRecord(run: RunState, endedAt: Date, engine: string): Histo
     parameters: run.parameters,
     attempt: (c.retries ?? 0) + 1,
     engine,
+    publishedFilename: publishedFilenameOf(run),
   };
   for (const key of Object.keys(record) as (keyof HistoryRecord)[]) {
     if (record[key] === undefined) delete record[key];
@@ -40,12 +43,11 @@ export function buildRecord(run: RunState, endedAt: Date, engine: string): Histo
   return record;
 }
 
-/** The definition's output details plus the name of the file actually published, if one was. */
-function outputDetailsOf(run: RunState): RecordOutputDetails | undefined {
-  const details = run.context.definition?.outputDetails;
+/** The last segment of the key the run published, if it published one. */
+function publishedFilenameOf(run: RunState): string | undefined {
   const key = run.context.failure ? undefined : run.context.finalKey;
-  if (!details || key === undefined || run.context.bytesWritten === undefined) return details;
-  return { ...details, outputFilename: key.slice(key.lastIndexOf('/') + 1) };
+  if (key === undefined || run.context.bytesWritten === undefined) return undefined;
+  return key.slice(key.lastIndexOf('/') + 1);
 }
 
 /**

@@ -20,13 +20,18 @@ export const historyRecordSchema = z
     curationExecutionName: z.string(),
     scriptFileCommitId: z.string().optional(),
     glueDetails: curationSchema.shape.glueDetails.optional(),
-    outputDetails: curationSchema.shape.outputDetails
-      .extend({
-        outputFilename: z.string().optional().meta({
-          description: 'Name of the file the run published (the last segment of curationOutputLocation); differs from the definition when another run had taken that name',
-        }),
+    outputDetails: z
+      .object({
+        outputBucket: z.string(),
+        outputFolderPath: z.string().nullable(),
+        outputFilename: z.string().nullable().meta({ description: "The definition's filename (null: the query execution id names the file)" }),
+        includeTimestampInFilenameBool: z.boolean(),
+        metadata: stringMap.nullable(),
+        tags: stringMap.nullable(),
+        format: curationSchema.shape.outputDetails.shape.format,
       })
-      .optional(),
+      .optional()
+      .meta({ description: "The definition's output details in the shape the sample's engine resolves them to" }),
     queryOutputLocation: z.string().optional(),
     curationOutputLocation: z.string().optional(),
     athenaQueryExecutionId: z.string().optional(),
@@ -34,6 +39,7 @@ export const historyRecordSchema = z
     tags: stringMap.optional(),
     error: z.string().optional(),
     errorCause: z.object({ errorType: z.string(), errorMessage: z.string() }).optional(),
+    curationKey: z.string().optional().meta({ description: 'On failures: where the raw query result was to be' }),
     status: z.enum(RUN_STATUSES),
     trigger: z.enum(TRIGGERS),
     scheduledTime: z.string().optional(),
@@ -45,6 +51,9 @@ export const historyRecordSchema = z
     parameters: stringMap.optional(),
     attempt: z.number().int(),
     engine: z.string(),
+    publishedFilename: z.string().optional().meta({
+      description: 'Name of the file the run published; differs from outputFilename by the stamp, the extension and any -2 suffix a name collision added',
+    }),
   })
   .meta({ id: 'HistoryRecord', description: "One terminal record per run: the sample's curationHistory item plus extensions" });
 
