@@ -12,7 +12,7 @@ const segment = fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/);
 const relPath = fc.array(segment, { minLength: 1, maxLength: 4 }).map((s) => s.join('/'));
 const folder = fc.oneof(fc.constant(''), relPath.map((p) => `${p}/`));
 const bucket = fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,20}[a-z0-9]$/);
-const strMap = fc.dictionary(fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/).filter((k) => k !== '__proto__'), fc.string({ maxLength: 40 }), { maxKeys: 5 });
+const strMap = fc.dictionary(fc.stringMatching(/^[A-Za-z0-9._-]{1,20}$/).filter((k) => k !== '__proto__'), fc.stringMatching(/^[A-Za-z0-9 ._:/=+@-]{0,40}$/), { maxKeys: 5 });
 
 const definition = fc.record(
   {
@@ -78,5 +78,26 @@ describe('curation definitions', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('what S3 cannot carry is refused at put', () => {
+  const base = () => JSON.parse(JSON.stringify(sample)) as Record<string, any>;
+  it('a metadata value that is not printable ASCII (S3 sends metadata as headers)', () => {
+    const def = base();
+    def.outputDetails.metadata = { owner: 'équipe' };
+    expect(() => parseCuration(def)).toThrow(/outputDetails\.metadata\.owner: metadata values must be printable ASCII/);
+  });
+  it('metadata over 2 KB in all', () => {
+    const def = base();
+    def.outputDetails.metadata = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`k${i}`, 'v'.repeat(250)]));
+    expect(() => parseCuration(def)).toThrow(/outputDetails\.metadata: metadata keys and values must add up to at most 2048/);
+  });
+  it('a tag value with a character S3 tags refuse; letters of any script pass', () => {
+    const def = base();
+    def.outputDetails.tags = { team: 'données' };
+    expect(parseCuration(def).outputDetails.tags).toEqual({ team: 'données' });
+    def.outputDetails.tags = { team: 'a;b' };
+    expect(() => parseCuration(def)).toThrow(/outputDetails\.tags\.team: tag values may hold only/);
   });
 });

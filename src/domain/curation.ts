@@ -7,11 +7,33 @@ import { curationAlertShape } from './notify/curation-alerts.js';
 import { isValidTimezone } from './schedule/wall-clock.js';
 import { CATCH_UP_POLICIES, OVERLAP_POLICIES } from './schedule-policy.js';
 
-const stringMap = (what: string) =>
-  z.record(
-    z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, `${what} keys must be 1-128 characters of A-Z a-z 0-9 . _ -`),
-    z.string().max(256, `${what} values must be at most 256 characters`),
+const mapKey = (what: string) => z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, `${what} keys must be 1-128 characters of A-Z a-z 0-9 . _ -`);
+
+/** S3 sends user metadata as HTTP headers: printable ASCII only, at most 2 KB of keys and values together. */
+const MAX_METADATA_BYTES = 2048;
+const metadataMap = z
+  .record(
+    mapKey('metadata'),
+    z
+      .string()
+      .max(256, 'metadata values must be at most 256 characters')
+      .regex(/^[\x20-\x7e]*$/, 'metadata values must be printable ASCII (S3 carries them as HTTP headers)'),
+  )
+  .refine(
+    (m) => Object.entries(m).reduce((n, [k, v]) => n + k.length + v.length, 0) <= MAX_METADATA_BYTES,
+    `metadata keys and values must add up to at most ${MAX_METADATA_BYTES} characters (an S3 limit)`,
   );
+
+/** S3 object tags: letters, digits, spaces and + - = . _ : / @ (any script), values up to 256. */
+const tagMap = z
+  .record(
+    mapKey('tag'),
+    z
+      .string()
+      .max(256, 'tag values must be at most 256 characters')
+      .regex(/^[\p{L}\p{N}\p{Zs}+\-=._:/@]*$/u, 'tag values may hold only letters, digits, spaces and + - = . _ : / @ (S3 tag rules)'),
+  )
+  .refine((t) => Object.keys(t).length <= 10, 'at most 10 tags (an S3 object limit)');
 
 const folderPath = relativePathSchema('bucket').or(z.literal(''));
 
@@ -67,10 +89,8 @@ export const curationSchema = z
         .refine((s) => s !== '.' && s !== '..', 'must not be "." or ".."')
         .optional(),
       includeTimestampInFilename: z.boolean().optional(),
-      metadata: stringMap('metadata').optional(),
-      tags: stringMap('tag')
-        .refine((t) => Object.keys(t).length <= 10, 'at most 10 tags (an S3 object limit)')
-        .optional(),
+      metadata: metadataMap.optional(),
+      tags: tagMap.optional(),
       format: outputFormatSchema.optional(),
     }),
     enabled: z.boolean().optional(),

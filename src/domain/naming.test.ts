@@ -20,6 +20,20 @@ describe('naming', () => {
     expect(scheduleRuleName('wildrydes-rydebooking')).toBe('wildrydes-rydebooking-scheduled-curation');
   });
 
+  it('rule names: the sample\'s name when it fits in 64 characters, else a cut plus a hash, distinct per type (property)', () => {
+    const type = fc.stringMatching(/^[A-Za-z0-9._-]{1,64}$/);
+    fc.assert(
+      fc.property(type, type, (a, b) => {
+        const name = scheduleRuleName(a);
+        expect(name.length).toBeLessThanOrEqual(64);
+        expect(name).toMatch(/^[A-Za-z0-9._-]+-scheduled-curation$/);
+        if (a.length <= 45) expect(name).toBe(`${a}-scheduled-curation`);
+        if (a !== b) expect(scheduleRuleName(b)).not.toBe(name);
+      }),
+    );
+    expect(scheduleRuleName('x'.repeat(64))).toBe(scheduleRuleName('x'.repeat(64)));
+  });
+
   it('execution names: stamp, 6 of [A-Z0-9], "_", the type with non-word runs replaced, at most 80', () => {
     const date = fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true });
     fc.assert(

@@ -1,3 +1,4 @@
+import { sha256Hex } from './sha256.js';
 import type { OutputFormat } from './curation.js';
 
 /** `YYYYmmddHHMMSS` in UTC: the stamp of execution names and timestamped filenames. */
@@ -33,9 +34,22 @@ export function executionNameTime(name: string): Date | undefined {
   return new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)));
 }
 
-/** The EventBridge rule / schedule name for a curation. */
+/** EventBridge rules and Scheduler schedules allow names of at most 64 characters. */
+export const MAX_RULE_NAME = 64;
+const RULE_SUFFIX = '-scheduled-curation';
+const HASH_CHARS = 8;
+
+/**
+ * The EventBridge rule / schedule name for a curation: the sample's
+ * `{curationType}-scheduled-curation` whenever it fits in 64 characters;
+ * for longer types, a cut of the type plus 8 hex of its SHA-256, so each
+ * type keeps one name of its own, the same on every machine.
+ */
 export function scheduleRuleName(curationType: string): string {
-  return `${curationType}-scheduled-curation`;
+  const name = `${curationType}${RULE_SUFFIX}`;
+  if (name.length <= MAX_RULE_NAME) return name;
+  const keep = MAX_RULE_NAME - RULE_SUFFIX.length - HASH_CHARS - 1;
+  return `${curationType.slice(0, keep)}-${sha256Hex(curationType).slice(0, HASH_CHARS)}${RULE_SUFFIX}`;
 }
 
 export function formatExtension(format: OutputFormat): string {
