@@ -315,7 +315,9 @@ export async function startAthenaServer(options: AthenaServerOptions): Promise<A
       await options.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${key}.metadata`, Body: JSON.stringify({ ColumnInfo: columns }), ContentType: 'application/octet-stream' }));
       await options.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: csv, ContentType: 'text/csv' }));
     } catch (e) {
-      throw new QueryFailure({ reason: `Unable to write query results to ${execution.outputLocation}: ${(e as Error).name}: ${(e as Error).message}`, errorCategory: 2, errorType: 401, retryable: false });
+      const name = (e as Error).name;
+      const reason = name === 'NoSuchBucket' ? `Unable to verify/create output bucket ${bucket}` : `Unable to write query results to ${execution.outputLocation}: ${name}: ${(e as Error).message}`;
+      throw new QueryFailure({ reason, errorCategory: 2, errorType: 401, retryable: false });
     }
     return Buffer.byteLength(csv, 'utf8');
   }

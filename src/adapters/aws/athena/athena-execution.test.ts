@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { QueryExecution } from '@aws-sdk/client-athena';
 import { describe, expect, it } from 'vitest';
-import { QueryFailedError, SandboxError, TransientError } from '../../../domain/errors.js';
+import { EnvironmentError, QueryFailedError, SandboxError, TransientError } from '../../../domain/errors.js';
 import { clientRequestToken, executionError, executionStatistics, resultLocation } from './athena-execution.js';
 import { athenaQueryBody } from './athena-statement.js';
 
@@ -56,7 +56,7 @@ describe('Athena query text guard (pure)', () => {
 });
 
 describe('Athena execution facts (pure)', () => {
-  it('a FAILED execution is transient when Athena flags it retryable or the reason is throttling, else a QueryFailedError in its words', () => {
+  it('a FAILED execution is transient when Athena flags it retryable or the reason is throttling, an EnvironmentError when access was denied, else a QueryFailedError in its words', () => {
     const syntax = executionError('q1', failed({ StateChangeReason: "TABLE_NOT_FOUND: line 1:15: Table 'nope' does not exist", AthenaError: { ErrorCategory: 2, ErrorType: 1000, Retryable: false } }));
     expect(syntax).toBeInstanceOf(QueryFailedError);
     expect(syntax.message).toMatch(/q1 failed: TABLE_NOT_FOUND/);
@@ -64,6 +64,9 @@ describe('Athena execution facts (pure)', () => {
     expect(executionError('q3', failed({ StateChangeReason: 'ThrottlingException: Rate exceeded' }))).toBeInstanceOf(TransientError);
     expect(executionError('q4', failed({ StateChangeReason: 'HIVE_CANNOT_OPEN_SPLIT: Error opening s3://lake/x: Slow Down' }))).toBeInstanceOf(TransientError);
     expect(executionError('q5', failed({})).message).toMatch(/Athena gave no reason/);
+    const denied = executionError('q6', failed({ StateChangeReason: 'Access denied when writing output to url: s3://athena-results/adp/q6.csv' }));
+    expect(denied).toBeInstanceOf(EnvironmentError);
+    expect(denied.message).toMatch(/check the IAM/);
   });
 
   it('reads the result file and the statistics Athena reports', () => {

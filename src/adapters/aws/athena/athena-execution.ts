@@ -1,5 +1,5 @@
 import type { QueryExecution } from '@aws-sdk/client-athena';
-import { QueryFailedError, TransientError } from '../../../domain/errors.js';
+import { EnvironmentError, QueryFailedError, TransientError } from '../../../domain/errors.js';
 import { sha256Hex } from '../../../domain/sha256.js';
 import type { QueryState } from '../../../ports/query-engine.js';
 import { parseS3Uri, type S3Location } from '../s3-uri.js';
@@ -39,15 +39,22 @@ export function failedRetryably(execution: QueryExecution | undefined): boolean 
   return status?.AthenaError?.Retryable === true || THROTTLED.test(status?.StateChangeReason ?? status?.AthenaError?.ErrorMessage ?? '');
 }
 
+/** Reasons of a query refused its data or its result bucket (S3, Lake Formation, KMS): the setup must change, not the SQL. */
+const DENIED = /access denied|accessdenied|not authorized|insufficient (?:lake formation )?permissions?|permission denied/i;
+
 /**
  * The error of a FAILED execution, in Athena's words (`StateChangeReason`):
  * a TransientError when Athena says a new run may succeed (the engine then
- * starts the query again), else a QueryFailedError.
+ * starts the query again), an EnvironmentError when the query was refused
+ * access to its tables or result bucket, else a QueryFailedError.
  */
 export function executionError(id: string, execution: QueryExecution | undefined): Error {
   const status = execution?.Status;
   const reason = status?.StateChangeReason || status?.AthenaError?.ErrorMessage || 'Athena gave no reason';
   if (failedRetryably(execution)) return new TransientError(`Athena query ${id} failed and may succeed if run again: ${reason}`);
+  if (DENIED.test(reason)) {
+    return new EnvironmentError(`Athena query ${id} was refused access: ${reason}; check the IAM (and Lake Formation) permissions on its tables and on the result bucket`);
+  }
   return new QueryFailedError(`Athena query ${id} failed: ${reason}`);
 }
 

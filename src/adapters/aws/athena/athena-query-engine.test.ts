@@ -113,7 +113,7 @@ describe('Athena query engine (Athena protocol server backed by DuckDB + s3rver 
     expect(athena.queriesStarted()).toBe(2);
   });
 
-  it('passes the workgroup and catalog, and writes where the workgroup says when EXPLAIN has no output of its own', async () => {
+  it('passes the workgroup and catalog, writes where the workgroup says when EXPLAIN has no output of its own, and reports Athena refusing the request', async () => {
     const grouped = engineFor(athena, { workGroup: 'curation', dataCatalog: 'AwsDataCatalog' });
     const id = await grouped.start(request('select 1 as one'));
     expect((await settle(grouped, id)).state).toBe('SUCCEEDED');
@@ -121,9 +121,14 @@ describe('Athena query engine (Athena protocol server backed by DuckDB + s3rver 
     expect(start.input).toMatchObject({ WorkGroup: 'curation', QueryExecutionContext: { Database: 'wildrydes', Catalog: 'AwsDataCatalog' } });
     expect(await grouped.explain('select 1', 'wildrydes')).not.toBe('');
     expect(athena.executions().at(-1)!.outputLocation).toMatch(new RegExp(`^s3://${RESULTS}/workgroup/`));
+
+    const nowhere = await engineFor(athena).explain('select 1', 'wildrydes').catch((e: unknown) => e);
+    expect(nowhere).toBeInstanceOf(QueryFailedError);
+    expect((nowhere as Error).message).toMatch(/No output location provided/);
+    await expect(engineFor(athena, { workGroup: 'missing' }).start(request('select 1'))).rejects.toThrow(/WorkGroup missing is not found/);
   });
 
-  it('a query Athena fails reports a QueryFailedError in Athena’s words (missing table, syntax)', async () => {
+  it('a query Athena fails reports a QueryFailedError in Athena’s words (missing table, syntax, no result bucket)', async () => {
     const missing = await settle(engine, await engine.start(request('select * from nope')));
     expect(missing.state).toBe('FAILED');
     expect(missing.error).toBeInstanceOf(QueryFailedError);
@@ -133,6 +138,9 @@ describe('Athena query engine (Athena protocol server backed by DuckDB + s3rver 
     expect(syntax.error!.message).toMatch(/SYNTAX_ERROR/);
     const planned = await (athena.failNextQuery({ reason: 'HIVE_BAD_DATA: Error parsing field value' }), settle(engine, await engine.start(request('select 1'))));
     expect(planned.error!.message).toBe(`Athena query ${athena.executions().at(-1)!.id} failed: HIVE_BAD_DATA: Error parsing field value`);
+    const nobucket = await settle(engine, await engine.start(request('select 1', { output: { bucket: 'no-such-bucket', folder: '' } })));
+    expect(nobucket.error).toBeInstanceOf(QueryFailedError);
+    expect(nobucket.error!.message).toMatch(/Unable to verify\/create output bucket no-such-bucket/);
   });
 
   it('a query Athena fails retryably (throttled) is a TransientError, and the next start of its key launches a fresh query', async () => {
