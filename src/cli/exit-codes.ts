@@ -1,3 +1,4 @@
+import { environmentErrorOf } from '../domain/environment-errors.js';
 import { AdpError, ValidationError } from '../domain/errors.js';
 
 export const EXIT_OK = 0;
@@ -5,7 +6,8 @@ export const EXIT_RUN_FAILED = 1;
 export const EXIT_USAGE = 2;
 
 /** One place that maps errors to exit codes and the lines a person reads. */
-export function reportError(error: unknown, stderr: (line: string) => void): number {
+export function reportError(thrown: unknown, stderr: (line: string) => void): number {
+  const error = thrown instanceof AdpError ? thrown : (environmentErrorOf(thrown) ?? thrown);
   if (error instanceof ValidationError) {
     for (const issue of error.issues) stderr(issue.path ? `${issue.path}: ${issue.message}` : issue.message);
     return EXIT_USAGE;

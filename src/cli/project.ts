@@ -1,4 +1,4 @@
-import { resolveHome } from '../drivers/common/home.js';
+import { assertHomeIsFolder, resolveHome } from '../drivers/common/home.js';
 import { openProject } from '../drivers/open-project.js';
 import type { OpenOptions, Project } from '../drivers/project.js';
 
@@ -6,9 +6,14 @@ export interface GlobalOptions {
   home?: string;
 }
 
+/** For commands that only read: a home the user may not write still answers them. */
+export const READ_ONLY: OpenOptions = { readOnly: true };
+
 /** Opens the project of `--home`/ADP_HOME/cwd for the length of one command. */
 export async function withProject<T>(options: GlobalOptions, fn: (project: Project) => Promise<T>, open: OpenOptions = {}): Promise<T> {
-  const project = await openProject(resolveHome(options.home), open);
+  const home = resolveHome(options.home);
+  assertHomeIsFolder(home);
+  const project = await openProject(home, open);
   try {
     return await fn(project);
   } finally {

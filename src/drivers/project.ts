@@ -55,6 +55,13 @@ export interface OpenOptions {
   readonly clock?: Clock;
   /** Apply pending schema migrations (`adp init`, `adp migrate`); otherwise an old schema is an error that says so. */
   readonly migrate?: boolean;
+  /**
+   * The command only reads: open the state so that a home the user may not
+   * write (a read-only mount, another user's folder) still answers. The
+   * embedded driver opens `state.db` read-only, migrating it first only
+   * when its schema is older and the file may be written.
+   */
+  readonly readOnly?: boolean;
   /** Environment to read overrides from (`ADP_DATABASE_URL`); default `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
 }

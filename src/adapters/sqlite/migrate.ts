@@ -1,6 +1,6 @@
-import { ConfigError } from '../../domain/errors.js';
+import { ConfigError, EnvironmentError } from '../../domain/errors.js';
 import type { SqliteDatabase } from './connection.js';
-import type { Migration } from './migrations.js';
+import { MIGRATIONS, type Migration } from './migrations.js';
 
 /** Schema versions before and after {@link migrate}. */
 export interface MigrationResult {
@@ -38,6 +38,31 @@ export function migrate(db: SqliteDatabase, migrations: readonly Migration[], no
     return { from: current, to: Math.max(current, latest) };
   });
   return apply.immediate();
+}
+
+/**
+ * For a read-only open, where nothing can be migrated: whether the file has
+ * this adp's schema (`older`: reading it would fail on missing columns).
+ *
+ * @throws ConfigError when it was written by a newer adp.
+ */
+export function schemaStatus(db: SqliteDatabase, file: string, migrations: readonly Migration[] = MIGRATIONS): { status: 'current' | 'older'; current: number; latest: number } {
+  const latest = migrations.at(-1)?.version ?? 0;
+  const hasTable = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get()?.n === 1;
+  const current = hasTable ? currentVersion(db) : 0;
+  if (current > latest) {
+    throw new ConfigError(`state database '${file}' has schema version ${current}, but this adp only knows versions up to ${latest}: it was written by a newer adp. Upgrade adp to open it.`);
+  }
+  return { status: current < latest ? 'older' : 'current', current, latest };
+}
+
+/** Why a read-only open of an older schema cannot go on. */
+export function olderSchemaError(file: string, current: number, latest: number, cause: unknown): EnvironmentError {
+  return new EnvironmentError(
+    `state database '${file}' has schema version ${current}, older than this adp's ${latest}, and this user may not write it to migrate: ` +
+      'run `adp migrate` once as a user who may write the home, then try again',
+    { cause },
+  );
 }
 
 /** The highest applied migration; 0 for a new file. */

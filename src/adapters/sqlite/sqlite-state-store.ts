@@ -1,15 +1,15 @@
 import type { CurationDefinition } from '../../domain/curation.js';
-import { StateError } from '../../domain/errors.js';
+import { EnvironmentError, StateError } from '../../domain/errors.js';
 import type { HistoryRecord } from '../../domain/history.js';
 import type { RunState } from '../../domain/run.js';
 import type { AlertPlan, Incident, IncidentPlanner, RunAlertPlanner } from '../../domain/notify/incidents.js';
 import type { OutboxEntry } from '../../domain/notify/outbox.js';
 import type { ClaimRequest, OutboxCounts, OutboxOutcome, OutboxPage, OutboxQuery, OutboxStore } from '../../ports/outbox-store.js';
 import type { HistoryPage, HistoryQuery, ObjectAttributes, StateStore, StoredCuration } from '../../ports/state-store.js';
-import { openConnection, type SqliteDatabase } from './connection.js';
+import { openConnection, openFailure, type SqliteDatabase } from './connection.js';
 import { CurationTable } from './curations.js';
 import { HistoryTable } from './history.js';
-import { migrate } from './migrate.js';
+import { migrate, olderSchemaError, schemaStatus } from './migrate.js';
 import { MIGRATIONS } from './migrations.js';
 import { ObjectAttributeTable } from './object-attributes.js';
 import { RunTable } from './runs.js';
@@ -22,6 +22,11 @@ import { SqliteSchedulingStore } from './sqlite-scheduling-store.js';
 export interface SqliteStateStoreOptions {
   /** Source of createdAt/updatedAt stamps; defaults to the system time. */
   readonly now?: () => Date;
+  /**
+   * Only read (commands that change nothing): the file is opened read-only
+   * and not migrated, so a home the user may not write still answers.
+   */
+  readonly readonly?: boolean;
 }
 
 /**
@@ -63,15 +68,37 @@ export class SqliteStateStore implements StateStore, OutboxStore {
    * applies pending migrations.
    *
    * @throws ConfigError if the file cannot be opened, is not a database, or was written by a newer adp.
+   * @throws EnvironmentError if the file or its folder may not be written (or, read-only, its schema is older than this adp).
    */
   static open(file: string, options: SqliteStateStoreOptions = {}): SqliteStateStore {
     const now = options.now ?? (() => new Date());
+    if (options.readonly) return SqliteStateStore.#openReadOnly(file, now);
     const db = openConnection(file);
     try {
       migrate(db, MIGRATIONS, now);
       return new SqliteStateStore(db, now);
     } catch (e) {
       db.close();
+      throw openFailure(e, file);
+    }
+  }
+
+  static #openReadOnly(file: string, now: () => Date): SqliteStateStore {
+    const db = openConnection(file, { readonly: true });
+    let schema: ReturnType<typeof schemaStatus>;
+    try {
+      schema = schemaStatus(db, file);
+    } catch (e) {
+      db.close();
+      throw openFailure(e, file);
+    }
+    if (schema.status === 'current') return new SqliteStateStore(db, now);
+    db.close();
+    // An upgraded adp on a home it may write migrates on first use, as every other command does.
+    try {
+      return SqliteStateStore.open(file, { now });
+    } catch (e) {
+      if (e instanceof EnvironmentError) throw olderSchemaError(file, schema.current, schema.latest, e);
       throw e;
     }
   }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { catalogNameSchema, bucketNameSchema } from '../../domain/names.js';
 import { parseOrThrow } from '../../domain/zod-issues.js';
 import { printJson, type CliIo } from '../io.js';
-import { withProject, type GlobalOptions } from '../project.js';
+import { READ_ONLY, withProject, type GlobalOptions } from '../project.js';
 import { renderTable } from '../table.js';
 
 const addArgs = z.object({
@@ -27,7 +27,7 @@ export function registerCatalog(program: Command, io: CliIo, globals: () => Glob
           tables.map((t) => [`${t.database}.${t.name}`, t.format, t.hivePartitioning ? 'yes' : 'no', p.objects.uri(t.location.bucket, t.location.prefix || '.').replace(/\/\.$/, '/')]),
         ),
       );
-    });
+    }, READ_ONLY);
   };
   catalog.command('list', { isDefault: true }).description('list tables').option('--json', 'print JSON').action(list);
 

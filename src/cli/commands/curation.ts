@@ -7,7 +7,7 @@ import { NotFoundError } from '../../domain/errors.js';
 import { checkEnvironment } from '../../engine/steps/validate.js';
 import { describeRecord } from '../describe-record.js';
 import { printJson, type CliIo } from '../io.js';
-import { withProject, type GlobalOptions } from '../project.js';
+import { READ_ONLY, withProject, type GlobalOptions } from '../project.js';
 import { readJsonInput } from '../read-definition.js';
 import { renderTable } from '../table.js';
 
@@ -80,7 +80,7 @@ export function registerCuration(program: Command, io: CliIo, globals: () => Glo
             ]),
           ),
         );
-      });
+      }, READ_ONLY);
     });
 
   curation
@@ -100,7 +100,7 @@ export function registerCuration(program: Command, io: CliIo, globals: () => Glo
         io.out(JSON.stringify(stored.definition, null, 2));
         io.out(`version ${stored.version}, updated ${stored.updatedAt}`);
         io.out(last ? `\nlast run:\n${describeRecord(last)}` : '\nnever run');
-      });
+      }, READ_ONLY);
     });
 
   curation

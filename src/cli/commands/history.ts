@@ -4,7 +4,7 @@ import { describeRecord } from '../describe-record.js';
 import { UsageError } from '../exit-codes.js';
 import { parseWholeNumber } from '../parse-args.js';
 import { printJson, type CliIo } from '../io.js';
-import { withProject, type GlobalOptions } from '../project.js';
+import { READ_ONLY, withProject, type GlobalOptions } from '../project.js';
 import { formatDuration, renderTable } from '../table.js';
 
 /** `adp history [type]`: newest first. */
@@ -41,6 +41,6 @@ export function registerHistory(program: Command, io: CliIo, globals: () => Glob
             ]),
           ),
         );
-      });
+      }, READ_ONLY);
     });
 }

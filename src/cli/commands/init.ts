@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { resolveHome } from '../../drivers/common/home.js';
+import { assertHomeIsFolder, resolveHome } from '../../drivers/common/home.js';
 import { initHome, type InitState } from '../../drivers/common/init-home.js';
 import { installWildrydes } from '../../drivers/common/install-wildrydes.js';
 import { loadConfig } from '../../drivers/common/load-config.js';
@@ -39,6 +39,7 @@ export function registerInit(program: Command, io: CliIo, globals: () => GlobalO
       const rows = parseWholeNumber('--rows', opts.rows, 1, 100_000_000);
       const state = initState(opts, io);
       const home = resolveHome(globals().home);
+      assertHomeIsFolder(home);
       const { created } = await initHome(home, state);
       const config = await loadConfig(home.config);
       if (opts.driver !== undefined && config.driver !== state.driver) {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { OUTBOX_STATES, publicOutboxEntry, type OutboxEntry, type OutboxState } from '../../domain/notify/outbox.js';
 import { UsageError } from '../exit-codes.js';
 import { printJson, type CliIo } from '../io.js';
-import { withProject, type GlobalOptions } from '../project.js';
+import { READ_ONLY, withProject, type GlobalOptions } from '../project.js';
 import { renderTable } from '../table.js';
 import { parseWholeNumber } from '../parse-args.js';
 
@@ -50,7 +50,7 @@ export function registerOutbox(program: Command, io: CliIo, globals: () => Globa
             ]),
           ),
         );
-      });
+      }, READ_ONLY);
     });
 
   outbox

@@ -5,7 +5,7 @@ import { curationSchedule } from '../../scheduler/curation-schedule.js';
 import { UsageError } from '../exit-codes.js';
 import { parseInstant, parseWholeNumber } from '../parse-args.js';
 import { printJson, type CliIo } from '../io.js';
-import { withProject, type GlobalOptions } from '../project.js';
+import { READ_ONLY, withProject, type GlobalOptions } from '../project.js';
 
 /** `adp schedule next <type|expression>`: when a curation or an expression fires next. */
 export function registerSchedule(program: Command, io: CliIo, globals: () => GlobalOptions): void {
@@ -26,7 +26,7 @@ export function registerSchedule(program: Command, io: CliIo, globals: () => Glo
       // A curation fires in its own time zone, from its start date (rate() counts from it, else from its creation).
       let own: { timezone: string; anchor: Date; notBefore: number } | undefined;
       if (!/^(cron|rate)\(/.test(target.trim())) {
-        const stored = await withProject(globals(), (p) => p.state.getCuration(target));
+        const stored = await withProject(globals(), (p) => p.state.getCuration(target), READ_ONLY);
         if (!stored) throw new NotFoundError('curation', target, 'give a registered curation or a cron(...)/rate(...) expression');
         source = stored.definition.cronExpression;
         const s = curationSchedule(stored);

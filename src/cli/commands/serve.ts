@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { resolveHome } from '../../drivers/common/home.js';
+import { assertHomeIsFolder, resolveHome } from '../../drivers/common/home.js';
 import { openProject } from '../../drivers/open-project.js';
 import { parseWholeNumber } from '../parse-args.js';
 import type { CliIo } from '../io.js';
@@ -22,7 +22,9 @@ export function registerServe(program: Command, io: CliIo, globals: () => Global
       const port = parseWholeNumber('--port', opts.port, 0, 65535);
       // The HTTP stack loads only for this command, keeping every other command quick to start.
       const { startServe } = await import('../start-serve.js');
-      const project = await openProject(resolveHome(globals().home));
+      const home = resolveHome(globals().home);
+      assertHomeIsFolder(home);
+      const project = await openProject(home);
       let serve;
       try {
         serve = await startServe(project, { host: opts.host, port, log: (l) => io.out(l), logError: (l) => io.err(l) });

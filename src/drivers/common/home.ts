@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { EnvironmentError } from '../../domain/errors.js';
 
 /** The files of a project home (`--home`, else `ADP_HOME`, else the current directory). */
 export interface HomeLayout {
@@ -26,4 +28,18 @@ export function homeLayout(root: string): HomeLayout {
 /** Resolves the home from the option, the environment, or the working directory. */
 export function resolveHome(option: string | undefined, env: NodeJS.ProcessEnv = process.env): HomeLayout {
   return homeLayout(option ?? env.ADP_HOME ?? process.cwd());
+}
+
+/**
+ * Refuses a home that exists but is not a folder, before anything reads or
+ * creates files under it (where it would surface as ENOTDIR on some file).
+ */
+export function assertHomeIsFolder(home: HomeLayout): void {
+  let isFolder: boolean;
+  try {
+    isFolder = fs.statSync(home.root).isDirectory();
+  } catch {
+    return; // missing (init creates it) or unreadable: the first real access says which
+  }
+  if (!isFolder) throw new EnvironmentError(`the project home '${home.root}' is a file, not a folder: point --home (or ADP_HOME) at a project folder`);
 }
