@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
+import { DynamoStateStore } from '../../src/adapters/aws/dynamodb/index.js';
 import { SqliteStateStore } from '../../src/adapters/sqlite/index.js';
 import type { OutboxStore } from '../../src/ports/outbox-store.js';
 import type { RunQueue } from '../../src/ports/run-queue.js';
 import type { ScheduleStore } from '../../src/ports/schedule-store.js';
 import type { StateStore } from '../../src/ports/state-store.js';
 import type { WorkerRegistry } from '../../src/ports/worker-registry.js';
+import { deleteTables, localStoreOptions, sharedDynamoDbLocal, stopSharedDynamoDbLocal } from '../helpers/aws/dynamodb-local.js';
 import { disposeTestStore, openTestStore } from '../helpers/postgres.js';
 
 /** What every backend's store offers: the state and outbox ports, with the scheduler's ports beside them. */
@@ -20,11 +23,17 @@ export interface Backend {
 }
 
 const tempDirs = new Map<BackendStore, string>();
+const dynamoPrefixes = new Map<BackendStore, string>();
+
+// DynamoDB Local starts on the first store a file opens, once, and stops with the file.
+afterAll(() => stopSharedDynamoDbLocal());
 
 /**
  * Every state backend: SQLite in memory, SQLite in a file (WAL, as
- * `adp serve` uses it) and PostgreSQL (a fresh schema per store, in the
- * database `ADP_TEST_DATABASE_URL` names). Test files that use it call
+ * `adp serve` uses it), PostgreSQL (a fresh schema per store, in the
+ * database `ADP_TEST_DATABASE_URL` names) and DynamoDB (fresh tables under
+ * a random prefix per store, on one DynamoDB Local per test file, or the
+ * endpoint `ADP_TEST_DYNAMODB_ENDPOINT` names). Test files that use it call
  * `usePostgresTestSchemas()` for the leak guard and clean-up.
  */
 export const backends: readonly Backend[] = [
@@ -51,5 +60,19 @@ export const backends: readonly Backend[] = [
     name: 'postgres',
     open: () => openTestStore(),
     close: (store) => disposeTestStore(store as Awaited<ReturnType<typeof openTestStore>>),
+  },
+  {
+    name: 'dynamodb',
+    open: async () => {
+      const options = localStoreOptions(await sharedDynamoDbLocal());
+      const store = await DynamoStateStore.open({ ...options, maxAttempts: 1, migrate: true });
+      dynamoPrefixes.set(store, options.prefix);
+      return store;
+    },
+    close: async (store) => {
+      await store.close();
+      await deleteTables(await sharedDynamoDbLocal(), dynamoPrefixes.get(store)!);
+      dynamoPrefixes.delete(store);
+    },
   },
 ];
