@@ -109,9 +109,11 @@ export async function claimEntries(t: Tables, request: ClaimRequest): Promise<Ou
     const items: TxItem[] = [];
     for (const pk of new Set(chosen.map(groupPk))) {
       const g = new Expr();
-      const update = g.update({ leaseOwner: request.owner, leaseUntil: now + request.leaseMs });
+      const lease = { leaseOwner: request.owner, leaseUntil: now + request.leaseMs };
+      // A group's item is made by its first claim.
+      const update = g.update(groups.get(pk) ? lease : { ...lease, notBefore: 0 });
       const condition = `attribute_not_exists(${g.name('pk')}) OR (${g.name('notBefore')} <= ${g.value(now)} AND ${g.name('leaseUntil')} <= ${g.value(now)})`;
-      items.push(txUpdate(t.names.state, { pk, sk: 'GROUP' }, groups.get(pk) ? update : g.update({ leaseOwner: request.owner, leaseUntil: now + request.leaseMs, notBefore: 0 }), g, condition));
+      items.push(txUpdate(t.names.state, { pk, sk: 'GROUP' }, update, g, condition));
     }
     for (const entry of chosen) {
       const e = new Expr();
