@@ -1,8 +1,10 @@
 import type { RunAlertPlanner } from '../../../domain/notify/incidents.js';
 import type { RunState } from '../../../domain/run.js';
-import type { ClaimedRun, LeaseRequest, RunQueue } from '../../../ports/run-queue.js';
+import type { OverlapPolicy } from '../../../domain/schedule-policy.js';
+import type { ClaimedRun, EnqueueOutcome, LeaseRequest, RunQueue } from '../../../ports/run-queue.js';
 import type { CurationChanges, ScheduleCursor, ScheduledRuns, ScheduleStore, TickClaim } from '../../../ports/schedule-store.js';
 import type { WorkerInfo, WorkerRegistry } from '../../../ports/worker-registry.js';
+import { enqueueRun } from './enqueue-run.js';
 import type { Tables } from './retry-conflicts.js';
 import * as leases from './run-leases.js';
 import * as schedule from './schedule-ticks.js';
@@ -59,6 +61,10 @@ export class DynamoSchedulingStore implements ScheduleStore, RunQueue, WorkerReg
 
   async claimRun(executionName: string, request: LeaseRequest): Promise<ClaimedRun | undefined> {
     return leases.claimRun(this.#t(), request, executionName);
+  }
+
+  async enqueueRun(run: RunState, overlap: OverlapPolicy, now: Date, reason: string): Promise<EnqueueOutcome> {
+    return enqueueRun(this.#t(), run, overlap, now, reason);
   }
 
   async renewLeases(owner: string, executionNames: readonly string[], leaseUntil: Date): Promise<string[]> {

@@ -1,41 +1,15 @@
-import type { HistoryRecord, TerminalStatus } from '../../../domain/history.js';
-import { RUN_STATUSES, TRIGGERS } from '../../../domain/history.js';
+import type { HistoryRecord } from '../../../domain/history.js';
+import { recordFromItem } from '../../../domain/history-item.js';
 import type { Item } from './dynamo-db.js';
 import { ADP_ATTRIBUTE, HISTORY_PARTITION, pad } from './table-layout.js';
 
 /**
- * A history item as the record it holds: adp's index attributes (`adp…`)
- * removed, every other attribute kept (an item is the record), and what
- * the sample's items lack filled in: the status from `error` (present →
- * failed), trigger `schedule` (the sample only ran on schedule), startedAt
- * the record's own time, durationMs 0, attempt 1, engine `athena`.
- *
- * Stands in for the domain's `recordFromItem` until it lands; the one
- * call site is {@link historyRecordOf}.
+ * The record of a history item, whoever wrote it: adp's index attributes
+ * (`adp…`) removed, every other attribute kept (an item is the record), then
+ * read as the domain reads the sample's items (status derived, defaults).
  */
-export function recordFromSampleItem(item: Item): HistoryRecord {
-  const fields = Object.fromEntries(Object.entries(item).filter(([k]) => !ADP_ATTRIBUTE.test(k)));
-  const timestamp = Number(fields.timestamp);
-  const record: Record<string, unknown> = { ...fields, timestamp };
-  if (!RUN_STATUSES.includes(record.status as TerminalStatus)) record.status = fields.error === undefined ? 'succeeded' : 'failed';
-  if (!TRIGGERS.includes(record.trigger as never)) record.trigger = 'schedule';
-  if (typeof record.startedAt !== 'string') record.startedAt = Number.isSafeInteger(timestamp) ? new Date(timestamp).toISOString() : '';
-  if (typeof record.durationMs !== 'number') record.durationMs = 0;
-  if (typeof record.attempt !== 'number') record.attempt = 1;
-  if (typeof record.engine !== 'string') record.engine = 'athena';
-  if (typeof record.errorCause === 'string') record.errorCause = parseCause(record.errorCause);
-  return record as unknown as HistoryRecord;
-}
-
-/** The record of a history item, whoever wrote it. */
 export function historyRecordOf(item: Item): HistoryRecord {
-  return recordFromSampleItem(item);
-}
-
-/** The status a record of the sample (no `status`) stands for. */
-export function derivedStatus(item: Item): TerminalStatus {
-  if (RUN_STATUSES.includes(item.status as TerminalStatus)) return item.status as TerminalStatus;
-  return item.error === undefined ? 'succeeded' : 'failed';
+  return recordFromItem(Object.fromEntries(Object.entries(item).filter(([k]) => !ADP_ATTRIBUTE.test(k))));
 }
 
 /**
@@ -47,7 +21,7 @@ export function historyIndexAttributes(item: Item): Item {
   return {
     adpPartition: HISTORY_PARTITION,
     adpTimeKey: timeKey(Number(item.timestamp), String(item.curationExecutionName ?? '')),
-    adpStatus: derivedStatus(item),
+    adpStatus: historyRecordOf(item).status,
   };
 }
 
@@ -73,14 +47,4 @@ export function withoutUndefined<T>(value: T): T {
     ) as T;
   }
   return value;
-}
-
-function parseCause(text: string): unknown {
-  try {
-    const parsed = JSON.parse(text) as { errorType?: unknown; errorMessage?: unknown };
-    if (typeof parsed.errorMessage === 'string') return { errorType: String(parsed.errorType ?? 'Error'), errorMessage: parsed.errorMessage };
-  } catch {
-    // Not JSON: the text is the message.
-  }
-  return { errorType: 'Error', errorMessage: text };
 }

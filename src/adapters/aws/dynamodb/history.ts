@@ -148,10 +148,15 @@ export async function listRecords(t: Tables, query: HistoryQuery): Promise<Histo
   return { records, nextCursor: encodeCursor({ timestamp: last.timestamp, executionName: last.curationExecutionName }) };
 }
 
-/** Matches `status` on adp's records and the derived status on the sample's (which have none). */
+/**
+ * Matches `status` on adp's records and, on the sample's (which have none),
+ * the status recordFromItem derives: failed when `error` or `errorCause`
+ * holds something other than null.
+ */
 function statusFilter(x: Expr, status: string): string {
   const own = `${x.name('status')} = ${x.value(status)}`;
-  if (status === 'failed') return `(${own} OR (attribute_not_exists(${x.name('status')}) AND attribute_exists(${x.name('error')})))`;
-  if (status === 'succeeded') return `(${own} OR (attribute_not_exists(${x.name('status')}) AND attribute_not_exists(${x.name('error')})))`;
-  return own;
+  if (status !== 'failed' && status !== 'succeeded') return own;
+  const given = (a: string) => `(attribute_exists(${x.name(a)}) AND NOT attribute_type(${x.name(a)}, ${x.value('NULL')}))`;
+  const failed = `(${given('error')} OR ${given('errorCause')})`;
+  return `(${own} OR (attribute_not_exists(${x.name('status')}) AND ${status === 'failed' ? failed : `NOT ${failed}`}))`;
 }

@@ -35,7 +35,22 @@ export async function claimRun(t: Tables, req: LeaseRequest, executionName?: str
 
 async function* named(t: Tables, executionName: string, nowMs: number): AsyncGenerator<Item> {
   const item = await t.db.get(t.names.state, keys.run(executionName));
-  if (item && claimable(item, nowMs)) yield item;
+  // First in line too: a run claimed by name (adp run --wait) must not overtake an older run of its curation.
+  if (item && claimable(item, nowMs) && (item.trigger === 'backfill' || !(await waitsBehind(t, item)))) yield item;
+}
+
+/** True when an older active run (not a backfill) of the item's curation exists. */
+async function waitsBehind(t: Tables, item: Item): Promise<boolean> {
+  const x = new Expr();
+  const older = await t.db.queryAll({
+    table: t.names.state,
+    index: STATE_INDEX.gsi1,
+    keyCondition: `${x.name('g1pk')} = ${x.value(ACTIVE_RUNS)} AND ${x.name('g1sk')} < ${x.value(item.g1sk)}`,
+    filter: `${x.name('curationType')} = ${x.value(item.curationType)} AND ${x.name('trigger')} <> ${x.value('backfill')} AND attribute_not_exists(${x.name('finished')})`,
+    projection: x.name('pk'),
+    expr: x,
+  });
+  return older.length > 0;
 }
 
 /**

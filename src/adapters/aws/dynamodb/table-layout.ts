@@ -68,6 +68,8 @@ export const keys = {
   run: (executionName: string): StateKey => ({ pk: `RUN#${executionName}`, sk: 'RUN' }),
   /** A cancel request of a run (kept apart, so asking to cancel an unknown run creates no run). */
   cancel: (executionName: string): StateKey => ({ pk: `RUN#${executionName}`, sk: 'CANCEL' }),
+  /** A curation's start guard: its version orders enqueueRun decisions; `recent` names the runs it stored last. */
+  startGuard: (curationType: string): StateKey => ({ pk: `START#${curationType}`, sk: 'GUARD' }),
   /** One claimed schedule tick. */
   tick: (curationType: string, scheduledTime: string): StateKey => ({ pk: `TICK#${curationType}`, sk: scheduledTime }),
   ticksOf: (curationType: string): string => `TICK#${curationType}`,
