@@ -117,6 +117,25 @@ export class EnvironmentError extends AdpError {
   override readonly isUserError = true;
 }
 
+/**
+ * A run was not started because another run of its curation is active and
+ * the curation's `overlap` is `skip`: nothing was stored. Neither a bug nor
+ * bad input; the CLI exits 3, the API answers 409.
+ */
+export class OverlapSkippedError extends AdpError {
+  readonly code = 'OVERLAP_SKIPPED';
+  constructor(
+    readonly curationType: string,
+    readonly activeRun: string,
+    readonly activeStatus: string,
+  ) {
+    super(
+      `not started: run ${activeRun} of ${curationType} is still ${activeStatus} and the curation's overlap is skip; ` +
+        'wait for it to end (adp history), or set "overlap": "queue" or "cancelRunning" in the definition',
+    );
+  }
+}
+
 export function isAdpError(e: unknown): e is AdpError {
   return e instanceof AdpError;
 }

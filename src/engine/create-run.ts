@@ -1,8 +1,10 @@
-import { NotFoundError } from '../domain/errors.js';
+import { EnvironmentError, NotFoundError, OverlapSkippedError } from '../domain/errors.js';
 import type { Trigger } from '../domain/history.js';
 import { checkCurationType } from '../domain/names.js';
 import { executionName } from '../domain/naming.js';
 import type { RunState } from '../domain/run.js';
+import { resolveSchedulePolicy } from '../domain/schedule-policy.js';
+import type { EnqueueOutcome, RunQueue } from '../ports/run-queue.js';
 import type { EngineDeps } from './engine-deps.js';
 
 export interface RunRequest {
@@ -12,24 +14,39 @@ export interface RunRequest {
   readonly parameters?: Record<string, string>;
 }
 
+/** A run {@link createRun} stored, and what the curation's overlap policy made of its start. */
+export type CreatedRun = RunState & { readonly overlap: Extract<EnqueueOutcome, { queued: true }> };
+
 /**
  * Records a queued run of a registered curation: every start on request
- * (CLI, API) comes through here. A name that is not a curation name is a
- * ValidationError and an unregistered one a NotFoundError, and nothing is
- * queued. Everything else is the steps' business: a curation whose
- * definition, script or tables are broken by the time it runs still ends
- * in a failure record ("Failed to start processing"), as in the sample.
+ * (CLI, API, backfill) comes through here. A name that is not a curation name
+ * is a ValidationError and an unregistered one a NotFoundError, and nothing
+ * is queued. The curation's `overlap` policy is applied by the store, as one
+ * atomic step with the insert (two starters at once cannot both see no active
+ * run): `skip` throws OverlapSkippedError and stores nothing; `queue` and
+ * `cancelRunning` store the run, which is claimed only once the runs before
+ * it ended. Everything else is the steps' business: a curation whose
+ * definition, script or tables are broken by the time it runs still ends in
+ * a failure record ("Failed to start processing"), as in the sample.
  *
- * @example await createRun(project, { curationType: 'wildrydes-rydebooking', trigger: 'manual' })
+ * @example await createRun({ state, clock, queue: project.scheduling }, { curationType: 'wildrydes-rydebooking', trigger: 'manual' })
  */
-export async function createRun(deps: Pick<EngineDeps, 'state' | 'clock'>, request: RunRequest): Promise<RunState> {
+export async function createRun(
+  deps: Pick<EngineDeps, 'state' | 'clock'> & { readonly queue: Pick<RunQueue, 'enqueueRun'> },
+  request: RunRequest,
+): Promise<CreatedRun> {
   checkCurationType(request.curationType);
-  if (!(await deps.state.getCuration(request.curationType))) {
-    throw new NotFoundError('curation', request.curationType, 'see `adp curation list`');
+  const stored = await deps.state.getCuration(request.curationType);
+  if (!stored) throw new NotFoundError('curation', request.curationType, 'see `adp curation list`');
+  const now = deps.clock.now();
+  const run = newRun(request, now);
+  const policy = resolveSchedulePolicy(stored.definition).overlap;
+  if (!deps.queue.enqueueRun) {
+    throw new EnvironmentError('this driver\'s state store cannot apply a curation\'s overlap policy to runs started on request yet: start runs where it can (embedded or postgres driver)');
   }
-  const run = newRun(request, deps.clock.now());
-  await deps.state.createRun(run);
-  return run;
+  const outcome = await deps.queue.enqueueRun(run, policy, now, `superseded by ${request.trigger} run ${run.executionName} (overlap: cancelRunning)`);
+  if (!outcome.queued) throw new OverlapSkippedError(request.curationType, outcome.active.executionName, outcome.active.status);
+  return { ...run, overlap: outcome };
 }
 
 /** A queued run for `request`, named at `now`, not yet stored (schedulers store it with their tick claim). */

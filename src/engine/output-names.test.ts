@@ -41,9 +41,10 @@ describe('output names: a run never replaces another run’s output', () => {
     closers.push(() => ex.project.close());
     const sample = (await ex.project.state.getCuration(SAMPLE))!.definition;
     const def = { ...sample, curationType: type, outputDetails: { ...sample.outputDetails, outputFolderPath: `${folder}/` } };
-    await ex.project.state.putCuration({ ...def, ...patch(def) });
+    // overlap queue: runs started together are all stored (skip, the default, would store one).
+    await ex.project.state.putCuration({ ...def, overlap: 'queue', ...patch(def) });
     // Runs queued in the same second share the stamp of their output name.
-    const frozen: EngineDeps = { ...ex.deps, clock: { ...ex.deps.clock, now: () => new Date(AT) } };
+    const frozen = { ...ex.deps, clock: { ...ex.deps.clock, now: () => new Date(AT) } };
     const queue = async () => (await createRun(frozen, { curationType: type, trigger: 'manual' })).executionName;
     return { ...ex, queue };
   }

@@ -3,7 +3,7 @@ import { cleanup } from '../../test/helpers/cli.js';
 import { commitScript } from '../../test/helpers/git.js';
 import { openExample } from '../../test/helpers/project.js';
 import { createRun } from './create-run.js';
-import type { EngineDeps } from './engine-deps.js';
+import type { EngineDeps, RunEvent } from './engine-deps.js';
 import { executeRun } from './run-workflow.js';
 
 const SLOW_SQL = 'select count(*) from range(1000000000) a, range(1000000000) b';
@@ -17,7 +17,7 @@ describe('cancelling a run through executeRun({ signal })', () => {
   });
 
   /** The example home with a curation `slow` whose query runs for minutes unless stopped. */
-  async function slowCuration(): Promise<EngineDeps> {
+  async function slowCuration(): Promise<Awaited<ReturnType<typeof openExample>>['deps']> {
     const ex = await openExample(20);
     homes.push(ex.home);
     closers.push(() => ex.project.close());
@@ -30,7 +30,7 @@ describe('cancelling a run through executeRun({ signal })', () => {
   it('stops a running query and records cancelled, promptly', async () => {
     const deps = await slowCuration();
     const events: string[] = [];
-    const d: EngineDeps = { ...deps, onEvent: (e) => events.push(e.message) };
+    const d = { ...deps, onEvent: (e: RunEvent) => events.push(e.message) };
     const run = await createRun(d, { curationType: 'slow', trigger: 'manual' });
     const controller = new AbortController();
     const pending = executeRun(d, run.executionName, { signal: controller.signal });

@@ -43,7 +43,7 @@ describe('the run workflow', () => {
   it('retries a retryable step failure and records the attempt', async () => {
     const { deps } = await setup();
     const { queries, starts } = flakyStarts(deps.queries, 2);
-    const d: EngineDeps = { ...deps, queries };
+    const d = { ...deps, queries };
     const run = await createRun(d, { curationType: TYPE, trigger: 'manual' });
     const record = await executeRun(d, run.executionName);
     expect(record.status).toBe('succeeded');
@@ -53,7 +53,7 @@ describe('the run workflow', () => {
 
   it('gives up after maxAttempts and records the last error', async () => {
     const { deps } = await setup();
-    const d: EngineDeps = { ...deps, queries: flakyStarts(deps.queries, 99).queries };
+    const d = { ...deps, queries: flakyStarts(deps.queries, 99).queries };
     const run = await createRun(d, { curationType: TYPE, trigger: 'manual' });
     const record = await executeRun(d, run.executionName);
     expect(record).toMatchObject({ status: 'failed', error: 'TRANSIENT', attempt: 4 });
@@ -99,7 +99,7 @@ describe('the run workflow', () => {
     const run = await createRun(deps, { curationType: TYPE, trigger: 'manual' });
     // Let it publish, then pretend the process died before the record step ran.
     let stopAt: string | undefined;
-    const d: EngineDeps = {
+    const d = {
       ...deps,
       state: override(deps.state, {
         saveRun: async (r) => {

@@ -1,4 +1,5 @@
 import type { RunState } from '../domain/run.js';
+import type { OverlapPolicy } from '../domain/schedule-policy.js';
 
 /** A run handed to one worker until `leaseUntil`; the worker renews the lease while it works. */
 export interface ClaimedRun {
@@ -20,6 +21,13 @@ export interface LeaseRequest {
   readonly maxActive?: number;
 }
 
+/** What {@link RunQueue.enqueueRun} did with a run. */
+export type EnqueueOutcome =
+  /** Stored, queued. `behind`: the active runs it waits for (oldest first); `cancelling`: those asked to cancel (overlap cancelRunning). */
+  | { readonly queued: true; readonly behind: readonly string[]; readonly cancelling: readonly string[] }
+  /** Not stored (overlap skip): `active` is the run of the curation still queued or running. */
+  | { readonly queued: false; readonly active: RunState };
+
 /**
  * Which worker executes which run. A run is claimable while it is queued or
  * running, has no terminal record, and nobody holds a live lease on it; a
@@ -31,8 +39,24 @@ export interface RunQueue {
    * active run of the same curation (backfill runs neither wait nor block).
    */
   claimNextRun(request: LeaseRequest): Promise<ClaimedRun | undefined>;
-  /** Claims one named run; undefined if it is terminal or someone holds a live lease on it. */
+  /**
+   * Claims one named run; undefined if it is terminal, someone holds a live
+   * lease on it, or it waits behind an older active run of its curation (the
+   * rule of `claimNextRun`).
+   */
   claimRun(executionName: string, request: LeaseRequest): Promise<ClaimedRun | undefined>;
+  /**
+   * Stores a new queued `run` as its curation's `overlap` policy says, deciding
+   * and storing in one atomic step, so that of two processes starting runs of
+   * one curation at once exactly one sees the other: with active runs of the
+   * curation (queued or running, no terminal record; backfill runs do not
+   * count, nor does the policy apply to a backfill `run`), `skip` stores
+   * nothing, `queue` stores it to wait behind them, `cancelRunning` stores it
+   * and requests the cancellation of each (reason `reason`).
+   * Optional only until every adapter has it (DynamoDB does not yet): without
+   * it `createRun` refuses to start runs rather than skip the policy.
+   */
+  enqueueRun?(run: RunState, overlap: OverlapPolicy, now: Date, reason: string): Promise<EnqueueOutcome>;
   /** Extends the leases `owner` holds on `executionNames`; returns the names still held. */
   renewLeases(owner: string, executionNames: readonly string[], leaseUntil: Date): Promise<string[]>;
   /** Gives a run up (after it ended, or to let another worker take it at once). */

@@ -44,7 +44,7 @@ describe('WorkerPool and leased execution (real SQLite, object store and git; ga
   let home: string;
   let project: Project;
   let engine: GatedQueryEngine;
-  let deps: EngineDeps;
+  let deps: EngineDeps & { queue: Project['scheduling'] };
   let ended: HistoryRecord[];
   let started: ClaimedRun[];
 
@@ -73,6 +73,7 @@ describe('WorkerPool and leased execution (real SQLite, object store and git; ga
       clock,
       settings: { retry: { maxAttempts: 2, intervalMs: 10, backoffRate: 1 }, poll: { firstMs: 5, maxMs: 20, factor: 2 } },
       workerId: 'pool-test',
+      queue: project.scheduling,
     };
   });
 

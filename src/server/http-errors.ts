@@ -22,6 +22,7 @@ const STATUS_BY_CODE: Readonly<Record<string, ContentfulStatusCode>> = {
   NOT_FOUND: 404,
   INVALID_STATE: 409,
   CONFLICT: 409,
+  OVERLAP_SKIPPED: 409,
 };
 
 const CODE_BY_STATUS: Readonly<Record<number, string>> = {

@@ -3,6 +3,7 @@ import type { Catalog } from '../ports/catalog.js';
 import type { Clock } from '../ports/clock.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import type { QueryEngine } from '../ports/query-engine.js';
+import type { RunQueue } from '../ports/run-queue.js';
 import type { ScheduleStore } from '../ports/schedule-store.js';
 import type { ScriptRepo } from '../ports/script-repo.js';
 import type { StateStore } from '../ports/state-store.js';
@@ -16,6 +17,8 @@ export interface ApiPorts {
   readonly objects: ObjectStore;
   readonly scripts: ScriptRepo;
   readonly clock: Clock;
+  /** Where runs are queued: the store applies each curation's overlap policy as it stores a run. */
+  readonly scheduling: Pick<RunQueue, 'enqueueRun'>;
   /** The query engine, opened on first use (only dry runs need it). */
   queries(): Promise<QueryEngine>;
 }

@@ -82,7 +82,7 @@ describe('HTTP API: runs, cancel, backfills, schedule, metrics', () => {
 
   it('cancels a queued run nobody executes yet (queued by the CLI)', async () => {
     const { createRun } = await import('../../src/engine/create-run.js');
-    const run = await createRun(t.project, { curationType: 'slow', trigger: 'manual' });
+    const run = await createRun({ ...t.project, queue: t.project.scheduling }, { curationType: 'slow', trigger: 'manual' });
     await t.json(`/api/v1/runs/${run.executionName}/cancel`, { method: 'POST', expect: 202 });
     const done = await waitForRecord(t, run.executionName);
     expect(done.record).toMatchObject({ status: 'cancelled', trigger: 'manual' });

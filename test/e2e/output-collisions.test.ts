@@ -49,6 +49,8 @@ describe('runs started together in separate processes never share or replace an 
         ...def,
         curationType: TYPE,
         enabled: false,
+        // Queued behind each other (overlap skip, the default, would start only one): they still share the one-second stamp.
+        overlap: 'queue',
         outputDetails: { ...def.outputDetails, filename: 'wildrydes', includeTimestampInFilename: true, outputFolderPath: `${FOLDER}/` },
         athenaDetails: { ...def.athenaDetails, deleteAthenaQueryFile: true },
       }),

@@ -1,6 +1,7 @@
 import type { RunAlertPlanner } from '../../domain/notify/incidents.js';
 import type { RunState } from '../../domain/run.js';
-import type { ClaimedRun, LeaseRequest, RunQueue } from '../../ports/run-queue.js';
+import type { OverlapPolicy } from '../../domain/schedule-policy.js';
+import type { ClaimedRun, EnqueueOutcome, LeaseRequest, RunQueue } from '../../ports/run-queue.js';
 import type { CurationChanges, ScheduleCursor, ScheduledRuns, ScheduleStore, TickClaim } from '../../ports/schedule-store.js';
 import type { WorkerInfo, WorkerRegistry } from '../../ports/worker-registry.js';
 import { alertHook } from './alert-plans.js';
@@ -68,6 +69,11 @@ export class PostgresSchedulingStore implements ScheduleStore, RunQueue, WorkerR
   async claimRun(executionName: string, request: LeaseRequest): Promise<ClaimedRun | undefined> {
     this.#live();
     return leases.claimRun(this.#db, request, executionName);
+  }
+
+  async enqueueRun(run: RunState, overlap: OverlapPolicy, now: Date, reason: string): Promise<EnqueueOutcome> {
+    this.#live();
+    return leases.enqueueRun(this.#db, run, overlap, now, reason);
   }
 
   async renewLeases(owner: string, executionNames: readonly string[], leaseUntil: Date): Promise<string[]> {

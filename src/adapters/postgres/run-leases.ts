@@ -1,7 +1,9 @@
 import type { RunState } from '../../domain/run.js';
-import type { ClaimedRun, LeaseRequest } from '../../ports/run-queue.js';
+import type { OverlapPolicy } from '../../domain/schedule-policy.js';
+import type { ClaimedRun, EnqueueOutcome, LeaseRequest } from '../../ports/run-queue.js';
 import type { Database, Sql } from './database.js';
 import { RUN_COLUMNS, runFromRow, type RunRow } from './run-row.js';
+import { createRun } from './runs.js';
 
 // $1 is always the claim's "now".
 const NOT_FINISHED = 'NOT EXISTS (SELECT 1 FROM history h WHERE h.execution_name = r.execution_name)';
@@ -39,8 +41,9 @@ candidate AS (SELECT * FROM (SELECT * FROM orphan UNION ALL SELECT * FROM queued
   ORDER BY created_at, rank LIMIT 1),
 ${LEASE}`;
 
+// First in line too: a run claimed by name (adp run --wait) must not overtake an older run of its curation.
 const claimNamed = (capped: boolean) => `WITH candidate AS (SELECT ${R_COLUMNS} FROM runs r
-  WHERE r.execution_name = $4 AND r.status IN ('queued', 'running') AND ${UNLEASED} AND ${NOT_FINISHED} ${capped ? `AND ${underCap(5)}` : ''}
+  WHERE r.execution_name = $4 AND r.status IN ('queued', 'running') AND ${UNLEASED} AND ${NOT_FINISHED} AND ${FIRST_IN_LINE} ${capped ? `AND ${underCap(5)}` : ''}
   FOR NO KEY UPDATE OF r SKIP LOCKED),
 ${LEASE}`;
 
@@ -146,4 +149,32 @@ export async function repairFinishedRuns(sql: Sql): Promise<number> {
 function claimed(row: ClaimRow): ClaimedRun {
   const result: ClaimedRun = { run: runFromRow(row), claims: row.claims ?? 1 };
   return row.previous_owner === null ? result : { ...result, previousOwner: row.previous_owner };
+}
+
+// Per curation, for the length of the transaction: READ COMMITTED alone would let two starters both read "no active run".
+const START_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ':run-start:' || $1, 0))";
+
+/**
+ * Stores `run` as the curation's overlap policy says, the check and the
+ * insert under the curation's start lock (see `RunQueue.enqueueRun`).
+ */
+export async function enqueueRun(db: Database, run: RunState, overlap: OverlapPolicy, now: Date, reason: string): Promise<EnqueueOutcome> {
+  return db.transaction(async (tx) => {
+    let active: RunState[] = [];
+    if (run.trigger !== 'backfill') {
+      await tx.run(START_LOCK, [run.curationType]);
+      const rows = await tx.rows<RunRow>(
+        `SELECT ${R_COLUMNS} FROM runs r WHERE r.curation_type = $1 AND r.status IN ('queued', 'running') AND r."trigger" <> 'backfill' AND ${NOT_FINISHED}
+         ORDER BY r.created_at, r.execution_name`,
+        [run.curationType],
+      );
+      active = rows.map(runFromRow);
+    }
+    if (active.length > 0 && overlap === 'skip') return { queued: false, active: active[0]! };
+    await createRun(tx, run);
+    const names = active.map((r) => r.executionName);
+    if (overlap !== 'cancelRunning') return { queued: true, behind: names, cancelling: [] };
+    for (const name of names) await requestCancel(tx, name, reason, now);
+    return { queued: true, behind: names, cancelling: names };
+  });
 }

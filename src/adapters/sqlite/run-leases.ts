@@ -1,6 +1,8 @@
 import type { RunState } from '../../domain/run.js';
-import type { ClaimedRun, LeaseRequest } from '../../ports/run-queue.js';
+import type { OverlapPolicy } from '../../domain/schedule-policy.js';
+import type { ClaimedRun, EnqueueOutcome, LeaseRequest } from '../../ports/run-queue.js';
 import type { SqliteDatabase } from './connection.js';
+import type { RunTable } from './runs.js';
 import { runFromRow, type RunRow } from './run-row.js';
 
 const NOT_FINISHED = 'NOT EXISTS (SELECT 1 FROM history h WHERE h.execution_name = r.execution_name)';
@@ -33,8 +35,9 @@ export class RunLeaseTables {
   readonly #dropFinishedLeases;
   readonly #renew;
   readonly #liveLeases;
+  readonly #enqueue;
 
-  constructor(db: SqliteDatabase) {
+  constructor(db: SqliteDatabase, runs: RunTable) {
     this.#renew = db.prepare<[string, string, string], { execution_name: string }>(
       'UPDATE run_leases SET lease_until = ? WHERE owner = ? AND execution_name IN (SELECT value FROM json_each(?)) RETURNING execution_name',
     );
@@ -44,7 +47,8 @@ export class RunLeaseTables {
       `SELECT r.* FROM runs r INDEXED BY runs_claim_order WHERE r.status = @status AND ${UNLEASED} AND ${NOT_FINISHED} AND ${FIRST_IN_LINE}
        ORDER BY r.created_at, r.execution_name LIMIT 1`,
     );
-    this.#named = db.prepare<{ now: string; name: string }, RunRow>(`SELECT r.* FROM runs r WHERE r.execution_name = @name AND ${claimable}`);
+    // First in line too: a run claimed by name (adp run --wait) must not overtake an older run of its curation.
+    this.#named = db.prepare<{ now: string; name: string }, RunRow>(`SELECT r.* FROM runs r WHERE r.execution_name = @name AND ${claimable} AND ${FIRST_IN_LINE}`);
     this.#lease = db.prepare<[string], LeaseRow>('SELECT owner, lease_until, claims FROM run_leases WHERE execution_name = ?');
     this.#upsert = db.prepare<[string, string, string]>(
       `INSERT INTO run_leases (execution_name, owner, lease_until, claims) VALUES (?, ?, ?, 1)
@@ -87,6 +91,20 @@ export class RunLeaseTables {
       `UPDATE runs SET status = (SELECT h.status FROM history h WHERE h.execution_name = runs.execution_name)
        WHERE status IN ('queued', 'running') AND EXISTS (SELECT 1 FROM history h WHERE h.execution_name = runs.execution_name)`,
     );
+    const blocking = db.prepare<[string], RunRow>(
+      `SELECT * FROM runs r WHERE curation_type = ? AND status IN ('queued', 'running') AND "trigger" <> 'backfill' AND ${NOT_FINISHED}
+       ORDER BY created_at, execution_name`,
+    );
+    // IMMEDIATE: the write lock is held from the read of the active runs to the insert, so two starters cannot both see none.
+    this.#enqueue = db.transaction((run: RunState, overlap: OverlapPolicy, now: Date, reason: string): EnqueueOutcome => {
+      const active = run.trigger === 'backfill' ? [] : blocking.all(run.curationType).map(runFromRow);
+      if (active.length > 0 && overlap === 'skip') return { queued: false, active: active[0]! };
+      runs.create(run);
+      const names = active.map((r) => r.executionName);
+      if (overlap !== 'cancelRunning') return { queued: true, behind: names, cancelling: [] };
+      for (const name of names) this.#requestCancel.run(name, reason, now.toISOString());
+      return { queued: true, behind: names, cancelling: names };
+    });
     this.#dropFinishedLeases = db.prepare(
       'DELETE FROM run_leases WHERE execution_name IN (SELECT l.execution_name FROM run_leases l JOIN history h ON h.execution_name = l.execution_name)',
     );
@@ -98,6 +116,10 @@ export class RunLeaseTables {
 
   claim(executionName: string, req: LeaseRequest): ClaimedRun | undefined {
     return this.#claimNamed.immediate(executionName, req);
+  }
+
+  enqueue(run: RunState, overlap: OverlapPolicy, now: Date, reason: string): EnqueueOutcome {
+    return this.#enqueue.immediate(run, overlap, now, reason);
   }
 
   renew(owner: string, names: readonly string[], leaseUntil: Date): string[] {

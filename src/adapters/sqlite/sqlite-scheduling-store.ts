@@ -2,7 +2,8 @@ import type { RunAlertPlanner } from '../../domain/notify/incidents.js';
 import type { HistoryRecord } from '../../domain/history.js';
 import { StateError } from '../../domain/errors.js';
 import type { RunState } from '../../domain/run.js';
-import type { ClaimedRun, LeaseRequest, RunQueue } from '../../ports/run-queue.js';
+import type { OverlapPolicy } from '../../domain/schedule-policy.js';
+import type { ClaimedRun, EnqueueOutcome, LeaseRequest, RunQueue } from '../../ports/run-queue.js';
 import type { CurationChanges, ScheduleCursor, ScheduledRuns, ScheduleStore, TickClaim } from '../../ports/schedule-store.js';
 import type { WorkerInfo, WorkerRegistry } from '../../ports/worker-registry.js';
 import type { SqliteDatabase } from './connection.js';
@@ -33,7 +34,7 @@ export class SqliteSchedulingStore implements ScheduleStore, RunQueue, WorkerReg
     this.#db = db;
     this.#alertHook = alertHook;
     this.#schedule = new ScheduleTables(db, runs, history);
-    this.#leases = new RunLeaseTables(db);
+    this.#leases = new RunLeaseTables(db, runs);
     this.#workers = new WorkerTable(db);
     this.#pruneWorkers = db.prepare<[string]>('DELETE FROM workers WHERE heartbeat_at < ?');
   }
@@ -70,6 +71,10 @@ export class SqliteSchedulingStore implements ScheduleStore, RunQueue, WorkerReg
 
   async claimRun(executionName: string, request: LeaseRequest): Promise<ClaimedRun | undefined> {
     return this.#live().#leases.claim(executionName, request);
+  }
+
+  async enqueueRun(run: RunState, overlap: OverlapPolicy, now: Date, reason: string): Promise<EnqueueOutcome> {
+    return this.#live().#leases.enqueue(run, overlap, now, reason);
   }
 
   async renewLeases(owner: string, executionNames: readonly string[], leaseUntil: Date): Promise<string[]> {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { checkCurationType } from '../../domain/names.js';
-import { createRun } from '../../engine/create-run.js';
+import { createRun, type CreatedRun } from '../../engine/create-run.js';
 import { driveRun } from '../../scheduler/drive-run.js';
 import { liveWorkers } from '../../scheduler/heartbeat.js';
 import { deliverRunNotifications } from '../../drivers/common/notifications.js';
@@ -9,7 +9,10 @@ import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
 import { printJson, type CliIo } from '../io.js';
 import { withProject, type GlobalOptions } from '../project.js';
 
-/** `adp run <type>`: queues a run of a registered curation; with --wait, executes it here and prints its history record. */
+/**
+ * `adp run <type>`: queues a run of a registered curation; with --wait, executes it here and prints its history record.
+ * The curation's overlap policy decides about runs of it still active: skip refuses (exit 3), queue waits, cancelRunning cancels them.
+ */
 export function registerRun(program: Command, io: CliIo, globals: () => GlobalOptions, setExit: (code: number) => void): void {
   program
     .command('run')
@@ -22,17 +25,19 @@ export function registerRun(program: Command, io: CliIo, globals: () => GlobalOp
       checkCurationType(type);
       await withProject(globals(), async (p) => {
         if (!opts.wait) {
-          const run = await createRun(p, { curationType: type, trigger: 'manual' });
+          const run = await createRun({ ...p, queue: p.scheduling }, { curationType: type, trigger: 'manual' });
           if (opts.json) printJson(io, { curationExecutionName: run.executionName, status: run.status });
           else io.out(run.executionName);
+          sayOverlap(io, run);
           const servers = await liveWorkers(p.scheduling, p.clock, p.config.leaseSeconds * 1000);
           if (servers.length > 0) io.err(`queued ${run.executionName}: \`adp serve\` (${servers[0]!.url ?? servers[0]!.workerId}) will execute it`);
           else io.err(`queued ${run.executionName}, but no \`adp serve\` is running for this home: start one to execute it (or use --wait to run it here)`);
           return;
         }
         const deps = await p.deps((e) => io.err(`${e.curationType}: ${e.message}`));
-        const run = await createRun(deps, { curationType: type, trigger: 'manual' });
+        const run = await createRun({ ...deps, queue: p.scheduling }, { curationType: type, trigger: 'manual' });
         io.err(`${type}: started ${run.executionName}`);
+        sayOverlap(io, run);
         // Leased like a worker's run, so a running `adp serve` leaves it alone (and resumes it if this process dies).
         const leaseMs = p.config.leaseSeconds * 1000;
         const lease = { queue: p.scheduling, leaseMs, checkMs: p.config.scheduler.pollMs, maxClaims: 3 };
@@ -44,4 +49,11 @@ export function registerRun(program: Command, io: CliIo, globals: () => GlobalOp
         setExit(record.status === 'succeeded' ? EXIT_OK : EXIT_RUN_FAILED);
       });
     });
+}
+
+/** What the curation's overlap policy made of the start, when other runs of it were active. */
+function sayOverlap(io: CliIo, run: CreatedRun): void {
+  const { behind, cancelling } = run.overlap;
+  if (cancelling.length > 0) io.err(`${run.curationType}: cancelling ${cancelling.join(', ')} (overlap: cancelRunning); this run starts once they ended`);
+  else if (behind.length > 0) io.err(`${run.curationType}: waiting behind ${behind.join(', ')} (overlap: queue)`);
 }

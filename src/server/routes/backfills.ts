@@ -54,7 +54,7 @@ export function registerBackfillRoutes(app: ApiApp, { ports, launcher, schedule 
     const runs: { curationExecutionName: string; scheduledTime: string }[] = [];
     if (!body.dryRun) {
       for (const tick of ticks.filter((t) => t.status === 'pending')) {
-        const run = await createRun(ports, { curationType, trigger: 'backfill', scheduledTime: new Date(tick.scheduledTime), parameters: body.parameters });
+        const run = await createRun({ ...ports, queue: ports.scheduling }, { curationType, trigger: 'backfill', scheduledTime: new Date(tick.scheduledTime), parameters: body.parameters });
         await launcher.launch(run);
         runs.push({ curationExecutionName: run.executionName, scheduledTime: tick.scheduledTime });
       }

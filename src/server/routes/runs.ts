@@ -76,7 +76,7 @@ export function registerRunRoutes(app: ApiApp, { ports, launcher }: ApiContext):
     const { curationType } = c.req.valid('param');
     const body = c.req.valid('json');
     // createRun refuses an unregistered curation (404) before anything is queued; the path schema refused bad names (400).
-    const run = await createRun(ports, { curationType, trigger: body.trigger ?? 'api', parameters: body.parameters });
+    const run = await createRun({ ...ports, queue: ports.scheduling }, { curationType, trigger: body.trigger ?? 'api', parameters: body.parameters });
     await launcher.launch(run);
     c.header('Location', `/api/v1/runs/${run.executionName}`);
     return c.json({ curationExecutionName: run.executionName, status: 'queued' as const }, 202);
