@@ -217,4 +217,33 @@ describe('DynamoStateStore on DynamoDB Local', () => {
       await store.close();
     }
   });
+
+  it('gives each run to one of many concurrent claimers, and holds the cap under concurrent capped claims', async () => {
+    const { store } = await open();
+    try {
+      const q = store.scheduling;
+      const now = new Date('2027-01-04T10:00:00.500Z');
+      const curations = ['a', 'b', 'c', 'd', 'e', 'f'];
+      for (const [i, c] of curations.entries()) await store.createRun(queuedRun(`r${i}`, c, { createdAt: `2027-01-04T10:00:00.00${i}Z` }));
+      const lease = (owner: string, maxActive?: number) => ({ owner, now, leaseUntil: new Date(now.getTime() + 30_000), ...(maxActive ? { maxActive } : {}) });
+
+      const capped = await Promise.all(Array.from({ length: 8 }, (_, i) => q.claimNextRun(lease(`capped-${i}`, 3))));
+      const cappedNames = capped.filter((c) => c !== undefined).map((c) => c.run.executionName);
+      expect(cappedNames.length).toBeLessThanOrEqual(3);
+      expect(new Set(cappedNames).size).toBe(cappedNames.length);
+
+      const free = await Promise.all(Array.from({ length: 8 }, (_, i) => q.claimNextRun(lease(`free-${i}`))));
+      const freeNames = free.filter((c) => c !== undefined).map((c) => c.run.executionName);
+      // Every run is held exactly once over both rounds (a claimer that lost every race may come back empty; none may share).
+      expect(new Set([...cappedNames, ...freeNames]).size).toBe(cappedNames.length + freeNames.length);
+      for (;;) {
+        const more = await q.claimNextRun(lease('sweeper'));
+        if (!more) break;
+        freeNames.push(more.run.executionName);
+      }
+      expect([...cappedNames, ...freeNames].sort()).toEqual(curations.map((_, i) => `r${i}`));
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -5,7 +5,7 @@ import type { Item, TxItem } from './dynamo-db.js';
 import { MAX_TRANSACTION_ITEMS, txPut, txUpdate } from './dynamo-db.js';
 import { Expr } from './expression.js';
 import { withoutUndefined } from './history-item.js';
-import { AGAIN, optimistic, type Tables } from './retry-conflicts.js';
+import { AGAIN, commit, optimistic, type Tables } from './retry-conflicts.js';
 import { keys, pad, STATE_INDEX } from './table-layout.js';
 
 // Entries are items of the state table (keys.outbox) found through three
@@ -120,7 +120,7 @@ export async function claimEntries(t: Tables, request: ClaimRequest): Promise<Ou
       const update = e.update({ attempts: Number(entry.attempts) + 1, updatedAt: nowIso, rev: Number(entry.rev) + 1 });
       items.push(txUpdate(t.names.state, { pk: entry.pk, sk: entry.sk }, update, e, `${e.name('rev')} = ${e.value(entry.rev)}`));
     }
-    if ((await t.db.transact(items)) !== undefined) return AGAIN;
+    if ((await commit(t.db, items)) === AGAIN) return AGAIN;
     return chosen.map((entry) => entryOf({ ...entry, attempts: Number(entry.attempts) + 1, updatedAt: nowIso }));
   });
 }

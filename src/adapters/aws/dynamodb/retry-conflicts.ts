@@ -1,4 +1,4 @@
-import { TransientError } from '../../../domain/errors.js';
+import { StateError, TransientError } from '../../../domain/errors.js';
 import type { DynamoDb, TxItem } from './dynamo-db.js';
 import { pause } from './dynamo-db.js';
 import type { TableNames } from './table-layout.js';
@@ -31,7 +31,31 @@ export async function optimistic<T>(what: string, attempt: (round: number) => Pr
   throw new TransientError(`${what} kept colliding with other writers (${MAX_ROUNDS} tries); retry`);
 }
 
-/** A transaction's outcome for {@link optimistic}: true when committed, AGAIN when a condition or a concurrent transaction cancelled it. */
+/** Cancellation reasons that mean "someone else wrote first": read again and retry. */
+const LOST = new Set(['None', 'ConditionalCheckFailed', 'TransactionConflict']);
+const THROTTLED = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
+
+/**
+ * A transaction's outcome for {@link optimistic}: true when committed, AGAIN
+ * when a condition or a concurrent transaction cancelled it.
+ *
+ * @throws TransientError when DynamoDB throttled it; StateError for any other reason (an item over 400 KB, a bad request).
+ */
 export async function commit(db: DynamoDb, items: readonly TxItem[]): Promise<true | typeof AGAIN> {
-  return (await db.transact(items)) === undefined ? true : AGAIN;
+  const codes = await db.transact(items);
+  if (codes === undefined) return true;
+  lostRace(codes, items.length);
+  return AGAIN;
+}
+
+/**
+ * Returns when a cancelled transaction only lost a race (its codes are all
+ * conditions or conflicts).
+ *
+ * @throws TransientError when DynamoDB throttled it; StateError for any other reason.
+ */
+export function lostRace(codes: readonly string[], writes: number): void {
+  if (codes.every((c) => LOST.has(c))) return;
+  if (codes.some((c) => THROTTLED.has(c))) throw new TransientError(`DynamoDB throttled a transaction (${codes.join(', ')}); retry`);
+  throw new StateError(`DynamoDB refused a transaction of ${writes} writes (reasons: ${codes.join(', ')}); an item may exceed 400 KB`);
 }

@@ -3,7 +3,7 @@ import type { ClaimedRun, LeaseRequest } from '../../../ports/run-queue.js';
 import type { Item } from './dynamo-db.js';
 import { txUpdate } from './dynamo-db.js';
 import { Expr } from './expression.js';
-import type { Tables } from './retry-conflicts.js';
+import { lostRace, type Tables } from './retry-conflicts.js';
 import { finishedOf, leaseLive, runOf } from './run-item.js';
 import { activeRunItems } from './runs.js';
 import { ACTIVE_RUNS, keys, STATE_INDEX } from './table-layout.js';
@@ -126,6 +126,7 @@ async function takeWithSlot(t: Tables, req: LeaseRequest, candidate: Item, slots
     txUpdate(t.names.state, { pk: item.pk, sk: 'RUN' }, takeUpdate(x, req, slot), x, condition),
   ]);
   if (cancelled) {
+    lostRace(cancelled, 2);
     // The slot went to someone else: the next candidate tries the next one.
     if (cancelled[0] !== 'None') slots.shift();
     return undefined;
