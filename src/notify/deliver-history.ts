@@ -1,4 +1,4 @@
-import type { SinkDestination } from '../domain/notify/destinations.js';
+import type { SinkDestinationSpec } from '../domain/notify/destinations.js';
 import type { HistoryRecord } from '../domain/history.js';
 import type { OutboxEntry } from '../domain/notify/outbox.js';
 import type { EventSink } from '../ports/event-sink.js';
@@ -12,10 +12,8 @@ import { failureOutcome } from './outcome.js';
  * each entry by its own item result. Documents are keyed, so an item indexed
  * after one that waits for its retry does no harm.
  */
-export async function deliverHistory(deps: DispatcherDeps, entries: readonly OutboxEntry[]): Promise<OutboxOutcome[]> {
-  const first = entries[0];
-  if (!first) return [];
-  const destination = first.destination as SinkDestination;
+export async function deliverHistory(deps: DispatcherDeps, destination: SinkDestinationSpec, entries: readonly OutboxEntry[]): Promise<OutboxOutcome[]> {
+  if (entries.length === 0) return [];
   let sink: EventSink;
   try {
     sink = await deps.destinations.sink(destination);

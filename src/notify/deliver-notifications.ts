@@ -1,4 +1,4 @@
-import type { NotifierDestination } from '../domain/notify/destinations.js';
+import type { NotifierDestinationSpec } from '../domain/notify/destinations.js';
 import { DeliveryError } from '../domain/notify/delivery-error.js';
 import type { Notification } from '../domain/notify/events.js';
 import type { OutboxEntry } from '../domain/notify/outbox.js';
@@ -18,12 +18,15 @@ export const HARD_TIMEOUT_MS = 90_000;
  * curation's entries are released untried, so nothing overtakes the entry
  * that waits for its retry.
  */
-export async function deliverNotifications(deps: DispatcherDeps, entries: readonly OutboxEntry[]): Promise<OutboxOutcome[]> {
-  const first = entries[0];
-  if (!first) return [];
+export async function deliverNotifications(
+  deps: DispatcherDeps,
+  destination: NotifierDestinationSpec,
+  entries: readonly OutboxEntry[],
+): Promise<OutboxOutcome[]> {
+  if (entries.length === 0) return [];
   let notifier: Notifier;
   try {
-    notifier = await deps.destinations.notifier(first.destination as NotifierDestination);
+    notifier = await deps.destinations.notifier(destination);
   } catch (error) {
     return entries.map((e) => failureOutcome(deps, e, error));
   }

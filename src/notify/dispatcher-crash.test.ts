@@ -16,10 +16,12 @@ import { systemClock } from './src/adapters/system/system-clock.js';
 import { outboxSettingsSchema } from './src/domain/notify/outbox-settings.js';
 import { AdapterDestinations } from './src/drivers/common/destinations.js';
 import { startDispatcher } from './src/notify/dispatcher.js';
-const [file, owner] = process.argv.slice(2);
+const [file, owner, url] = process.argv.slice(2);
+// Entries keep only the destination's id: the child's "config" has the one webhook.
+const directory = { find: async (ref) => ({ type: 'webhook', id: ref.id, url }) };
 const store = SqliteStateStore.open(file);
 const settings = outboxSettingsSchema.parse({ batchSize: 25, leaseSeconds: 1, pollMs: 20, backoff: { initialMs: 10, maxMs: 50 } });
-startDispatcher({ outbox: store, destinations: new AdapterDestinations(), clock: systemClock, settings, owner });
+startDispatcher({ outbox: store, destinations: new AdapterDestinations(), directory, clock: systemClock, settings, owner });
 process.stdout.write('started\\n');
 `;
 
@@ -41,7 +43,7 @@ describe('dispatcher killed with SIGKILL mid-delivery', () => {
   });
 
   const startChild = (owner: string) => {
-    const child = spawn(process.execPath, [path.join(dir, 'child.mjs'), path.join(dir, 'state.db'), owner], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(dir, 'child.mjs'), path.join(dir, 'state.db'), owner, `${server.url}/hook`], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     child.on('exit', (code, signal) => {
@@ -54,7 +56,7 @@ describe('dispatcher killed with SIGKILL mid-delivery', () => {
 
   it('loses nothing; redeliveries carry the same id and the same body; order per curation holds (protocol-level HTTP capture server)', async () => {
     const store = SqliteStateStore.open(path.join(dir, 'state.db'));
-    const destination = { type: 'webhook' as const, url: `${server.url}/hook`, id: 'hook' };
+    const destination = { type: 'webhook' as const, id: 'hook' };
     const drafts: OutboxDraft[] = Array.from({ length: 300 }, (_, i) => ({
       id: `ob-${String(i).padStart(4, '0')}`,
       destination,

@@ -1,12 +1,14 @@
 import type { OutboxSettings } from '../domain/notify/outbox-settings.js';
 import type { Clock } from '../ports/clock.js';
-import type { Destinations } from '../ports/destinations.js';
+import type { DestinationDirectory, Destinations } from '../ports/destinations.js';
 import type { OutboxStore } from '../ports/outbox-store.js';
 
 /** What the dispatcher works with, as ports. */
 export interface DispatcherDeps {
   readonly outbox: OutboxStore;
   readonly destinations: Destinations;
+  /** Each entry's destination, looked up by its id at delivery (entries keep no settings). */
+  readonly directory: DestinationDirectory;
   readonly clock: Clock;
   readonly settings: OutboxSettings;
   /** This dispatcher's name in claims (host:pid and a random part). */

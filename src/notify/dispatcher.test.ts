@@ -9,10 +9,12 @@ import { systemClock } from '../adapters/system/system-clock.js';
 import type { HistoryRecord, TerminalStatus } from '../domain/history.js';
 import { outboxSettingsSchema } from '../domain/notify/outbox-settings.js';
 import { alertPolicy } from '../domain/notify/notifications-config.js';
-import { runAlertPlanner } from '../domain/notify/plan-run-alerts.js';
+import { runAlertPlanner, type AlertPolicy } from '../domain/notify/plan-run-alerts.js';
 import type { ConfigRouteInput } from '../domain/notify/routes.js';
 import type { SinkConfig } from '../domain/notify/destinations.js';
 import { AdapterDestinations } from '../drivers/common/destinations.js';
+import { signWebhook } from '../adapters/webhook/signature.js';
+import { policyDirectory } from './destination-directory.js';
 import { dispatchOnce } from './dispatch-once.js';
 import type { DispatcherDeps } from './dispatcher-deps.js';
 import { startDispatcher } from './dispatcher.js';
@@ -40,13 +42,16 @@ describe('outbox dispatcher', () => {
   let server: CaptureServer;
   let logs: string[];
   let destinations: AdapterDestinations;
+  /** The config as the dispatcher sees it now (tests change it between runs and deliveries). */
+  let policy: AlertPolicy;
 
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'adp-'));
     store = SqliteStateStore.open(path.join(dir, 'state.db'));
     server = await CaptureServer.start();
     logs = [];
-    destinations = new AdapterDestinations({ log: (l) => logs.push(l) });
+    destinations = new AdapterDestinations({ log: (l) => logs.push(l), secrets: { home: dir, env: {} } });
+    policy = alertPolicy({ notifications: [], sinks: [] });
   });
   afterEach(async () => {
     await destinations.close();
@@ -58,6 +63,7 @@ describe('outbox dispatcher', () => {
   const deps = (settings: Record<string, unknown> = {}): DispatcherDeps => ({
     outbox: store,
     destinations,
+    directory: { find: (ref, curationType) => policyDirectory(policy, store).find(ref, curationType) },
     clock: systemClock,
     owner: 'test',
     log: (l) => logs.push(l),
@@ -66,7 +72,7 @@ describe('outbox dispatcher', () => {
 
   /** Finishes runs through the real store path: each record and its entries in one transaction. */
   async function finish(routes: ConfigRouteInput[], sinks: SinkConfig[], records: HistoryRecord[]): Promise<void> {
-    const policy = alertPolicy({ notifications: routes, sinks });
+    policy = alertPolicy({ notifications: routes, sinks });
     for (const r of records) await store.finishRun(r, runAlertPlanner(policy));
   }
 
@@ -119,7 +125,8 @@ describe('outbox dispatcher', () => {
     for (const e of dead) {
       expect(e.attempts).toBe(3);
       expect(server.requests.filter((r) => r.headers['x-adp-delivery'] === e.id)).toHaveLength(3);
-      expect(e.lastError).toMatch(e.destination.type === 'webhook' && (e.destination as { url: string }).url.endsWith('/slow') ? /gave up after 3 attempts: .*no answer within 0.2 s/ : /gave up after 3 attempts: .*HTTP 500: internal error/);
+      const path = server.requests.find((r) => r.headers['x-adp-delivery'] === e.id)?.path;
+      expect(e.lastError).toMatch(path === '/slow' ? /gave up after 3 attempts: .*no answer within 0.2 s/ : /gave up after 3 attempts: .*HTTP 500: internal error/);
     }
     expect(logs.filter((l) => l.includes('dead-lettered'))).toHaveLength(4);
   });
@@ -176,6 +183,43 @@ describe('outbox dispatcher', () => {
     expect(bulkIds().filter((id) => id === flaky)).toHaveLength(2);
     const dead = (await store.listOutbox({ limit: 5, state: 'dead' })).entries;
     expect(dead[0]!.lastError).toMatch(/HTTP 400 mapper_parsing_exception/);
+  });
+
+  it('looks the destination up by id at delivery: a removed destination dead-letters its entries naming the id', async () => {
+    await finish([hook('/hook', { name: 'ops-hook' })], [], [record('a', 0, 'succeeded')]);
+    policy = alertPolicy({ notifications: [], sinks: [] });
+    const report = await dispatchOnce(deps());
+    expect(report).toMatchObject({ claimed: 1, dead: 1 });
+    const [dead] = (await store.listOutbox({ limit: 5, state: 'dead' })).entries;
+    expect(dead!.lastError).toMatch(/^destination 'ops-hook' is no longer configured/);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('reads a secret reference at each delivery: a rotated secret file signs the next delivery, no restart (protocol-level HTTP capture server)', async () => {
+    const secretFile = path.join(dir, 'hook.secret');
+    fs.writeFileSync(secretFile, 'first-secret\n');
+    const route = hook('/hook', { secret: { file: 'hook.secret' } } as Partial<ConfigRouteInput>);
+    await finish([route], [], [record('a', 0, 'succeeded')]);
+    expect((await dispatchOnce(deps())).delivered).toBe(1);
+    fs.writeFileSync(secretFile, 'second-secret\n');
+    await finish([route], [], [record('a', 1, 'succeeded')]);
+    expect((await dispatchOnce(deps())).delivered).toBe(1);
+    const signatures = server.requests.map((r) => [r.headers['x-adp-signature'], signWebhook('first-secret', String(r.headers['x-adp-timestamp']), r.body), signWebhook('second-secret', String(r.headers['x-adp-timestamp']), r.body)]);
+    expect(signatures[0]![0]).toBe(signatures[0]![1]);
+    expect(signatures[1]![0]).toBe(signatures[1]![2]);
+  });
+
+  it('retries an entry whose secret reference cannot be read, naming the field and the variable, then delivers once it is set', async () => {
+    const env: NodeJS.ProcessEnv = {};
+    await destinations.close();
+    destinations = new AdapterDestinations({ secrets: { home: dir, env } });
+    await finish([hook('/hook', { secret: { env: 'HOOK_SECRET' } } as Partial<ConfigRouteInput>)], [], [record('a', 0, 'succeeded')]);
+    expect((await dispatchOnce(deps())).retried).toBe(1);
+    const [pending] = (await store.listOutbox({ limit: 5, state: 'pending' })).entries;
+    expect(pending!.lastError).toMatch(/^destination 'webhook-[0-9a-f]{12}': secret: environment variable HOOK_SECRET is not set$/);
+    env.HOOK_SECRET = 'now-set';
+    await waitFor(async () => (await dispatchOnce(deps())).delivered === 1, 5000, 'delivery once the variable is set');
+    expect(server.requests).toHaveLength(1);
   });
 
   it('stops promptly when idle and wakes on demand', async () => {

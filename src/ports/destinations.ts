@@ -1,15 +1,28 @@
-import type { NotifierDestination, SinkDestination } from '../domain/notify/destinations.js';
+import type { DestinationSpec, NotifierDestinationSpec, SinkDestinationSpec } from '../domain/notify/destinations.js';
+import type { DestinationRef } from '../domain/notify/outbox.js';
 import type { EventSink } from './event-sink.js';
 import type { Notifier } from './notifier.js';
 
 /**
- * Turns destination specs (as stored in outbox entries) into adapters. An
- * implementation may cache by `id` and load heavy SDKs only when first asked.
+ * Turns destination specs (as configured, secrets possibly as references)
+ * into adapters. References are resolved on every call, so a rotated secret
+ * is used from the next delivery on; an implementation may reuse an adapter
+ * while what it resolved to is unchanged, and load heavy SDKs only when first asked.
  *
- * @throws DeliveryError (not retryable) for a type it cannot serve.
+ * @throws DeliveryError for a type it cannot serve (not retryable), or a
+ *   reference it cannot resolve (retryable: the variable or file may be fixed).
  */
 export interface Destinations {
-  notifier(destination: NotifierDestination): Promise<Notifier>;
-  sink(destination: SinkDestination): Promise<EventSink>;
+  notifier(destination: NotifierDestinationSpec): Promise<Notifier>;
+  sink(destination: SinkDestinationSpec): Promise<EventSink>;
   close(): Promise<void>;
+}
+
+/**
+ * Where an outbox entry's destination is configured now: outbox entries keep
+ * only the destination's id, and its settings are looked up at delivery.
+ */
+export interface DestinationDirectory {
+  /** The spec with this id that applies to the curation; undefined once it left the config. */
+  find(ref: DestinationRef, curationType: string): Promise<DestinationSpec | undefined>;
 }

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../domain/errors.js';
-import type { NotifierDestination } from '../domain/notify/destinations.js';
+import type { NotifierDestinationSpec } from '../domain/notify/destinations.js';
 import type { Incident } from '../domain/notify/incidents.js';
-import type { OutboxDraft } from '../domain/notify/outbox.js';
+import type { DestinationRef, OutboxDraft } from '../domain/notify/outbox.js';
 import type { OutboxStore } from './outbox-store.js';
 import type { StateStore } from './state-store.js';
 import { historyRecordFixture } from './state-store.contract.js';
@@ -10,13 +10,13 @@ import { historyRecordFixture } from './state-store.contract.js';
 // The behaviour every OutboxStore adapter must show; each adapter's test
 // file runs it against its own backend.
 
-const hook: NotifierDestination = { type: 'webhook', url: 'http://127.0.0.1:9/hook', id: 'hook' };
-const other: NotifierDestination = { type: 'log', id: 'log' };
+const hook: DestinationRef = { type: 'webhook', id: 'hook' };
+const other: DestinationRef = { type: 'log', id: 'log' };
 const T0 = new Date('2027-01-04T10:00:00.000Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 
 /** A notification entry `n` of `curationType` for `destination`. */
-export function draftFixture(n: number, curationType = 'cur-a', destination: NotifierDestination = hook): OutboxDraft {
+export function draftFixture(n: number, curationType = 'cur-a', destination: DestinationRef = hook): OutboxDraft {
   return {
     id: `ob-${curationType}-${destination.id}-${n}`,
     destination,
@@ -65,6 +65,14 @@ export function outboxStoreContract(name: string, open: () => Promise<Store>, cl
           ['ob-wildrydes-rydebooking-hook-1', 'pending', 0],
         ]);
         expect((await store.listIncidents()).map((i) => i.curationType)).toEqual(['other']);
+      });
+
+      it('keeps only the destination’s id and type: a draft handed a whole spec (URL, secret) stores and returns none of it', async () => {
+        const spec: NotifierDestinationSpec = { type: 'webhook', id: 'hook', url: 'https://hooks.example.com/t/url-xyz', secret: 'secret-xyz', headers: { authorization: 'Bearer token-xyz' } };
+        await enqueue([draftFixture(1, 'cur-a', spec)]);
+        const read = [(await store.getOutboxEntry('ob-cur-a-hook-1'))!, ...(await store.listOutbox({ limit: 10 })).entries, ...(await claim())];
+        expect(read.map((e) => e.destination)).toEqual([hook, hook, hook]);
+        expect(JSON.stringify(read)).not.toMatch(/xyz/);
       });
 
       it('plans only once: a repeated finishRun neither calls the planner nor enqueues again', async () => {

@@ -118,6 +118,32 @@ describe('PostgreSQL migrations', () => {
     }
   });
 
+  it('rewrite an outbox entry of the old shape (the whole destination, with its secret) to hold only its id and type', async () => {
+    const schema = await createTestSchema();
+    const db = databaseOn(schema);
+    try {
+      await migrate(db, schema, MIGRATIONS.slice(0, 3), () => new Date());
+      const old = { id: 'ops', type: 'webhook', url: 'https://hooks.example.com/old-url-xyz', secret: 'old-secret-xyz' };
+      await adminPool().query(
+        `INSERT INTO ${schema}.outbox (id, destination_id, destination, curation_type, event, payload, state, next_attempt_at, created_at, updated_at)
+         VALUES ('ob-1', 'ops', $1, 'c', 'failure', '{}', 'pending', 0, now(), now())`,
+        [JSON.stringify(old)],
+      );
+      await migrate(db, schema, MIGRATIONS, () => new Date());
+    } finally {
+      await db.end();
+    }
+    const { rows } = await adminPool().query(`SELECT to_jsonb(o) AS row FROM ${schema}.outbox o`);
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows[0].row)).not.toMatch(/old-secret-xyz|old-url-xyz/);
+    const store = await openTestStore({ schema });
+    try {
+      expect((await store.getOutboxEntry('ob-1'))?.destination).toEqual({ id: 'ops', type: 'webhook' });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('are required before use: an empty, older or newer schema refuses to open, saying what to do', async () => {
     const open = (schema: string) => PostgresStateStore.open({ connectionString: TEST_DATABASE_URL, schema, poolMax: 1 });
     const empty = await createTestSchema();

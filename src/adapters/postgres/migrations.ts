@@ -216,4 +216,20 @@ CREATE TABLE incidents (
 );
 `,
   },
+  {
+    version: 4,
+    name: 'outbox entries keep the destination id and type, never its settings',
+    sql: `
+-- Older entries held the whole destination, secrets included; now its
+-- settings are looked up by id in the config at delivery. The id column
+-- already holds the id, so rows keep their delivery order and groups.
+ALTER TABLE outbox ADD COLUMN destination_type text;
+UPDATE outbox SET destination_type = coalesce(destination->>'type', '');
+ALTER TABLE outbox ALTER COLUMN destination_type SET NOT NULL;
+ALTER TABLE outbox DROP COLUMN destination;
+-- A dropped column stays in each row until the row is written again:
+-- rewrite them, so the live rows no longer carry the old settings.
+UPDATE outbox SET destination_type = destination_type;
+`,
+  },
 ];

@@ -2,14 +2,14 @@ import type { OutboxDraft, OutboxEntry, OutboxState } from '../../domain/notify/
 
 /** The columns every outbox read returns. */
 export const OUTBOX_COLUMNS =
-  'seq, id, destination_id, destination, curation_type, execution_name, event, payload, state, attempts, next_attempt_at, last_error, created_at, updated_at, delivered_at';
+  'seq, id, destination_id, destination_type, curation_type, execution_name, event, payload, state, attempts, next_attempt_at, last_error, created_at, updated_at, delivered_at';
 
 /** An `outbox` row as pg returns it (jsonb parsed, bigint as number, timestamptz as Date). */
 export interface OutboxRow {
   seq: number;
   id: string;
   destination_id: string;
-  destination: OutboxDraft['destination'];
+  destination_type: OutboxDraft['destination']['type'];
   curation_type: string;
   execution_name: string | null;
   event: string;
@@ -23,12 +23,12 @@ export interface OutboxRow {
   delivered_at: number | null;
 }
 
-/** One draft as a jsonb_to_recordset element of the enqueue statement. */
+/** One draft as a jsonb_to_recordset element of the enqueue statement: the destination's id and type only, never its settings. */
 export function draftDocument(draft: OutboxDraft): Record<string, unknown> {
   return {
     id: draft.id,
     destination_id: draft.destination.id,
-    destination: draft.destination,
+    destination_type: draft.destination.type,
     curation_type: draft.curationType,
     execution_name: draft.executionName ?? null,
     event: draft.event,
@@ -42,7 +42,7 @@ export function entryFromRow(row: OutboxRow): OutboxEntry {
   const entry = {
     seq: row.seq,
     id: row.id,
-    destination: row.destination,
+    destination: { id: row.destination_id, type: row.destination_type },
     curationType: row.curation_type,
     event: row.event,
     payload: row.payload,

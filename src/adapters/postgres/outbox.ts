@@ -12,14 +12,14 @@ import { json, text } from './values.js';
 
 const ENQUEUE = `
 WITH d AS (
-  SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (id text, destination_id text, destination jsonb, curation_type text,
-    execution_name text, event text, payload jsonb)) WITH ORDINALITY AS d(id, destination_id, destination, curation_type, execution_name,
+  SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (id text, destination_id text, destination_type text, curation_type text,
+    execution_name text, event text, payload jsonb)) WITH ORDINALITY AS d(id, destination_id, destination_type, curation_type, execution_name,
     event, payload, n)
 ), groups AS (
   INSERT INTO outbox_groups (destination_id, curation_type) SELECT DISTINCT destination_id, curation_type FROM d ON CONFLICT DO NOTHING
 )
-INSERT INTO outbox (id, destination_id, destination, curation_type, execution_name, event, payload, state, attempts, next_attempt_at, created_at, updated_at)
-SELECT id, destination_id, destination, curation_type, execution_name, event, payload, 'pending', 0, 0, $2, $2 FROM d ORDER BY n
+INSERT INTO outbox (id, destination_id, destination_type, curation_type, execution_name, event, payload, state, attempts, next_attempt_at, created_at, updated_at)
+SELECT id, destination_id, destination_type, curation_type, execution_name, event, payload, 'pending', 0, 0, $2, $2 FROM d ORDER BY n
 ON CONFLICT (id) DO NOTHING`;
 
 // One statement: lock the free groups of the oldest due entries, lease them, count the attempts.

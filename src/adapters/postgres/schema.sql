@@ -1,4 +1,4 @@
--- Generated from MIGRATIONS (version 3); do not edit.
+-- Generated from MIGRATIONS (version 4); do not edit.
 -- Regenerate: ADP_WRITE_SCHEMA=1 npx vitest run src/adapters/postgres/migrations.test.ts
 
 CREATE TABLE curation_change_counter (
@@ -57,7 +57,6 @@ CREATE TABLE outbox (
   seq bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
   id text NOT NULL,
   destination_id text COLLATE "C" NOT NULL,
-  destination jsonb NOT NULL,
   curation_type text COLLATE "C" NOT NULL,
   execution_name text,
   event text NOT NULL,
@@ -69,6 +68,7 @@ CREATE TABLE outbox (
   created_at timestamp with time zone NOT NULL,
   updated_at timestamp with time zone NOT NULL,
   delivered_at bigint,
+  destination_type text NOT NULL,
   CONSTRAINT outbox_id_key UNIQUE (id),
   CONSTRAINT outbox_pkey PRIMARY KEY (seq),
   CONSTRAINT outbox_state_check CHECK ((state = ANY (ARRAY['pending'::text, 'delivered'::text, 'dead'::text])))

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../domain/errors.js';
 import { currentVersion, migrate } from './migrate.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
+import { OutboxTable } from './outbox.js';
 
 const SCHEMA_FILE = fileURLToPath(new URL('./schema.sql', import.meta.url));
 
@@ -30,6 +31,22 @@ describe('SQLite migrations', () => {
     db.close();
     if (process.env.ADP_WRITE_SCHEMA === '1') fs.writeFileSync(SCHEMA_FILE, dump);
     expect(dump).toBe(fs.readFileSync(SCHEMA_FILE, 'utf8'));
+  });
+
+  it('rewrite an outbox entry of the old shape (the whole destination, with its secret) to hold only its id and type', () => {
+    const db = new Database(':memory:');
+    migrate(db, MIGRATIONS.slice(0, 3));
+    const old = { id: 'ops', type: 'webhook', url: 'https://hooks.example.com/old-url-xyz', secret: 'old-secret-xyz' };
+    db.prepare(
+      `INSERT INTO outbox (id, destination_id, destination, curation_type, event, payload, state, next_attempt_at, created_at, updated_at)
+       VALUES ('ob-1', 'ops', ?, 'c', 'failure', '{}', 'pending', 0, '2027-01-04T10:00:00.000Z', '2027-01-04T10:00:00.000Z')`,
+    ).run(JSON.stringify(old));
+    expect(migrate(db, MIGRATIONS)).toEqual({ from: 3, to: MIGRATIONS.length });
+    const rows = db.prepare('SELECT * FROM outbox').all();
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toMatch(/old-secret-xyz|old-url-xyz/);
+    expect(new OutboxTable(db).get('ob-1')?.destination).toEqual({ id: 'ops', type: 'webhook' });
+    db.close();
   });
 
   it('apply only the pending steps and report the versions', () => {

@@ -184,4 +184,16 @@ CREATE TABLE incidents (
 ) STRICT;
 `,
   },
+  {
+    version: 4,
+    name: 'outbox entries keep the destination id and type, never its settings',
+    sql: `
+-- Older entries held the whole destination, secrets included; now its
+-- settings are looked up by id in the config at delivery. The id column
+-- already holds the id, so rows keep their delivery order and groups.
+ALTER TABLE outbox ADD COLUMN destination_type TEXT NOT NULL DEFAULT '';
+UPDATE outbox SET destination_type = coalesce(json_extract(destination, '$.type'), '');
+ALTER TABLE outbox DROP COLUMN destination;
+`,
+  },
 ];

@@ -1,11 +1,11 @@
-import type { OutboxDraft, OutboxEntry, OutboxState } from '../../domain/notify/outbox.js';
+import type { DestinationRef, OutboxDraft, OutboxEntry, OutboxState } from '../../domain/notify/outbox.js';
 
 /** An `outbox` row as SQLite returns it. */
 export interface OutboxRow {
   seq: number;
   id: string;
   destination_id: string;
-  destination: string;
+  destination_type: string;
   curation_type: string;
   execution_name: string | null;
   event: string;
@@ -19,12 +19,12 @@ export interface OutboxRow {
   delivered_at: number | null;
 }
 
-/** The values of one INSERT, in column order. */
+/** The values of one INSERT, in column order: the destination's id and type only, never its settings. */
 export function draftValues(draft: OutboxDraft, now: string): [string, string, string, string, string | null, string, string, string, string] {
   return [
     draft.id,
     draft.destination.id,
-    JSON.stringify(draft.destination),
+    draft.destination.type,
     draft.curationType,
     draft.executionName ?? null,
     draft.event,
@@ -39,7 +39,7 @@ export function entryFromRow(row: OutboxRow): OutboxEntry {
   const entry = {
     seq: row.seq,
     id: row.id,
-    destination: JSON.parse(row.destination),
+    destination: { id: row.destination_id, type: row.destination_type as DestinationRef['type'] },
     curationType: row.curation_type,
     executionName: row.execution_name ?? undefined,
     event: row.event,

@@ -33,7 +33,7 @@ export class OutboxTable {
   constructor(db: SqliteDatabase) {
     this.#db = db;
     this.#insert = db.prepare<ReturnType<typeof draftValues>>(
-      `INSERT INTO outbox (id, destination_id, destination, curation_type, execution_name, event, payload, state, attempts, next_attempt_at, created_at, updated_at)
+      `INSERT INTO outbox (id, destination_id, destination_type, curation_type, execution_name, event, payload, state, attempts, next_attempt_at, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, ?, ?) ON CONFLICT (id) DO NOTHING`,
     );
     this.#due = db.prepare<{ now: number; limit: number }, OutboxRow>(

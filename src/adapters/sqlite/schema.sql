@@ -1,4 +1,4 @@
--- Generated from MIGRATIONS (version 3); do not edit.
+-- Generated from MIGRATIONS (version 4); do not edit.
 -- Regenerate: ADP_WRITE_SCHEMA=1 npx vitest run src/adapters/sqlite/migrations.test.ts
 
 CREATE TABLE curation_changes (
@@ -61,7 +61,6 @@ CREATE TABLE outbox (
   seq             INTEGER PRIMARY KEY AUTOINCREMENT,
   id              TEXT NOT NULL UNIQUE,
   destination_id  TEXT NOT NULL,
-  destination     TEXT NOT NULL CHECK (json_valid(destination)),
   curation_type   TEXT NOT NULL,
   execution_name  TEXT,
   event           TEXT NOT NULL,
@@ -73,7 +72,7 @@ CREATE TABLE outbox (
   created_at      TEXT NOT NULL,
   updated_at      TEXT NOT NULL,
   delivered_at    INTEGER
-) STRICT;
+, destination_type TEXT NOT NULL DEFAULT '') STRICT;
 
 CREATE INDEX outbox_by_execution ON outbox (execution_name, state) WHERE execution_name IS NOT NULL;
 

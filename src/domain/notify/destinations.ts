@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { sha256Hex } from '../sha256.js';
+import { secretOr, type Resolved } from './secret-ref.js';
 import { stableJson } from './stable-id.js';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
@@ -12,15 +13,15 @@ export const destinationNameSchema = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 
 export const notifierTargetShapes = {
   webhook: {
     type: z.literal('webhook'),
-    url: httpUrl,
+    url: secretOr(httpUrl),
     /** When set, every request carries `X-Adp-Signature: sha256=<HMAC of "<timestamp>.<body>">`. */
-    secret: z.string().min(1).optional(),
-    headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name'), z.string().max(4096)).optional(),
+    secret: secretOr(z.string().min(1)).optional(),
+    headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name'), secretOr(z.string().max(4096))).optional(),
     timeoutSeconds,
   },
   slack: {
     type: z.literal('slack'),
-    webhookUrl: httpUrl,
+    webhookUrl: secretOr(httpUrl),
     timeoutSeconds,
   },
   email: {
@@ -31,7 +32,7 @@ export const notifierTargetShapes = {
       /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
       secure: z.boolean().optional(),
       requireTLS: z.boolean().optional(),
-      auth: z.strictObject({ user: z.string().min(1), pass: z.string() }).optional(),
+      auth: z.strictObject({ user: z.string().min(1), pass: secretOr(z.string()) }).optional(),
       timeoutSeconds,
     }),
     from: z.string().min(3),
@@ -65,7 +66,7 @@ function authIssue(issue: { input?: unknown; errors?: readonly (readonly { path:
 export const sinkSchema = z.strictObject({
   type: z.literal('opensearch'),
   name: destinationNameSchema.optional(),
-  node: httpUrl,
+  node: secretOr(httpUrl),
   /** The index (the sample: the history table's name); lowercased when used. */
   index: z
     .string()
@@ -75,8 +76,8 @@ export const sinkSchema = z.strictObject({
     .refine((s) => !s.startsWith('-') && !s.startsWith('_') && !s.startsWith('+') && s !== '.' && s !== '..', 'must not start with - _ + or be . or ..'),
   auth: z
     .union([
-      z.strictObject({ username: z.string().min(1), password: z.string() }),
-      z.strictObject({ apiKey: z.string().min(1) }),
+      z.strictObject({ username: z.string().min(1), password: secretOr(z.string()) }),
+      z.strictObject({ apiKey: secretOr(z.string().min(1)) }),
       /** AWS-managed domains: requests signed with SigV4, credentials from the AWS SDK's default chain. */
       z.strictObject({
         type: z.literal('sigv4'),
@@ -95,15 +96,35 @@ export type SinkConfig = z.infer<typeof sinkSchema>;
 type Shapes = typeof notifierTargetShapes;
 type TargetOf<K extends keyof Shapes> = z.infer<z.ZodObject<Shapes[K]>>;
 
-/** A notifier destination, resolved: its target fields plus a stable `id`. */
-export type NotifierDestination = { [K in keyof Shapes]: TargetOf<K> & { readonly id: string } }[keyof Shapes];
-export type SinkDestination = Omit<SinkConfig, 'name'> & { readonly id: string };
-/** Anything the outbox delivers to. */
+/** A notifier destination as configured: its target fields (secrets possibly as references) plus a stable `id`. */
+export type NotifierDestinationSpec = { [K in keyof Shapes]: TargetOf<K> & { readonly id: string } }[keyof Shapes];
+export type SinkDestinationSpec = Omit<SinkConfig, 'name'> & { readonly id: string };
+/** Anything the outbox delivers to, as configured. */
+export type DestinationSpec = NotifierDestinationSpec | SinkDestinationSpec;
+
+/** A notifier destination ready for its adapter: every secret reference replaced by its value. */
+export type NotifierDestination = Resolved<NotifierDestinationSpec>;
+export type SinkDestination = Resolved<SinkDestinationSpec>;
 export type Destination = NotifierDestination | SinkDestination;
 
-export function isSinkDestination(d: Destination): d is SinkDestination {
+export function isSinkDestination<D extends { readonly type: string }>(d: D): d is Extract<D, { type: 'opensearch' }> {
   return d.type === 'opensearch';
 }
+
+const withId = { id: z.string().min(1) };
+const s = notifierTargetShapes;
+/**
+ * A destination with an id, literal or not: checks what a reference resolved
+ * to by the same rules as a literal in the config (a URL must be a URL).
+ */
+export const destinationSpecSchema = z.discriminatedUnion('type', [
+  z.strictObject({ ...s.webhook, ...withId }),
+  z.strictObject({ ...s.slack, ...withId }),
+  z.strictObject({ ...s.email, ...withId }),
+  z.strictObject({ ...s.sns, ...withId }),
+  z.strictObject({ ...s.log, ...withId }),
+  sinkSchema.omit({ name: true }).extend(withId),
+]);
 
 /**
  * The destination's id: its `name`, else its type and a hash of its target

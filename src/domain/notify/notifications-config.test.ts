@@ -8,6 +8,46 @@ import { curationFixture } from '../../ports/state-store.contract.js';
 
 const parseConfig = (input: unknown) => parseOrThrow(configSchema, input, 'config');
 
+const issuesOf = (input: unknown) => {
+  try {
+    parseConfig(input);
+    return [];
+  } catch (e) {
+    return (e as ValidationError).issues.map((i) => `${i.path}: ${i.message}`);
+  }
+};
+
+describe('secret references in destination settings', () => {
+  it('accepts {"env"} and {"file"} wherever a secret or URL may go, and keeps them unresolved in the config', () => {
+    const config = parseConfig({
+      notifications: [
+        { type: 'webhook', url: { env: 'HOOK_URL' }, secret: { file: 'secrets/hook' }, headers: { authorization: { env: 'HOOK_AUTH' }, env: 'prod' }, events: ['failure'] },
+        { type: 'slack', webhookUrl: { file: '/run/secrets/slack' }, events: ['failure'] },
+        { type: 'email', smtp: { host: 'smtp.example.com', auth: { user: 'u', pass: { env: 'SMTP_PASS' } } }, from: 'adp@example.com', to: 'ops@example.com', events: ['failure'] },
+      ],
+      sinks: [
+        { type: 'opensearch', node: { env: 'OS_NODE' }, index: 'h', auth: { username: 'admin', password: { env: 'OS_PASS' } } },
+        { type: 'opensearch', node: 'http://127.0.0.1:9200', index: 'h2', auth: { apiKey: { file: 'os.key' } } },
+      ],
+    });
+    expect(config.notifications[0]).toMatchObject({ url: { env: 'HOOK_URL' }, secret: { file: 'secrets/hook' }, headers: { authorization: { env: 'HOOK_AUTH' }, env: 'prod' } });
+    expect(config.sinks[1]!.auth).toEqual({ apiKey: { file: 'os.key' } });
+  });
+
+  it('names the field of an unknown reference shape, and keeps the literal rule for strings', () => {
+    const base = { type: 'webhook', url: 'https://hooks.example.com/a', events: ['failure'] };
+    expect(issuesOf({ notifications: [{ ...base, secret: { vault: 'x' } }] })).toEqual(['notifications[0].secret: must be a string, or a reference {"env": "NAME"} or {"file": "path"}']);
+    expect(issuesOf({ notifications: [{ ...base, secret: { env: 'A', file: 'b' } }] })).toEqual(['notifications[0].secret: file: unknown field of a reference ({"env": "NAME"} or {"file": "path"})']);
+    expect(issuesOf({ notifications: [{ ...base, secret: { env: '1BAD' } }] })).toEqual([
+      'notifications[0].secret.env: must be an environment variable name (A-Z a-z 0-9 _, not starting with a digit)',
+    ]);
+    expect(issuesOf({ notifications: [{ ...base, url: 'ftp://x' }] })).toEqual(['notifications[0].url: must be an http:// or https:// URL']);
+    expect(issuesOf({ sinks: [{ type: 'opensearch', node: 'http://127.0.0.1:9200', index: 'h', auth: { apiKey: { fiel: 'k' } } }] })).toEqual([
+      'sinks[0].auth: apiKey: must be a string, or a reference {"env": "NAME"} or {"file": "path"}',
+    ]);
+  });
+});
+
 describe('notification settings in the config and the definition', () => {
   it('accepts every destination type, sinks and publicUrl, with outbox defaults', () => {
     const config = parseConfig({

@@ -1,16 +1,31 @@
 import type { HistoryRecord } from '../history.js';
-import type { Destination } from './destinations.js';
+import type { DestinationSpec } from './destinations.js';
 import type { AlertEvent, Notification } from './events.js';
 
 /** pending: to deliver; delivered: done; dead: gave up (retry with `adp outbox retry`). */
 export const OUTBOX_STATES = ['pending', 'delivered', 'dead'] as const;
 export type OutboxState = (typeof OUTBOX_STATES)[number];
 
+/**
+ * Which destination an entry goes to: only its id (and type, for people
+ * reading the outbox). Its settings, secrets among them, are looked up by id
+ * in the current config at each delivery, so none is ever stored.
+ */
+export interface DestinationRef {
+  readonly id: string;
+  readonly type: DestinationSpec['type'];
+}
+
+/** The reference an entry keeps of a destination (a copy: never the spec itself). */
+export function destinationRef(destination: Pick<DestinationSpec, 'id' | 'type'>): DestinationRef {
+  return { id: destination.id, type: destination.type };
+}
+
 /** What to deliver where: a history record to a sink, or a notification to a notifier. */
 export type OutboxDraft = {
   /** Stable: the same event for the same destination always has the same id. */
   readonly id: string;
-  readonly destination: Destination;
+  readonly destination: DestinationRef;
   readonly curationType: string;
   /** The run the entry is about, when there is one (lets `adp run --wait` wait for its own entries). */
   readonly executionName?: string;
@@ -32,11 +47,10 @@ export type OutboxEntry = OutboxDraft & {
 };
 
 /**
- * An entry as it may be shown (CLI, HTTP API): the destination reduced to
- * its id and type, since its spec can hold secrets (webhook secret, SMTP
- * password, API key).
+ * An entry as it may be shown (CLI, HTTP API). Entries hold no secret any
+ * more; this still copies only the reference, so a store that returned more
+ * (an old row, a document store's extra attributes) shows nothing else.
  */
-export function publicOutboxEntry(entry: OutboxEntry): Omit<OutboxEntry, 'destination'> & { destination: { id: string; type: string } } {
-  const { destination, ...rest } = entry;
-  return { ...rest, destination: { id: destination.id, type: destination.type } };
+export function publicOutboxEntry(entry: OutboxEntry): OutboxEntry {
+  return { ...entry, destination: destinationRef(entry.destination) };
 }

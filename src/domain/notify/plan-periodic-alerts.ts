@@ -1,6 +1,6 @@
 import { withoutUndefined, type Notification } from './events.js';
 import { sameIncident, shouldAlert, type AlertMark, type AlertPlan, type Incident, type IncidentKey } from './incidents.js';
-import type { OutboxDraft } from './outbox.js';
+import { destinationRef, type OutboxDraft } from './outbox.js';
 import type { Route } from './routes.js';
 import { stableId } from './stable-id.js';
 
@@ -52,7 +52,7 @@ export function planPeriodicAlerts(now: Date, observations: readonly Observation
       });
       entries.push({
         id: stableId('ob', eventId, route.destination.id),
-        destination: route.destination,
+        destination: destinationRef(route.destination),
         curationType: obs.curationType,
         executionName: obs.facts.executionName,
         event: obs.kind,

@@ -1,16 +1,16 @@
 import type { CurationDefinition } from '../curation.js';
 import type { HistoryRecord } from '../history.js';
-import type { SinkDestination } from './destinations.js';
+import type { SinkDestinationSpec } from './destinations.js';
 import { isFailureStatus, notificationFromRecord, type AlertEvent } from './events.js';
 import { shouldAlert, type AlertMark, type AlertPlan, type Incident, type IncidentKey, type RunAlertPlanner } from './incidents.js';
-import type { OutboxDraft } from './outbox.js';
+import { destinationRef, type OutboxDraft } from './outbox.js';
 import { routesFor, type CurationRouteInput, type Route } from './routes.js';
 import { stableId } from './stable-id.js';
 
 /** Where events go, from the config: routes (resolved), history sinks and the dashboard's address. */
 export interface AlertPolicy {
   readonly routes: readonly Route[];
-  readonly sinks: readonly SinkDestination[];
+  readonly sinks: readonly SinkDestinationSpec[];
   readonly publicUrl?: string;
 }
 
@@ -40,7 +40,7 @@ export function planRunAlerts(
 ): AlertPlan {
   const entries: OutboxDraft[] = policy.sinks.map((sink) => ({
     id: stableId('ob', record.curationExecutionName, 'history', sink.id),
-    destination: sink,
+    destination: destinationRef(sink),
     curationType: record.curationType,
     executionName: record.curationExecutionName,
     event: 'history',
@@ -61,7 +61,7 @@ export function planRunAlerts(
     const eventId = stableId('evt', record.curationExecutionName, event);
     entries.push({
       id: stableId('ob', eventId, route.destination.id),
-      destination: route.destination,
+      destination: destinationRef(route.destination),
       curationType: record.curationType,
       executionName: record.curationExecutionName,
       event,

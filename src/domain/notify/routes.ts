@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { curationTypeSchema } from '../names.js';
-import { destinationId, destinationNameSchema, notifierTargetShapes, type NotifierDestination } from './destinations.js';
+import { destinationId, destinationNameSchema, notifierTargetShapes, type NotifierDestinationSpec } from './destinations.js';
 import { ALERT_EVENTS, type AlertEvent } from './events.js';
 
 /** After how many failures in a row `failureStreak` fires, unless a route says otherwise. */
@@ -38,7 +38,7 @@ export type ConfigRouteInput = z.infer<typeof configRouteSchema>;
 
 /** A route ready for planning: where, for which events, how often. */
 export interface Route {
-  readonly destination: NotifierDestination;
+  readonly destination: NotifierDestinationSpec;
   readonly events: ReadonlySet<AlertEvent>;
   /** Absent: every curation. */
   readonly curations?: ReadonlySet<string>;
@@ -50,7 +50,7 @@ export interface Route {
 export function resolveRoute(input: ConfigRouteInput | CurationRouteInput): Route {
   const { events, repeatEvery, afterFailures, name, ...rest } = input as ConfigRouteInput;
   const { curations, ...target } = rest as typeof rest & { curations?: string[] };
-  const destination = { ...target, id: destinationId({ ...target, name }) } as NotifierDestination;
+  const destination = { ...target, id: destinationId({ ...target, name }) } as NotifierDestinationSpec;
   return {
     destination,
     events: new Set(events),

@@ -1,9 +1,11 @@
 import type { SNSClientConfig } from '@aws-sdk/client-sns';
-import type { NotifierDestination, SinkDestination } from '../../domain/notify/destinations.js';
+import type { DestinationSpec, NotifierDestination, NotifierDestinationSpec, SinkDestinationSpec } from '../../domain/notify/destinations.js';
+import { DeliveryError } from '../../domain/notify/delivery-error.js';
 import { stableJson } from '../../domain/notify/stable-id.js';
 import type { Destinations } from '../../ports/destinations.js';
 import type { EventSink } from '../../ports/event-sink.js';
 import type { Notifier } from '../../ports/notifier.js';
+import { resolveDestination, type SecretSource } from './secrets.js';
 
 /** Options of {@link AdapterDestinations}. */
 export interface AdapterDestinationsOptions {
@@ -11,47 +13,64 @@ export interface AdapterDestinationsOptions {
   readonly log?: (line: string) => void;
   /** Added to every SNS client's configuration (credentials, endpoint). */
   readonly sns?: SNSClientConfig;
+  /** Where secret references are read (default: the current folder and this process's environment). */
+  readonly secrets?: SecretSource;
 }
 
 /**
- * Builds notifier and sink adapters from destination specs, one per distinct
- * spec, importing each adapter module (and its SDK) only when first needed.
+ * Builds notifier and sink adapters from destination specs, reading their
+ * secret references on every call, and reusing one adapter per destination
+ * while what it resolved to is unchanged. Each adapter module (and its SDK)
+ * is imported only when first needed.
  */
 export class AdapterDestinations implements Destinations {
   readonly #options: AdapterDestinationsOptions;
-  readonly #made = new Map<string, Promise<Notifier | EventSink>>();
+  /** By destination id: the resolved spec's key and its adapter (a rotated secret replaces it). */
+  readonly #made = new Map<string, { key: string; adapter: Promise<Notifier | EventSink> }>();
 
   constructor(options: AdapterDestinationsOptions = {}) {
     this.#options = options;
   }
 
-  notifier(destination: NotifierDestination): Promise<Notifier> {
-    return this.#once(destination, () => this.#makeNotifier(destination)) as Promise<Notifier>;
+  async notifier(destination: NotifierDestinationSpec): Promise<Notifier> {
+    const resolved = await this.#resolve(destination);
+    return this.#once(resolved, () => this.#makeNotifier(resolved)) as Promise<Notifier>;
   }
 
-  sink(destination: SinkDestination): Promise<EventSink> {
-    return this.#once(destination, async () => {
+  async sink(destination: SinkDestinationSpec): Promise<EventSink> {
+    const resolved = await this.#resolve(destination);
+    return this.#once(resolved, async () => {
       const { OpenSearchSink } = await import('../../adapters/opensearch/opensearch-sink.js');
-      return new OpenSearchSink(destination, { log: this.#options.log });
+      return new OpenSearchSink(resolved, { log: this.#options.log });
     }) as Promise<EventSink>;
   }
 
   async close(): Promise<void> {
     const made = [...this.#made.values()];
     this.#made.clear();
-    await Promise.all(made.map(async (p) => (await p.catch(() => undefined))?.close?.()));
+    await Promise.all(made.map(({ adapter }) => closeAdapter(adapter)));
   }
 
-  // Keyed by the whole spec: entries written before a config change keep their own destination.
-  #once(destination: NotifierDestination | SinkDestination, make: () => Promise<Notifier | EventSink>): Promise<Notifier | EventSink> {
-    const key = stableJson(destination);
-    let made = this.#made.get(key);
-    if (!made) {
-      made = make();
-      made.catch(() => this.#made.delete(key));
-      this.#made.set(key, made);
+  // Retryable: a missing variable or file is the operator's to fix, and the next attempt reads it again.
+  async #resolve<D extends DestinationSpec>(destination: D) {
+    try {
+      return await resolveDestination(destination, this.#options.secrets ?? { home: process.cwd() });
+    } catch (e) {
+      throw new DeliveryError(`destination '${destination.id}': ${(e as Error).message}`, { retryable: true, cause: e });
     }
-    return made;
+  }
+
+  #once(resolved: { readonly id: string }, make: () => Promise<Notifier | EventSink>): Promise<Notifier | EventSink> {
+    const key = stableJson(resolved);
+    const known = this.#made.get(resolved.id);
+    if (known?.key === key) return known.adapter;
+    if (known) void closeAdapter(known.adapter);
+    const adapter = make();
+    adapter.catch(() => {
+      if (this.#made.get(resolved.id)?.adapter === adapter) this.#made.delete(resolved.id);
+    });
+    this.#made.set(resolved.id, { key, adapter });
+    return adapter;
   }
 
   async #makeNotifier(d: NotifierDestination): Promise<Notifier> {
@@ -68,4 +87,8 @@ export class AdapterDestinations implements Destinations {
         return new (await import('../../adapters/log/log-notifier.js')).LogNotifier(this.#options.log);
     }
   }
+}
+
+async function closeAdapter(adapter: Promise<Notifier | EventSink>): Promise<void> {
+  await (await adapter.catch(() => undefined))?.close?.();
 }

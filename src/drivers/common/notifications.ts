@@ -5,6 +5,7 @@ import type { OutboxCounts } from '../../ports/outbox-store.js';
 import { startAlertEvaluator } from '../../notify/alert-evaluator.js';
 import { deliverRunEntries } from '../../notify/deliver-run-entries.js';
 import type { DispatcherDeps } from '../../notify/dispatcher-deps.js';
+import { policyDirectory } from '../../notify/destination-directory.js';
 import { startDispatcher } from '../../notify/dispatcher.js';
 import { AdapterDestinations, type AdapterDestinationsOptions } from './destinations.js';
 import type { Project } from '../project.js';
@@ -23,11 +24,16 @@ export interface NotificationsHandle {
   stop(): Promise<void>;
 }
 
-/** Dispatcher dependencies over the project's state store, with adapters for every destination type. */
+/**
+ * Dispatcher dependencies over the project's state store, with adapters for
+ * every destination type: destinations looked up in the project's config and
+ * definitions, secret references read from the home and this process's environment.
+ */
 export function projectDispatcherDeps(project: Project, options: AdapterDestinationsOptions = {}): DispatcherDeps {
   return {
     outbox: project.state,
-    destinations: new AdapterDestinations(options),
+    destinations: new AdapterDestinations({ secrets: { home: project.home.root }, ...options }),
+    directory: policyDirectory(alertPolicy(project.config), project.state),
     clock: project.clock,
     settings: project.config.outbox,
     owner: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
