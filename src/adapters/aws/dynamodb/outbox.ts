@@ -51,8 +51,9 @@ function entryItem(draft: OutboxDraft, seq: number, now: string): Item {
     ...keys.outbox(draft.id),
     id: draft.id,
     seq,
-    destination: draft.destination,
+    // The id and type only: settings (secrets among them) are looked up in the current config at delivery.
     destinationId: draft.destination.id,
+    destinationType: draft.destination.type,
     curationType: draft.curationType,
     executionName: draft.executionName,
     event: draft.event,
@@ -284,7 +285,7 @@ function entryOf(item: Item): OutboxEntry {
   const entry: Record<string, unknown> = {
     seq: Number(item.seq),
     id: item.id,
-    destination: item.destination,
+    destination: { id: String(item.destinationId), type: item.destinationType },
     curationType: item.curationType,
     event: item.event,
     payload: item.payload,
