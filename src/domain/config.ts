@@ -26,21 +26,49 @@ export const postgresConfigSchema = z.strictObject({
   statementTimeoutSeconds: z.number().int().min(1).max(3600).default(30),
 });
 
+/** An environment prefix as the sample names its resources: `wildrydes-dev-` → `wildrydes-dev-curationDetails`. */
+export const awsPrefixSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{2,18}-?$/, 'must be 3-20 characters of a-z 0-9 -, starting with a letter (e.g. "wildrydes-dev-")');
+
+/** The aws driver: the sample's DynamoDB tables, Glue, Athena and S3 in one account and region. */
+export const awsConfigSchema = z.strictObject({
+  /** The sample's environment prefix; its tables are `{prefix}curationDetails` and `{prefix}curationHistory`. */
+  prefix: awsPrefixSchema,
+  /** The region of every service; default: the SDK's chain (`AWS_REGION`, profiles). */
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as "eu-west-1"').optional(),
+  /** The Athena workgroup queries run in; Athena's `primary` otherwise. */
+  workGroup: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, 'must be an Athena workgroup name').optional(),
+  /** SSE-KMS key id or ARN for the objects and query results adp writes; the bucket's default encryption otherwise. */
+  kmsKeyId: z.string().min(1).max(2048).optional(),
+});
+export type AwsConfig = z.infer<typeof awsConfigSchema>;
+
+const scriptsSchema = z
+  .strictObject({
+    /** The scripts repository, relative to the home (when neither `url` nor `codecommit` is set). */
+    dir: z.string().min(1).default('scripts'),
+    branch: z.string().regex(/^[A-Za-z0-9._/-]{1,200}$/, 'must be a git branch name').default('main'),
+    /** A git remote over HTTPS read through a cached clone (a token, if any, from ADP_GIT_TOKEN). */
+    url: z.string().regex(/^https?:\/\/\S+$/, 'must be an https:// clone URL').optional(),
+    /** A CodeCommit repository name, read through the CodeCommit API. */
+    codecommit: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be a CodeCommit repository name').optional(),
+    /** A remote's head is fetched again when the last fetch is this old. */
+    fetchEverySeconds: z.number().int().min(0).max(86_400).default(30),
+  })
+  .refine((s) => !(s.url && s.codecommit), { message: 'set url or codecommit, not both', path: ['url'] });
+
 /**
  * `adp.config.json` in a project home. Every field has a default, so `{}` is
  * a valid config.
  */
 export const configSchema = z.strictObject({
-  /** Where state lives: `embedded` (SQLite in the home) or `postgres` (one database for many workers). */
-  driver: z.enum(['embedded', 'postgres']).default('embedded'),
+  /** Where state lives: `embedded` (SQLite in the home), `postgres` (one database for many workers) or `aws` (the sample's services). */
+  driver: z.enum(['embedded', 'postgres', 'aws']).default('embedded'),
   postgres: postgresConfigSchema.default(postgresConfigSchema.parse({})),
-  scripts: z
-    .strictObject({
-      /** The scripts repository, relative to the home. */
-      dir: z.string().min(1).default('scripts'),
-      branch: z.string().regex(/^[A-Za-z0-9._/-]{1,200}$/, 'must be a git branch name').default('main'),
-    })
-    .default({ dir: 'scripts', branch: 'main' }),
+  /** Required by (and only read by) the aws driver. */
+  aws: awsConfigSchema.optional(),
+  scripts: scriptsSchema.default(scriptsSchema.parse({})),
   retry: retryPolicySchema.default(retryPolicySchema.parse({})),
   poll: pollPolicySchema.default(pollPolicySchema.parse({})),
   duckdb: z

@@ -2,12 +2,13 @@ import { systemClock } from '../adapters/system/system-clock.js';
 import type { AdpConfig } from '../domain/config.js';
 import type { HomeLayout } from './common/home.js';
 import { loadConfig } from './common/load-config.js';
-import { composeLocalProject } from './common/local-project.js';
+import { composeProject } from './common/compose-project.js';
+import { awsDriver } from './aws/index.js';
 import { embeddedDriver } from './embedded/index.js';
 import { postgresDriver } from './postgres/index.js';
 import type { DriverModule, DriverName, OpenOptions, Project } from './project.js';
 
-const DRIVERS: Readonly<Record<DriverName, DriverModule>> = { embedded: embeddedDriver, postgres: postgresDriver };
+const DRIVERS: Readonly<Record<DriverName, DriverModule>> = { embedded: embeddedDriver, postgres: postgresDriver, aws: awsDriver };
 
 /**
  * Opens the project of a home with the driver its `adp.config.json` names.
@@ -28,7 +29,8 @@ export async function openProjectWith(home: HomeLayout, config: AdpConfig, optio
   const driver = DRIVERS[config.driver];
   const backend = await driver.openState(home, config, { ...options, clock });
   try {
-    return await composeLocalProject(driver.name, home, config, backend, clock);
+    const lake = await driver.openLake(home, config, backend, { ...options, clock });
+    return composeProject(driver.name, home, config, backend, lake, clock);
   } catch (e) {
     await backend.close();
     throw e;

@@ -14,7 +14,7 @@ import type { WorkerRegistry } from '../ports/worker-registry.js';
 import type { HomeLayout } from './common/home.js';
 
 /** The drivers `adp.config.json` can name. */
-export const DRIVER_NAMES = ['embedded', 'postgres'] as const;
+export const DRIVER_NAMES = ['embedded', 'postgres', 'aws'] as const;
 export type DriverName = (typeof DRIVER_NAMES)[number];
 
 /** The scheduler's ports: tick claims, run leases, worker heartbeats. */
@@ -28,6 +28,16 @@ export interface StateBackend {
   readonly wake?: WakeSignal;
   /** A line for logs: where the state lives (never a password). */
   readonly describe: string;
+  close(): Promise<void>;
+}
+
+/** Where a driver keeps the data: tables, objects, scripts, and the engine that queries them. */
+export interface Lake {
+  readonly catalog: Catalog;
+  readonly objects: ObjectStore;
+  readonly scripts: ScriptRepo;
+  /** The query engine, opened on first use (most commands never run a query). */
+  queries(): Promise<QueryEngine>;
   close(): Promise<void>;
 }
 
@@ -66,8 +76,9 @@ export interface OpenOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-/** One driver: opens the state backend of a home. The rest of a project is composed the same way for every local driver. */
+/** One driver: opens the state backend of a home, then the lake beside it. */
 export interface DriverModule {
   readonly name: DriverName;
   openState(home: HomeLayout, config: AdpConfig, options: Required<Pick<OpenOptions, 'clock'>> & OpenOptions): Promise<StateBackend>;
+  openLake(home: HomeLayout, config: AdpConfig, backend: StateBackend, options: Required<Pick<OpenOptions, 'clock'>> & OpenOptions): Promise<Lake>;
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { failureNotification } from '../../../test/helpers/notifications.js';
-import { CaptureServer, type CapturedRequest, type Reply } from '../../../test/helpers/http-capture.js';
+import { CaptureServer, type Reply } from '../../../test/helpers/http-capture.js';
+import { snsPublish } from '../../../test/helpers/aws/sns-server.js';
 import { DeliveryError } from '../../domain/notify/delivery-error.js';
 import type { Notification } from '../../domain/notify/events.js';
 import { SnsNotifier, snsMessage, snsSubject } from './sns-notifier.js';
@@ -11,17 +12,6 @@ const notification = failureNotification({
   error: 'Failed to start processing',
   errorCause: { errorType: 'NotFoundError', errorMessage: "curation 'x' not found" },
 });
-
-/** The SNS Query API's Publish action, as far as a client can tell: form-encoded in, XML out. */
-function snsPublish(req: CapturedRequest): Reply {
-  const form = new URLSearchParams(req.body);
-  if (form.get('Action') !== 'Publish') return { status: 400, body: 'unexpected action' };
-  return {
-    status: 200,
-    headers: { 'content-type': 'text/xml' },
-    body: `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>m-${req.body.length}</MessageId></PublishResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></PublishResponse>`,
-  };
-}
 
 const snsError = (status: number, code: string, message: string): Reply => ({
   status,

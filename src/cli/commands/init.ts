@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { assertHomeIsFolder, resolveHome } from '../../drivers/common/home.js';
-import { initHome, type InitState } from '../../drivers/common/init-home.js';
+import { initHome, type InitScripts, type InitState } from '../../drivers/common/init-home.js';
+import { awsPrefixSchema } from '../../domain/config.js';
 import { installWildrydes } from '../../drivers/common/install-wildrydes.js';
 import { loadConfig } from '../../drivers/common/load-config.js';
 import { DRIVER_NAMES, type DriverName } from '../../drivers/project.js';
@@ -17,12 +18,15 @@ interface InitOptions {
   rows: string;
   driver?: string;
   databaseUrl?: string;
+  prefix?: string;
+  region?: string;
+  scripts?: string;
 }
 
 /**
- * `adp init [--driver embedded|postgres] [--database-url URL] [--example wildrydes]`:
- * a project home, its state (SQLite file or PostgreSQL schema, migrated),
- * optionally with the sample curation.
+ * `adp init [--driver embedded|postgres|aws] [--database-url URL] [--prefix P --region R] [--scripts SRC] [--example wildrydes]`:
+ * a project home, its state (SQLite file, PostgreSQL schema or DynamoDB
+ * tables, created when missing), optionally with the sample curation.
  */
 export function registerInit(program: Command, io: CliIo, globals: () => GlobalOptions): void {
   program
@@ -30,6 +34,9 @@ export function registerInit(program: Command, io: CliIo, globals: () => GlobalO
     .description('create a project home (config, catalog, buckets, scripts repository, state)')
     .option('--driver <name>', `where state lives (${DRIVER_NAMES.join(', ')})`)
     .option('--database-url <url>', 'PostgreSQL URL for --driver postgres (default: $ADP_DATABASE_URL)')
+    .option('--prefix <prefix>', "the sample's environment prefix for --driver aws (e.g. wildrydes-dev-)")
+    .option('--region <region>', 'AWS region for --driver aws (default: the SDK chain, AWS_REGION)')
+    .option('--scripts <source>', 'where SQL scripts live: codecommit:<repository> or an https:// git URL (default: the home\'s scripts/ git folder)')
     .option('--example <name>', `also install an example (${EXAMPLES.join(', ')})`)
     .option('--rows <n>', 'rows of example data', '10000')
     .action(async (opts: InitOptions) => {
@@ -65,13 +72,14 @@ export function registerInit(program: Command, io: CliIo, globals: () => GlobalO
 
 /** The driver and URL for a new config; a password in the URL is not written to the file. */
 function initState(opts: InitOptions, io: CliIo): InitState {
-  const driver = (opts.driver ?? (opts.databaseUrl ? 'postgres' : 'embedded')) as DriverName;
+  const driver = (opts.driver ?? (opts.databaseUrl ? 'postgres' : opts.prefix ? 'aws' : 'embedded')) as DriverName;
   if (!DRIVER_NAMES.includes(driver)) throw new UsageError(`--driver: unknown driver '${opts.driver}' (available: ${DRIVER_NAMES.join(', ')})`);
-  if (driver === 'embedded') {
-    if (opts.databaseUrl) throw new UsageError('--database-url: only --driver postgres uses a database URL');
-    return { driver };
-  }
-  if (!opts.databaseUrl) return { driver };
+  const scripts = scriptsSource(opts.scripts);
+  if (driver !== 'postgres' && opts.databaseUrl) throw new UsageError('--database-url: only --driver postgres uses a database URL');
+  if (driver !== 'aws' && (opts.prefix || opts.region)) throw new UsageError(`${opts.prefix ? '--prefix' : '--region'}: only --driver aws uses it`);
+  if (driver === 'embedded') return { driver, ...(scripts ? { scripts } : {}) };
+  if (driver === 'aws') return { driver, aws: awsInit(opts), ...(scripts ? { scripts } : {}) };
+  if (!opts.databaseUrl) return { driver, ...(scripts ? { scripts } : {}) };
   let url: URL;
   try {
     url = new URL(opts.databaseUrl);
@@ -83,5 +91,26 @@ function initState(opts: InitOptions, io: CliIo): InitState {
     url.password = '';
     io.err('adp init: the password is not written to adp.config.json: give it as ADP_DATABASE_URL, PGPASSWORD or in ~/.pgpass');
   }
-  return { driver, url: url.href };
+  return { driver, url: url.href, ...(scripts ? { scripts } : {}) };
+}
+
+function awsInit(opts: InitOptions): { prefix: string; region?: string } {
+  if (!opts.prefix) throw new UsageError('--prefix: --driver aws needs the environment prefix of its tables (e.g. --prefix wildrydes-dev-)');
+  const prefix = awsPrefixSchema.safeParse(opts.prefix);
+  if (!prefix.success) throw new UsageError(`--prefix: '${opts.prefix}' ${prefix.error.issues[0]!.message}`);
+  if (opts.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(opts.region)) throw new UsageError(`--region: '${opts.region}' is not an AWS region (e.g. eu-west-1)`);
+  return { prefix: prefix.data, ...(opts.region ? { region: opts.region } : {}) };
+}
+
+/** `codecommit:<repository>` or an https:// clone URL. */
+function scriptsSource(source: string | undefined): InitScripts | undefined {
+  if (source === undefined) return undefined;
+  const codecommit = /^codecommit:([A-Za-z0-9_.-]{1,100})$/.exec(source);
+  if (codecommit) return { codecommit: codecommit[1]! };
+  if (/^https:\/\/\S+$/.test(source)) {
+    const url = new URL(source);
+    if (url.password || url.username) throw new UsageError('--scripts: keep credentials out of the URL (they would be written to adp.config.json): set ADP_GIT_TOKEN');
+    return { url: source };
+  }
+  throw new UsageError(`--scripts: expected codecommit:<repository> or an https:// git URL (got '${source}')`);
 }

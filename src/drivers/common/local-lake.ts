@@ -1,35 +1,24 @@
-import path from 'node:path';
-import os from 'node:os';
-import { GitScriptRepo } from '../../adapters/git/git-script-repo.js';
 import { BucketPaths } from '../../adapters/localfs/bucket-paths.js';
 import { JsonCatalog } from '../../adapters/localfs/json-catalog.js';
 import { LocalObjectStore } from '../../adapters/localfs/local-object-store.js';
 import type { AdpConfig } from '../../domain/config.js';
-import { alertPolicy } from '../../domain/notify/notifications-config.js';
-import type { EngineDeps, RunEvent } from '../../engine/engine-deps.js';
-import type { Clock } from '../../ports/clock.js';
 import type { QueryEngine } from '../../ports/query-engine.js';
-import type { DriverName, Project, StateBackend } from '../project.js';
+import type { Lake, StateBackend } from '../project.js';
 import { CatalogFollowingEngine } from './catalog-following-engine.js';
 import type { HomeLayout } from './home.js';
 import { processStagingDir } from './process-staging.js';
+import { openScripts } from './open-scripts.js';
 
 /**
- * A project whose lake lives in the home: `catalog.json`, `buckets/` (object
- * metadata and tags kept in the state backend), the `scripts/` git repository
- * and DuckDB. The embedded and postgres drivers differ only in `backend`;
- * several machines share such a home over a shared filesystem.
+ * A lake that lives in the home: `catalog.json`, `buckets/` (object metadata
+ * and tags kept in the state backend), the scripts repository and DuckDB.
+ * The embedded and postgres drivers share it; several machines share such a
+ * home over a shared filesystem.
  */
-export async function composeLocalProject(
-  driver: DriverName,
-  home: HomeLayout,
-  config: AdpConfig,
-  backend: StateBackend,
-  clock: Clock,
-): Promise<Project> {
+export async function openLocalLake(home: HomeLayout, config: AdpConfig, backend: StateBackend, options: { env?: NodeJS.ProcessEnv } = {}): Promise<Lake> {
   const catalog = await JsonCatalog.open(home.catalog);
   const objects = new LocalObjectStore({ paths: new BucketPaths(home.buckets), attributes: backend.state });
-  const scripts = new GitScriptRepo({ dir: path.resolve(home.root, config.scripts.dir), branch: config.scripts.branch });
+  const scripts = await openScripts(home, config, { env: options.env });
   const lazy: { engine?: Promise<QueryEngine>; staging?: Promise<{ dir: string; release(): Promise<void> }> } = {};
 
   const queries = (): Promise<QueryEngine> => {
@@ -49,39 +38,16 @@ export async function composeLocalProject(
   };
 
   return {
-    driver,
-    home,
-    config,
-    state: backend.state,
-    scheduling: backend.scheduling,
-    wake: backend.wake,
-    describe: backend.describe,
     catalog,
     objects,
     scripts,
-    clock,
     queries,
-    async deps(onEvent?: (event: RunEvent) => void): Promise<EngineDeps> {
-      return {
-        state: backend.state,
-        queries: await queries(),
-        catalog,
-        objects,
-        scripts,
-        clock,
-        settings: { retry: config.retry, poll: config.poll },
-        workerId: `${os.hostname()}:${process.pid}`,
-        onEvent,
-        alerts: alertPolicy(config),
-      };
-    },
     async close(): Promise<void> {
       const { engine, staging } = lazy;
       lazy.engine = undefined;
       lazy.staging = undefined;
       if (engine) await (await engine).close();
       if (staging) await (await staging).release();
-      await backend.close();
     },
   };
 }
