@@ -1,4 +1,4 @@
-import { EnvironmentError, NotFoundError, OverlapSkippedError } from '../domain/errors.js';
+import { NotFoundError, OverlapSkippedError } from '../domain/errors.js';
 import type { Trigger } from '../domain/history.js';
 import { checkCurationType } from '../domain/names.js';
 import { executionName } from '../domain/naming.js';
@@ -41,9 +41,6 @@ export async function createRun(
   const now = deps.clock.now();
   const run = newRun(request, now);
   const policy = resolveSchedulePolicy(stored.definition).overlap;
-  if (!deps.queue.enqueueRun) {
-    throw new EnvironmentError('this driver\'s state store cannot apply a curation\'s overlap policy to runs started on request yet: start runs where it can (embedded or postgres driver)');
-  }
   const outcome = await deps.queue.enqueueRun(run, policy, now, `superseded by ${request.trigger} run ${run.executionName} (overlap: cancelRunning)`);
   if (!outcome.queued) throw new OverlapSkippedError(request.curationType, outcome.active.executionName, outcome.active.status);
   return { ...run, overlap: outcome };

@@ -53,10 +53,8 @@ export interface RunQueue {
    * count, nor does the policy apply to a backfill `run`), `skip` stores
    * nothing, `queue` stores it to wait behind them, `cancelRunning` stores it
    * and requests the cancellation of each (reason `reason`).
-   * Optional only until every adapter has it (DynamoDB does not yet): without
-   * it `createRun` refuses to start runs rather than skip the policy.
    */
-  enqueueRun?(run: RunState, overlap: OverlapPolicy, now: Date, reason: string): Promise<EnqueueOutcome>;
+  enqueueRun(run: RunState, overlap: OverlapPolicy, now: Date, reason: string): Promise<EnqueueOutcome>;
   /** Extends the leases `owner` holds on `executionNames`; returns the names still held. */
   renewLeases(owner: string, executionNames: readonly string[], leaseUntil: Date): Promise<string[]>;
   /** Gives a run up (after it ended, or to let another worker take it at once). */

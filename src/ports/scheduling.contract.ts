@@ -184,9 +184,7 @@ export function schedulingContract(name: string, open: () => Promise<SchedulingB
         expect((await b.scheduling.claimNextRun(lease('w1')))?.run.executionName).toBe('a2');
       });
 
-      it('claims a run by name only when it is first in line of its curation (backfills excepted)', async (ctx) => {
-        // Comes with enqueueRun (both make overlap hold for runs started on request): skipped, visibly, where that is missing.
-        if (!b.scheduling.enqueueRun) ctx.skip();
+      it('claims a run by name only when it is first in line of its curation (backfills excepted)', async () => {
         await b.state.createRun(queuedRun('a1', 'alpha', { createdAt: '2027-01-04T10:00:00.001Z' }));
         await b.state.createRun(queuedRun('a2', 'alpha', { createdAt: '2027-01-04T10:00:00.002Z', trigger: 'manual' }));
         await b.state.createRun(queuedRun('a3', 'alpha', { createdAt: '2027-01-04T10:00:00.003Z', trigger: 'backfill' }));
@@ -202,56 +200,46 @@ export function schedulingContract(name: string, open: () => Promise<SchedulingB
     describe('enqueueRun (overlap applied atomically as a run is stored)', () => {
       const reason = 'superseded (overlap: cancelRunning)';
 
-      it('stores a run when no other run of its curation is active, whatever the policy', async (ctx) => {
-        // Reported as skipped, not passed, for an adapter that lacks it yet (see RunQueue.enqueueRun).
-        if (!b.scheduling.enqueueRun) ctx.skip();
+      it('stores a run when no other run of its curation is active, whatever the policy', async () => {
         await b.state.createRun(queuedRun('b1', 'beta'));
         for (const [i, policy] of (['skip', 'queue', 'cancelRunning'] as const).entries()) {
           const type = `solo${i}`;
-          expect(await b.scheduling.enqueueRun!(queuedRun(`${type}-1`, type), policy, NOW, reason)).toEqual({ queued: true, behind: [], cancelling: [] });
+          expect(await b.scheduling.enqueueRun(queuedRun(`${type}-1`, type), policy, NOW, reason)).toEqual({ queued: true, behind: [], cancelling: [] });
           expect((await b.state.getRun(`${type}-1`))?.status).toBe('queued');
         }
       });
 
-      it('skip: stores nothing while a run is active and names that run; a finished or backfill run does not count', async (ctx) => {
-        // Reported as skipped, not passed, for an adapter that lacks it yet (see RunQueue.enqueueRun).
-        if (!b.scheduling.enqueueRun) ctx.skip();
+      it('skip: stores nothing while a run is active and names that run; a finished or backfill run does not count', async () => {
         await b.state.createRun(queuedRun('a1', 'alpha', { createdAt: '2027-01-04T10:00:00.001Z', trigger: 'backfill' }));
-        expect(await b.scheduling.enqueueRun!(queuedRun('a2', 'alpha', { createdAt: '2027-01-04T10:00:00.002Z', trigger: 'manual' }), 'skip', NOW, reason)).toMatchObject({ queued: true });
-        const refused = await b.scheduling.enqueueRun!(queuedRun('a3', 'alpha', { createdAt: '2027-01-04T10:00:00.003Z', trigger: 'api' }), 'skip', NOW, reason);
+        expect(await b.scheduling.enqueueRun(queuedRun('a2', 'alpha', { createdAt: '2027-01-04T10:00:00.002Z', trigger: 'manual' }), 'skip', NOW, reason)).toMatchObject({ queued: true });
+        const refused = await b.scheduling.enqueueRun(queuedRun('a3', 'alpha', { createdAt: '2027-01-04T10:00:00.003Z', trigger: 'api' }), 'skip', NOW, reason);
         expect(refused).toMatchObject({ queued: false, active: { executionName: 'a2', status: 'queued' } });
         expect(await b.state.getRun('a3')).toBeUndefined();
         // A backfill run is not subject to the policy.
-        expect(await b.scheduling.enqueueRun!(queuedRun('a4', 'alpha', { trigger: 'backfill' }), 'skip', NOW, reason)).toMatchObject({ queued: true });
+        expect(await b.scheduling.enqueueRun(queuedRun('a4', 'alpha', { trigger: 'backfill' }), 'skip', NOW, reason)).toMatchObject({ queued: true });
         await b.state.finishRun(finished((await b.state.getRun('a2'))!));
-        expect(await b.scheduling.enqueueRun!(queuedRun('a5', 'alpha', { trigger: 'manual' }), 'skip', NOW, reason)).toMatchObject({ queued: true, behind: [] });
+        expect(await b.scheduling.enqueueRun(queuedRun('a5', 'alpha', { trigger: 'manual' }), 'skip', NOW, reason)).toMatchObject({ queued: true, behind: [] });
       });
 
-      it('queue: stores the run behind the active ones, which it then waits for', async (ctx) => {
-        // Reported as skipped, not passed, for an adapter that lacks it yet (see RunQueue.enqueueRun).
-        if (!b.scheduling.enqueueRun) ctx.skip();
+      it('queue: stores the run behind the active ones, which it then waits for', async () => {
         await b.state.createRun(queuedRun('a1', 'alpha', { createdAt: '2027-01-04T10:00:00.001Z' }));
-        const outcome = await b.scheduling.enqueueRun!(queuedRun('a2', 'alpha', { createdAt: '2027-01-04T10:00:00.002Z', trigger: 'manual' }), 'queue', NOW, reason);
+        const outcome = await b.scheduling.enqueueRun(queuedRun('a2', 'alpha', { createdAt: '2027-01-04T10:00:00.002Z', trigger: 'manual' }), 'queue', NOW, reason);
         expect(outcome).toEqual({ queued: true, behind: ['a1'], cancelling: [] });
         expect(await b.scheduling.claimRun('a2', lease('w1'))).toBeUndefined();
         expect(await b.scheduling.cancelRequests(['a1'])).toEqual(new Map());
       });
 
-      it('cancelRunning: stores the run and requests the cancellation of every active one', async (ctx) => {
-        // Reported as skipped, not passed, for an adapter that lacks it yet (see RunQueue.enqueueRun).
-        if (!b.scheduling.enqueueRun) ctx.skip();
+      it('cancelRunning: stores the run and requests the cancellation of every active one', async () => {
         await b.state.createRun(queuedRun('a1', 'alpha', { createdAt: '2027-01-04T10:00:00.001Z', status: 'running' }));
         await b.state.createRun(queuedRun('a2', 'alpha', { createdAt: '2027-01-04T10:00:00.002Z' }));
-        const outcome = await b.scheduling.enqueueRun!(queuedRun('a3', 'alpha', { createdAt: '2027-01-04T10:00:00.003Z', trigger: 'manual' }), 'cancelRunning', NOW, reason);
+        const outcome = await b.scheduling.enqueueRun(queuedRun('a3', 'alpha', { createdAt: '2027-01-04T10:00:00.003Z', trigger: 'manual' }), 'cancelRunning', NOW, reason);
         expect(outcome).toEqual({ queued: true, behind: ['a1', 'a2'], cancelling: ['a1', 'a2'] });
         expect(await b.scheduling.cancelRequests(['a1', 'a2', 'a3'])).toEqual(new Map([['a1', reason], ['a2', reason]]));
       });
 
-      it('of concurrent starts under skip, exactly one is stored', async (ctx) => {
-        // Reported as skipped, not passed, for an adapter that lacks it yet (see RunQueue.enqueueRun).
-        if (!b.scheduling.enqueueRun) ctx.skip();
+      it('of concurrent starts under skip, exactly one is stored', async () => {
         const outcomes = await Promise.all(
-          Array.from({ length: 8 }, (_, i) => b.scheduling.enqueueRun!(queuedRun(`c${i}`, 'gamma', { trigger: 'manual', createdAt: `2027-01-04T10:00:00.00${i}Z` }), 'skip', NOW, reason)),
+          Array.from({ length: 8 }, (_, i) => b.scheduling.enqueueRun(queuedRun(`c${i}`, 'gamma', { trigger: 'manual', createdAt: `2027-01-04T10:00:00.00${i}Z` }), 'skip', NOW, reason)),
         );
         expect(outcomes.filter((o) => o.queued)).toHaveLength(1);
         expect((await b.scheduling.activeRuns(['gamma'])).map((r) => r.executionName)).toHaveLength(1);
