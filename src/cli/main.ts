@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerBackfill } from './commands/backfill.js';
 import { registerCatalog } from './commands/catalog.js';
+import { registerConfig } from './commands/config.js';
 import { registerCuration } from './commands/curation.js';
 import { registerHistory } from './commands/history.js';
 import { registerInit } from './commands/init.js';
@@ -39,6 +40,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   registerBackfill(program, io, globals, setExit);
   registerServe(program, io, globals);
   registerOutbox(program, io, globals);
+  registerConfig(program, io, globals, setExit);
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

@@ -46,7 +46,8 @@ export async function startApiServer(ctx: ServeHttpContext, env: NodeJS.ProcessE
     bodyLimitBytes: settings.bodyLimitBytes,
     auth: {
       verifier: auth.verifier,
-      loginToken: auth.loginToken,
+      // Only a token made up here goes into the printed URL: one from ADP_API_TOKEN is the operator's already, and logs keep what is printed.
+      loginToken: auth.source === 'generated' ? auth.loginToken : undefined,
       authenticateReads: settings.authenticateReads,
       openHealthz: settings.openHealthz,
       openMetrics: settings.openMetrics,

@@ -33,8 +33,8 @@ describe('the API inside adp serve (scheduler, worker pool, leases)', () => {
     cleanup(home);
   });
 
-  it('prints a login URL and answers /healthz with the server health', async () => {
-    expect(serve.loginUrl).toBe(`${serve.url}/?token=${TOKEN}`);
+  it('prints no login URL carrying a token from ADP_API_TOKEN, and answers /healthz with the server health', async () => {
+    expect(serve.loginUrl).toBeUndefined();
     const res = await fetch(`${serve.url}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'ok', workerId: serve.workerId, scheduler: { scheduled: 1 } });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { assertHomeIsFolder, resolveHome } from '../../drivers/common/home.js';
+import { checkReferences, referenceProblemLine } from '../../drivers/common/check-references.js';
 import { openProject } from '../../drivers/open-project.js';
 import { parseWholeNumber } from '../parse-args.js';
 import type { CliIo } from '../io.js';
@@ -34,7 +35,14 @@ export function registerServe(program: Command, io: CliIo, globals: () => Global
       }
       const { config } = project;
       io.out(`adp serve: listening on ${serve.url} (home ${project.home.root}, state ${project.describe}, worker ${serve.workerId}, up to ${perWorker(config)} runs at once here, ${config.maxConcurrentRuns} over all workers)`);
-      if (serve.loginUrl) io.out(`adp serve: open ${serve.loginUrl} to log in`);
+      // A token the operator supplied (ADP_API_TOKEN, server.tokens) is theirs already: printing it would leak it into logs.
+      io.out(serve.loginUrl ? `adp serve: open ${serve.loginUrl} to log in` : `adp serve: open ${serve.url}/?token=<your API token> to log in (the token is not printed)`);
+      // Unresolvable secrets do not stop serving (runs and other destinations go on); deliveries to these retry until fixed.
+      const definitions = (await project.state.listCurations()).map((c) => c.definition);
+      for (const check of await checkReferences(config, { home: project.home.root }, definitions)) {
+        const line = referenceProblemLine(check);
+        if (line) io.err(`adp serve: warning: ${line}; its deliveries are retried until this is fixed (no restart needed), see \`adp config check\``);
+      }
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGTERM', () => resolve('SIGTERM'));
         process.once('SIGINT', () => resolve('SIGINT'));
