@@ -13,7 +13,8 @@ import { startGlueServer, type GlueTestServer } from '../helpers/aws/glue-server
 import { startS3rver, type S3rverHandle } from '../helpers/aws/s3rver-server.js';
 import { snsPublish } from '../helpers/aws/sns-server.js';
 import { adp, cleanup, tempDir } from '../helpers/cli.js';
-import { bulkReply, CaptureServer } from '../helpers/http-capture.js';
+import { bulkReply, CaptureServer, waitFor } from '../helpers/http-capture.js';
+import { startServeProcess } from '../helpers/serve-process.js';
 
 // A team that runs the AWS sample points adp at what it has: the definition
 // item the sample stored in DynamoDB, its history items, its CodeCommit
@@ -280,4 +281,37 @@ describe('aws driver: the sample’s tables and services (DynamoDB Local, s3rver
     );
     expect(q.Items![0]).toMatchObject({ error: record.error, errorCause: record.errorCause, status: 'failed' });
   });
+
+  it('adp serve on the same tables: a run queued over the API is executed by the worker, listed by the API and the dashboard', async () => {
+    const token = 'aws-serve-token-0123456789';
+    // Unscheduled (enabled: false), so only the API's run exists: the sample's cron would have the scheduler catch up a tick.
+    const file = path.join(dir, 'served.json');
+    fs.writeFileSync(file, JSON.stringify({ ...sampleDefinition, curationType: 'wildrydes-served', enabled: false }));
+    expect((await adp(['--home', home, 'curation', 'put', file])).code).toBe(0);
+    const serve = await startServeProcess(home, { env: { ...process.env, ADP_API_TOKEN: token }, readyTimeoutMs: 60_000 });
+    try {
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(serve.lines.find((l) => l.includes('listening on')) ?? '')![1]!;
+      const auth = { authorization: `Bearer ${token}` };
+      const started = await fetch(`${url}/api/v1/curations/wildrydes-served/runs`, { method: 'POST', headers: auth });
+      expect(started.status, await started.clone().text()).toBe(202);
+      const name = ((await started.json()) as { curationExecutionName: string }).curationExecutionName;
+      let record: Record<string, unknown> | undefined;
+      await waitFor(
+        async () => {
+          const res = await fetch(`${url}/api/v1/runs/${name}`, { headers: auth });
+          record = (await res.json()) as Record<string, unknown>;
+          return record.status !== 'queued' && record.status !== 'running';
+        },
+        60_000,
+        `a history record for ${name}`,
+      );
+      expect(record).toMatchObject({ status: 'succeeded', trigger: 'api' });
+      const curations = (await (await fetch(`${url}/api/v1/curations`, { headers: auth })).json()) as { curationType: string }[] | { items: { curationType: string }[] };
+      expect(JSON.stringify(curations)).toContain('wildrydes-served');
+      expect((await fetch(`${url}/`)).status).toBe(200);
+    } finally {
+      serve.child.kill('SIGTERM');
+      await serve.exited;
+    }
+  }, 120_000);
 });
