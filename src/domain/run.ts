@@ -16,6 +16,8 @@ export interface RunContext {
   queryExecutionId?: string;
   /** When the current query was started (ISO); the timeout counts from here. */
   queryStartedAt?: string;
+  /** Polls of the current query that found it still running; the next poll's delay grows with it. */
+  polls?: number;
   /** How many times a query lost with its process was started again. */
   queryRestarts?: number;
   queryOutputLocation?: string;

@@ -1,18 +1,37 @@
 import { describeFailure, NotFoundError, QueryCancelledError } from '../domain/errors.js';
 import { RUN_STATUSES, type HistoryRecord } from '../domain/history.js';
-import { STEPS, type RunState, type StepName } from '../domain/run.js';
+import { STEPS, type RunContext, type RunState, type StepName } from '../domain/run.js';
 import type { EngineDeps } from './engine-deps.js';
 import { failureFor } from './failure.js';
 import { isRetryable, retryDelayMs } from './retry.js';
-import { STEP_LIBRARY } from './steps/index.js';
+import { STEP_LIBRARY, type StepResult } from './steps/index.js';
 
 const TERMINAL: ReadonlySet<string> = new Set(RUN_STATUSES);
+
+/** How long a cancelled query is given to report its end before the record is written. */
+const CANCEL_SETTLE_MS = 1000;
 
 function following(step: StepName): StepName {
   return STEPS[STEPS.indexOf(step) + 1] ?? 'record';
 }
 
-/** Options of {@link executeRun}. */
+/** Why a run is to be advanced again only later. */
+export type WaitReason = 'poll' | 'retry';
+
+/**
+ * What comes after one step of a run ({@link advanceRun}).
+ * - `step`: run `step` next, at once.
+ * - `wait`: run `step` again after `ms` (a query still running, or a
+ *   retryable failure backing off); `error` names the failure of a retry.
+ * - `done`: the run has its one history record.
+ * `failure` on a move to `record` says how the run is about to end.
+ */
+export type NextMove =
+  | { readonly kind: 'step'; readonly step: StepName; readonly failure?: NonNullable<RunContext['failure']>['status'] }
+  | { readonly kind: 'wait'; readonly step: StepName; readonly ms: number; readonly reason: WaitReason; readonly error?: Error }
+  | { readonly kind: 'done'; readonly record: HistoryRecord };
+
+/** Options of {@link advanceRun} and {@link executeRun}. */
 export interface ExecuteOptions {
   /**
    * Aborting cancels the run: a running query is told to stop, no further
@@ -21,56 +40,119 @@ export interface ExecuteOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Options of {@link advanceRun}. */
+export interface AdvanceOptions extends ExecuteOptions {
+  /**
+   * Run the persisted step only if it is this one; otherwise answer where the
+   * run is without doing anything. A runner that names its steps (a state
+   * machine whose Task a retry invoked twice) so never repeats a step that
+   * already moved on, nor runs one under another step's name.
+   */
+  readonly expectStep?: StepName;
+}
+
 /**
- * Executes a run from its persisted step to its terminal history record.
- * The run is saved before every step, so a process that dies mid-way leaves
- * a run another process can resume from the same step (re-attaching to its
- * query). Returns the run's one history record.
+ * Advances a run by one step: loads it, runs its persisted step, saves the
+ * result and answers what comes next. Every runner is a loop over this:
+ * {@link executeRun} in a process, one Lambda invocation per call under Step
+ * Functions. A run saved after each step can be resumed by any later call,
+ * in any process (re-attaching to its query). A failure that can be retried
+ * is answered as a wait (the attempt counted and saved first); one that
+ * cannot, or the last attempt's, sends the run to `record`.
  */
-export async function executeRun(deps: EngineDeps, executionName: string, options: ExecuteOptions = {}): Promise<HistoryRecord> {
+export async function advanceRun(deps: EngineDeps, executionName: string, options: AdvanceOptions = {}): Promise<NextMove> {
   let run = await deps.state.getRun(executionName);
   if (!run) throw new NotFoundError('run', executionName);
-  if (!TERMINAL.has(run.status)) {
+  if (TERMINAL.has(run.status)) return { kind: 'done', record: await recordOf(deps, executionName) };
+  if (options.expectStep !== undefined && options.expectStep !== run.step) return moveTo(run);
+  if (run.status !== 'running' || run.leaseOwner !== deps.workerId) {
     const now = deps.clock.now().toISOString();
-    run = { ...run, status: 'running', startedAt: run.startedAt ?? now, leaseOwner: deps.workerId };
-    run = await save(deps, run);
-    while (run.status === 'running') run = await advance(deps, run, options.signal);
+    run = await save(deps, { ...run, status: 'running', startedAt: run.startedAt ?? now, leaseOwner: deps.workerId });
   }
+  const step = run.step;
+  const signal = options.signal;
+  if (signal?.aborted && step !== 'record') return moveTo(await cancel(deps, run));
+  let result: StepResult;
+  try {
+    result = await STEP_LIBRARY[step](deps, run, signal);
+  } catch (error) {
+    if (step === 'record') throw error;
+    if (isRetryable(error) && run.attempt < deps.settings.retry.maxAttempts) {
+      emit(deps, run, `${step} attempt ${run.attempt} failed (${(error as Error).message}); retrying`);
+      const retries = (run.context.retries ?? 0) + 1;
+      await save(deps, { ...run, attempt: run.attempt + 1, context: { ...run.context, retries } });
+      return { kind: 'wait', step, ms: retryDelayMs(deps.settings.retry, run.attempt), reason: 'retry', error: error as Error };
+    }
+    emit(deps, run, `${step} failed: ${(error as Error).message}`);
+    return moveTo(await toRecord(deps, run, failureFor(step, error)));
+  }
+  // Saving is outside the step's failure handling: a store that fails here is the runner's problem, not the step's.
+  if (step === 'record') return { kind: 'done', record: await recordOf(deps, executionName) };
+  const next = result.next ?? following(step);
+  if (result.waitMs !== undefined) {
+    await save(deps, { ...run, context: result.context, step: next, attempt: 1 });
+    return { kind: 'wait', step: next, ms: result.waitMs, reason: 'poll' };
+  }
+  emit(deps, run, result.note ? `${step}: ${result.note}` : `${step} done`);
+  return moveTo(await save(deps, { ...run, context: result.context, step: next, attempt: 1 }));
+}
+
+/**
+ * Executes a run from its persisted step to its terminal history record, in
+ * this process: advances it step after step, waiting in between where a
+ * step asks to. Returns the run's one history record.
+ */
+export async function executeRun(deps: EngineDeps, executionName: string, options: ExecuteOptions = {}): Promise<HistoryRecord> {
+  const { signal } = options;
+  for (;;) {
+    const move = await advanceRun(deps, executionName, { signal });
+    if (move.kind === 'done') return move.record;
+    // An aborted signal ends the wait at once; the next advance then cancels the run.
+    if (move.kind === 'wait' && move.ms > 0) await deps.clock.sleep(move.ms, signal).catch(() => undefined);
+  }
+}
+
+/**
+ * Sends a run that has no record yet to its record step with `error` as the
+ * failure of the step it was at (unless a failure is already saved): for a
+ * runner that saw a step die outside the step library (a Lambda task that
+ * timed out, a retry budget spent by the state machine). Idempotent.
+ */
+export async function failRun(deps: EngineDeps, executionName: string, error: unknown): Promise<void> {
+  const run = await deps.state.getRun(executionName);
+  if (!run) throw new NotFoundError('run', executionName);
+  if (TERMINAL.has(run.status) || (run.step === 'record' && run.context.failure)) return;
+  emit(deps, run, `${run.step} failed: ${error instanceof Error ? error.message : String(error)}`);
+  await toRecord(deps, run, failureFor(run.step, error));
+}
+
+function moveTo(run: RunState): NextMove {
+  return run.step === 'record' && run.context.failure
+    ? { kind: 'step', step: 'record', failure: run.context.failure.status }
+    : { kind: 'step', step: run.step };
+}
+
+async function recordOf(deps: EngineDeps, executionName: string): Promise<HistoryRecord> {
   const recorded = await deps.state.getHistoryRecord(executionName);
   if (!recorded) throw new NotFoundError('history record', executionName);
   return recorded;
 }
 
-async function advance(deps: EngineDeps, run: RunState, signal: AbortSignal | undefined): Promise<RunState> {
-  const step = run.step;
-  if (signal?.aborted && step !== 'record') return cancel(deps, run);
-  try {
-    const result = await STEP_LIBRARY[step](deps, run, signal);
-    if (step === 'record') {
-      return { ...run, status: result.context.failure?.status ?? 'succeeded', context: result.context };
-    }
-    emit(deps, run, result.note ? `${step}: ${result.note}` : `${step} done`);
-    return save(deps, { ...run, context: result.context, step: result.next ?? following(step), attempt: 1 });
-  } catch (error) {
-    if (step !== 'record' && isRetryable(error) && run.attempt < deps.settings.retry.maxAttempts) {
-      emit(deps, run, `${step} attempt ${run.attempt} failed (${(error as Error).message}); retrying`);
-      await deps.clock.sleep(retryDelayMs(deps.settings.retry, run.attempt), signal).catch(() => undefined);
-      const retries = (run.context.retries ?? 0) + 1;
-      return save(deps, { ...run, attempt: run.attempt + 1, context: { ...run.context, retries } });
-    }
-    if (step === 'record') throw error;
-    emit(deps, run, `${step} failed: ${(error as Error).message}`);
-    return save(deps, { ...run, step: 'record', attempt: 1, context: { ...run.context, failure: failureFor(step, error) } });
-  }
+function toRecord(deps: EngineDeps, run: RunState, failure: NonNullable<RunContext['failure']>): Promise<RunState> {
+  return save(deps, { ...run, step: 'record', attempt: 1, context: { ...run.context, failure } });
 }
 
 /** Stops where the run is: a query still running is told to stop, then the record step writes `cancelled`. */
 async function cancel(deps: EngineDeps, run: RunState): Promise<RunState> {
   const queryId = run.context.queryExecutionId;
-  if (queryId && run.step === 'awaitQuery') await deps.queries.cancel(queryId).catch(() => undefined);
+  if (queryId && run.step === 'awaitQuery') {
+    await deps.queries.cancel(queryId).catch(() => undefined);
+    // So the record is written once the engine too says CANCELLED, where it can tell.
+    await deps.queries.waitForEnd?.(queryId, CANCEL_SETTLE_MS).catch(() => undefined);
+  }
   const { error, errorCause } = describeFailure(new QueryCancelledError(`run cancelled on request before step ${run.step}`));
   emit(deps, run, `cancelled before ${run.step}`);
-  return save(deps, { ...run, step: 'record', attempt: 1, context: { ...run.context, failure: { status: 'cancelled', error, errorCause } } });
+  return toRecord(deps, run, { status: 'cancelled', error, errorCause });
 }
 
 async function save(deps: EngineDeps, run: RunState): Promise<RunState> {

@@ -18,6 +18,12 @@ export interface StepResult {
    * step persists a decision (an output name) before its side effect.
    */
   readonly next?: StepName;
+  /**
+   * Run `next` only after this many ms: how a poll says "not yet" without
+   * sleeping, so a runner that lives one step at a time (a Lambda task) can
+   * wait outside the step. 0 when the step already waited in-process.
+   */
+  readonly waitMs?: number;
   /** What happened, for the run's log (default: "<step> done"). */
   readonly note?: string;
 }
