@@ -42,7 +42,14 @@ module.exports = {
       comment: 'An adapter implements ports; it never reaches into a driver, the CLI, the server or core workflow code.',
       severity: 'error',
       from: { path: '^src/adapters/', pathNot: TESTS },
-      to: { path: '^src/(drivers|cli|server|web|engine|scheduler|notify)/' },
+      to: { path: '^src/(drivers|cli|server|web|serverless|engine|scheduler|notify)/' },
+    },
+    {
+      name: 'serverless-is-an-interface',
+      comment: 'src/serverless/ (Lambda handlers, the state machine) is an interface layer like cli/ and server/: it gets ports from a Project; drivers and the other interfaces never import it.',
+      severity: 'error',
+      from: { path: '^src/(drivers|cli|server|web)/', pathNot: TESTS },
+      to: { path: '^src/serverless/' },
     },
     {
       name: 'no-circular',
