@@ -1,0 +1,50 @@
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SfnExecutionStarter } from '../../src/adapters/aws/stepfunctions/sfn-execution-starter.js';
+import { scheduledExecutionName, startExecution } from '../../src/serverless/start-execution.js';
+import { cleanup } from '../helpers/cli.js';
+import { openExample } from '../helpers/project.js';
+import { TEST_CREDENTIALS, TEST_REGION } from '../helpers/aws/aws-test-env.js';
+
+const ARN = 'arn:aws:states:eu-west-1:123456789012:stateMachine:adp-run';
+
+describe('start-execution: a run and its Step Functions execution per curation and scheduled time (aws-sdk-client-mock for Step Functions)', () => {
+  const sfn = mockClient(SFNClient);
+  const closers: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    sfn.reset();
+    for (const close of closers.splice(0)) await close();
+  });
+
+  async function setup() {
+    const ex = await openExample(5);
+    closers.push(async () => {
+      await ex.project.close();
+      cleanup(ex.home);
+    });
+    const executions = new SfnExecutionStarter({ stateMachineArn: ARN, client: new SFNClient({ region: TEST_REGION, credentials: TEST_CREDENTIALS }) });
+    return { deps: { state: ex.project.state, clock: ex.project.clock, executions }, project: ex.project };
+  }
+
+  it('names the execution as the sample does, from a hash of curation and time: the same for the same pair, another for another', () => {
+    const at = new Date('2027-01-04T10:00:00Z');
+    const name = scheduledExecutionName('wildrydes-rydebooking', at);
+    expect(name).toMatch(/^20270104100000[A-Z0-9]{6}_wildrydes_rydebooking$/);
+    expect(scheduledExecutionName('wildrydes-rydebooking', at)).toBe(name);
+    expect(scheduledExecutionName('wildrydes-rydebooking', new Date('2027-01-04T11:00:00Z')).slice(14, 20)).not.toBe(name.slice(14, 20));
+  });
+
+  it('a schedule delivered twice queues one run and starts one execution; the second start is the idempotent case', async () => {
+    const { deps, project } = await setup();
+    sfn.on(StartExecutionCommand).resolvesOnce({ executionArn: `${ARN}:x`, startDate: new Date() }).rejects(new ExecutionAlreadyExists({ message: 'exists', $metadata: {} }));
+    const event = { curationType: 'wildrydes-rydebooking', scheduledTime: '2027-01-04T10:00:00Z' };
+    const first = await startExecution(deps, event);
+    const second = await startExecution(deps, event);
+    expect(first).toMatchObject({ run: 'created', execution: 'started' });
+    expect(second).toEqual({ ...first, run: 'exists', execution: 'exists' });
+    const input = sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input;
+    expect(input).toEqual({ stateMachineArn: ARN, name: first.executionName, input: JSON.stringify({ executionName: first.executionName, caught: null }) });
+    expect(await project.state.getRun(first.executionName)).toMatchObject({ status: 'queued', trigger: 'schedule', scheduledTime: '2027-01-04T10:00:00.000Z' });
+  });
+});
