@@ -1,0 +1,205 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { AthenaClient, StopQueryExecutionCommand } from '@aws-sdk/client-athena';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { homeLayout } from '../../src/drivers/common/home.js';
+import { openProject } from '../../src/drivers/open-project.js';
+import type { Project } from '../../src/drivers/project.js';
+import { createRun } from '../../src/engine/create-run.js';
+import { stateMachineDefinition } from '../../src/serverless/state-machine.js';
+import type { StepAnswer, StepInput } from '../../src/serverless/step-protocol.js';
+import { startAthenaServer, type AthenaTestServer } from '../helpers/aws/athena-server.js';
+import { TEST_CREDENTIALS, TEST_REGION } from '../helpers/aws/aws-test-env.js';
+import { CodeCommitServer } from '../helpers/aws/codecommit-server.js';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/aws/dynamodb-local.js';
+import { startGlueServer, type GlueTestServer } from '../helpers/aws/glue-server.js';
+import { startS3rver, type S3rverHandle } from '../helpers/aws/s3rver-server.js';
+import { adp, cleanup, tempDir } from '../helpers/cli.js';
+import { runLocally } from '../helpers/local-state-machine.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SEED = path.resolve(ROOT, '../shared/seed');
+const PREFIX = 'sfn-e2e-';
+const ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:adp-run-step';
+const TYPE = 'wildrydes-rydebooking';
+const sampleDefinition = JSON.parse(fs.readFileSync(path.join(SEED, 'ddbCurationDetailsConfig.json'), 'utf8'));
+const sampleSql = fs.readFileSync(path.join(SEED, 'rydebooking-curation.sql'), 'utf8');
+const ENV_KEYS = [
+  'AWS_ENDPOINT_URL_DYNAMODB',
+  'AWS_ENDPOINT_URL_S3',
+  'AWS_ENDPOINT_URL_ATHENA',
+  'AWS_ENDPOINT_URL_GLUE',
+  'AWS_ENDPOINT_URL_CODECOMMIT',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_REGION',
+  'AWS_EC2_METADATA_DISABLED',
+  'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
+  'ADP_HOME',
+];
+
+// The generated state machine run by aws-local-stepfunctions, each Task served
+// by the bundled run-step Lambda on the aws driver: DynamoDB Local and s3rver
+// (emulators), Athena, Glue and CodeCommit protocol-level test servers, all
+// reached through AWS_ENDPOINT_URL_<SERVICE> on 127.0.0.1.
+describe('the generated state machine on the aws driver, each Task served by the bundled run-step Lambda (DynamoDB Local, s3rver; Athena, Glue, CodeCommit protocol servers)', () => {
+  let dynamo: DynamoDbLocal;
+  let s3: S3rverHandle;
+  let athena: AthenaTestServer;
+  let glue: GlueTestServer;
+  let codecommit: CodeCommitServer;
+  let dir: string;
+  let project: Project;
+  let handler: (input: StepInput) => Promise<StepAnswer>;
+  const savedEnv: Record<string, string | undefined> = {};
+  const definition = stateMachineDefinition({ runStepFunctionArn: ARN });
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-lambda.mjs')], { cwd: ROOT, stdio: 'pipe' });
+    dir = tempDir();
+    const home = path.join(dir, 'home');
+    [dynamo, s3, glue] = await Promise.all([startDynamoDbLocal(), startS3rver({ conditionalWrites: true }), startGlueServer()]);
+    athena = await startAthenaServer({ s3: s3.client });
+    const repo = path.join(dir, 'adp-scripts');
+    fs.mkdirSync(path.join(repo, 'wildrydes'), { recursive: true });
+    fs.writeFileSync(path.join(repo, 'wildrydes', 'rydebooking-curation.sql'), sampleSql);
+    const git = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8' }).trim();
+    git('init', '-q', '-b', 'main');
+    git('add', '.');
+    git('-c', 'user.name=test', '-c', 'user.email=test@localhost', 'commit', '-q', '-m', 'rydebooking curation');
+    codecommit = await CodeCommitServer.start({ 'adp-scripts': repo });
+    const bookings = path.join(dir, 'rydebookings.csv');
+    fs.writeFileSync(bookings, 'booking_id,ryder_id,fare\n1,r1,12.5\n2,r2,7.25\n3,r1,30\n');
+    await athena.registerTable('wildrydes', 'rydebookings', { csv: bookings });
+    glue.putDatabase('wildrydes');
+    glue.putDatabase('wildrydes-external');
+    const csvTable = (name: string, location: string) => ({
+      Name: name,
+      TableType: 'EXTERNAL_TABLE',
+      StorageDescriptor: { Location: location, SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.serde2.OpenCSVSerde' } },
+    });
+    glue.putTable('wildrydes', csvTable('rydebookings', 's3://wildrydes-dev-raw/rydebookings/'));
+    glue.putTable('wildrydes-external', csvTable('ryders', 's3://wildrydes-dev-raw/ryders/'));
+    for (const bucket of ['wildrydes-dev-athena-output', 'wildrydes-dev-curated', 'wildrydes-dev-raw']) await s3.client.send(new CreateBucketCommand({ Bucket: bucket }));
+
+    for (const key of ENV_KEYS) savedEnv[key] = process.env[key];
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_ATHENA: athena.endpoint,
+      AWS_ENDPOINT_URL_GLUE: glue.endpoint,
+      AWS_ENDPOINT_URL_CODECOMMIT: codecommit.url,
+      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+      AWS_REGION: TEST_REGION,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ADP_HOME: home,
+    });
+    const init = await adp(['--home', home, 'init', '--driver', 'aws', '--prefix', PREFIX, '--region', TEST_REGION, '--scripts', 'codecommit:adp-scripts']);
+    expect(init.code, init.stderr).toBe(0);
+    project = await openProject(homeLayout(home));
+    await project.state.putCuration(sampleDefinition);
+    await project.state.putCuration({ ...sampleDefinition, curationType: 'short-timeout', timeoutSeconds: 60 });
+    ({ handler } = (await import(pathToFileURL(path.join(ROOT, 'dist/lambda/run-step/index.mjs')).href)) as { handler: typeof handler });
+  }, 120_000);
+
+  afterAll(async () => {
+    await project?.close();
+    for (const key of ENV_KEYS) {
+      if (savedEnv[key] === undefined) delete process.env[key];
+      else process.env[key] = savedEnv[key];
+    }
+    await Promise.all([athena?.close(), glue?.close(), codecommit?.close()]);
+    await Promise.all([s3?.stop(), dynamo?.stop()]);
+    if (dir) cleanup(dir);
+  });
+
+  async function queue(curationType = TYPE): Promise<string> {
+    return (await createRun({ state: project.state, clock: project.clock, queue: project.scheduling }, { curationType, trigger: 'manual' })).executionName;
+  }
+
+  async function recordsOf(name: string, curationType = TYPE) {
+    return (await project.state.listHistory({ curationType, limit: 50 })).records.filter((r) => r.curationExecutionName === name);
+  }
+
+  it('success: one Athena query, one succeeded record in DynamoDB, the execution SUCCEEDED; every poll after a Wait', async () => {
+    const started = athena.queriesStarted();
+    const name = await queue();
+    const execution = await runLocally(definition, { executionName: name, caught: null }, handler);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(athena.queriesStarted()).toBe(started + 1);
+    expect(await recordsOf(name)).toMatchObject([{ status: 'succeeded', rowCount: 3, engine: 'athena' }]);
+    execution.entered.forEach((s, i) => s === 'AwaitQuery' && expect(execution.entered[i - 1]).toBe('WaitBeforeAwaitQuery'));
+  });
+
+  it('SQL failure: one failed record with Athena’s reason, the execution FAILED (adp.RunFailed)', async () => {
+    athena.failNextQuery({ reason: "COLUMN_NOT_FOUND: line 1:8: Column 'nope' cannot be resolved" });
+    const name = await queue();
+    const execution = await runLocally(definition, { executionName: name, caught: null }, handler);
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'adp.RunFailed' });
+    expect(execution.cause).toMatch(/COLUMN_NOT_FOUND/);
+    expect(await recordsOf(name)).toMatchObject([{ status: 'failed' }]);
+  });
+
+  it('Athena CANCELLED: the RunCancelled branch, one cancelled record, the execution FAILED (adp.RunCancelled), never polled again', async () => {
+    athena.hangNextQuery();
+    const name = await queue();
+    const athenaClient = new AthenaClient({ endpoint: athena.endpoint, region: TEST_REGION, credentials: TEST_CREDENTIALS });
+    let polls = 0;
+    const execution = await runLocally(definition, { executionName: name, caught: null }, handler, async (state, call) => {
+      if (state === 'AwaitQuery' && ++polls === 2) {
+        const run = await project.state.getRun(name);
+        await athenaClient.send(new StopQueryExecutionCommand({ QueryExecutionId: run!.context.queryExecutionId }));
+      }
+      return call();
+    });
+    athenaClient.destroy();
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'adp.RunCancelled' });
+    expect(execution.entered).toContain('RunCancelled');
+    expect(execution.entered.filter((s) => s === 'AwaitQuery')).toHaveLength(2);
+    expect(await recordsOf(name)).toMatchObject([{ status: 'cancelled', error: 'QUERY_CANCELLED' }]);
+  });
+
+  it('timeout: a query running past timeoutSeconds is stopped, the RunTimedOut branch, one timed_out record, the execution FAILED (adp.RunTimedOut)', async () => {
+    athena.hangNextQuery();
+    const name = await queue('short-timeout');
+    let first = true;
+    const execution = await runLocally(definition, { executionName: name, caught: null }, handler, async (state, call) => {
+      if (state === 'AwaitQuery' && first) {
+        // The query has been running for longer than its timeout by the time this poll comes (no clock to wait on).
+        first = false;
+        const run = (await project.state.getRun(name))!;
+        const past = new Date(project.clock.now().getTime() - 61_000).toISOString();
+        await project.state.saveRun({ ...run, context: { ...run.context, queryStartedAt: past } });
+      }
+      return call();
+    });
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'adp.RunTimedOut' });
+    expect(execution.entered).toContain('RunTimedOut');
+    expect(await recordsOf(name, 'short-timeout')).toMatchObject([{ status: 'timed_out', error: 'QUERY_TIMEOUT' }]);
+    const run = await project.state.getRun(name);
+    expect(athena.executions().find((e) => e.id === run?.context.queryExecutionId)?.state).toBe('CANCELLED');
+  });
+
+  it('a retried Lambda (the same step invoked twice, its first answer lost) still makes one query and one record', async () => {
+    const started = athena.queriesStarted();
+    const name = await queue();
+    const lost = new Set<string>();
+    const execution = await runLocally(definition, { executionName: name, caught: null }, handler, async (state, call) => {
+      const answer = await call();
+      if (['StartQuery', 'AwaitQuery', 'PublishOutput'].includes(state) && !lost.has(state)) {
+        lost.add(state);
+        throw Object.assign(new Error('Rate exceeded (injected after the step ran)'), { name: 'Lambda.ServiceException' });
+      }
+      return answer;
+    });
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.retried).toEqual(expect.arrayContaining(['StartQuery', 'PublishOutput']));
+    expect(athena.queriesStarted()).toBe(started + 1);
+    expect(await recordsOf(name)).toHaveLength(1);
+  });
+});
