@@ -1,0 +1,203 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { AdpBuckets } from './buckets.js';
+import { BundledFunction } from './bundled-function.js';
+import { openSearchNode, openSearchTarget, type DeployOptions } from './deploy-options.js';
+import { lambdaConfig } from './lambda-config.js';
+import { AdpMessaging } from './messaging.js';
+import {
+  athenaStatement,
+  bucketReadStatements,
+  bucketWriteStatements,
+  DYNAMO_READ_WRITE,
+  dynamoStatement,
+  glueStatement,
+  kmsStatement,
+  streamReadStatement,
+} from './permissions.js';
+import { RunStateMachine } from './run-state-machine.js';
+import { CurationSchedules } from './schedules.js';
+import { ScriptsSource } from './scripts-source.js';
+import { AdpTables } from './tables.js';
+
+export interface AdpStackProps extends StackProps {
+  readonly options: DeployOptions;
+  /** Where the Lambda bundles are read from (default: this repository's dist/lambda). */
+  readonly bundleRoot?: string;
+}
+
+/** Retries of a stream batch before its records go to the dead-letter queue (bisected on each error). */
+const STREAM_RETRIES = 10;
+
+/**
+ * The whole engine in one account and region, environment-agnostic (account
+ * and region are the deployment's pseudo parameters; nothing is looked up):
+ * the aws driver's tables, the buckets, the run state machine generated from
+ * the step list, the four Lambda functions from their bundles, the Scheduler
+ * group and role, SNS topics, dead-letter queues and log groups.
+ */
+export class AdpStack extends Stack {
+  readonly tables: AdpTables;
+  readonly functions: Readonly<Record<'runStep' | 'startExecution' | 'scheduleSync', BundledFunction>> & { readonly historyStream?: BundledFunction };
+  readonly runStateMachine: RunStateMachine;
+  readonly schedules: CurationSchedules;
+
+  constructor(scope: Construct, id: string, props: AdpStackProps) {
+    super(scope, id, props);
+    const { options } = props;
+    const p = options.prefix;
+    const key = options.kmsKeyArn ? kms.Key.fromKeyArn(this, 'Key', options.kmsKeyArn) : undefined;
+    const keyUse = options.kmsKeyArn ? [kmsStatement(options.kmsKeyArn)] : [];
+    const logRetention = options.logRetentionDays as logs.RetentionDays;
+
+    this.tables = new AdpTables(this, 'Tables', { options, ...(key ? { key } : {}) });
+    const buckets = new AdpBuckets(this, 'Buckets', { options, ...(key ? { key } : {}) });
+    const messaging = new AdpMessaging(this, 'Messaging', { prefix: p, ...(key ? { key } : {}) });
+    const scripts = new ScriptsSource(this, 'Scripts', options);
+    const config = this.toJsonString(
+      lambdaConfig(options, scripts.config, { successTopicArn: messaging.successTopic.topicArn, failureTopicArn: messaging.failureTopic.topicArn }),
+    );
+    const fn = (id: string, more: Omit<ConstructorParameters<typeof BundledFunction>[2], 'logRetention' | 'root'>) =>
+      new BundledFunction(this, id, { ...more, logRetention, ...(props.bundleRoot ? { root: props.bundleRoot } : {}) });
+
+    const runStep = fn('RunStep', {
+      handler: 'run-step',
+      functionName: `${p}adp-run-step`,
+      description: 'adp: advances one run by one step (invoked by the run state machine)',
+      environment: { ADP_CONFIG_JSON: config, ...(scripts.tokenSecretArn ? { ADP_GIT_TOKEN_SECRET_ARN: scripts.tokenSecretArn } : {}) },
+      timeout: Duration.minutes(15),
+      memorySize: 1024,
+      statements: [
+        dynamoStatement(this.tables.all, DYNAMO_READ_WRITE),
+        athenaStatement(this, options.workGroup),
+        glueStatement(this, options.glueDatabases),
+        ...bucketWriteStatements([buckets.athenaOutput, buckets.curated, ...buckets.outputs]),
+        ...bucketReadStatements(buckets.data),
+        ...scripts.readStatements,
+        new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [messaging.successTopic.topicArn, messaging.failureTopic.topicArn] }),
+        ...keyUse,
+      ],
+    });
+    this.runStateMachine = new RunStateMachine(this, 'Run', { stateMachineName: `${p}adp-run`, runStep: runStep.function, logRetention });
+    const stateMachineArn = this.runStateMachine.stateMachine.stateMachineArn;
+
+    const startExecution = fn('StartExecution', {
+      handler: 'start-execution',
+      functionName: `${p}adp-start-execution`,
+      description: 'adp: queues a run and starts its execution (invoked by the schedules)',
+      environment: { ADP_CONFIG_JSON: config, ADP_STATE_MACHINE_ARN: stateMachineArn },
+      timeout: Duration.seconds(60),
+      memorySize: 256,
+      statements: [
+        dynamoStatement(this.tables.all, ['dynamodb:DescribeTable']),
+        dynamoStatement([this.tables.state], ['dynamodb:GetItem', 'dynamodb:PutItem']),
+        new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }),
+        ...keyUse,
+      ],
+    });
+
+    const groupName = `${p}curationSchedules`;
+    this.schedules = new CurationSchedules(this, 'Schedules', { groupName, startFunction: startExecution.function, deadLetterQueue: messaging.schedulerDlq });
+
+    const curationsStream = this.tables.curations.streamArn!;
+    const scheduleSync = fn('ScheduleSync', {
+      handler: 'schedule-sync',
+      functionName: `${p}adp-schedule-sync`,
+      description: 'adp: keeps one Scheduler schedule per curation (definitions table stream)',
+      environment: {
+        ADP_SCHEDULE_GROUP: groupName,
+        ADP_START_FUNCTION_ARN: startExecution.function.functionArn,
+        ADP_SCHEDULER_ROLE_ARN: this.schedules.role.roleArn,
+        ADP_SCHEDULE_DLQ_ARN: messaging.schedulerDlq.queueArn,
+        ADP_SCHEDULE_MAX_RETRIES: '3',
+      },
+      timeout: Duration.seconds(120),
+      memorySize: 256,
+      statements: [
+        streamReadStatement(curationsStream),
+        new iam.PolicyStatement({
+          actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
+          resources: [this.schedules.schedulesArn],
+        }),
+        new iam.PolicyStatement({
+          actions: ['iam:PassRole'],
+          resources: [this.schedules.role.roleArn],
+          conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+        }),
+        ...keyUse,
+      ],
+    });
+    this.streamTrigger('ScheduleSyncTrigger', scheduleSync, curationsStream, messaging.scheduleSyncDlq);
+    scheduleSync.function.node.addDependency(this.schedules.group);
+
+    let historyStream: BundledFunction | undefined;
+    if (options.openSearchEndpoint) {
+      const target = openSearchTarget(options.openSearchEndpoint, options.openSearchDomainArn)!;
+      const historyStreamArn = this.tables.history.streamArn!;
+      const domainArn =
+        target.service === 'es'
+          ? (options.openSearchDomainArn ?? this.formatArn({ service: 'es', region: target.region, resource: 'domain', resourceName: target.domainName }))
+          : this.formatArn({ service: 'aoss', region: target.region, resource: 'collection', resourceName: target.collectionId });
+      historyStream = fn('HistoryStream', {
+        handler: 'history-stream',
+        functionName: `${p}adp-history-stream`,
+        description: 'adp: indexes the history table stream in OpenSearch',
+        environment: {
+          ADP_PREFIX: p,
+          ADP_OPENSEARCH_NODE: openSearchNode(options.openSearchEndpoint),
+          ADP_OPENSEARCH_SERVICE: target.service,
+        },
+        timeout: Duration.seconds(120),
+        memorySize: 256,
+        statements: [
+          streamReadStatement(historyStreamArn),
+          target.service === 'es'
+            ? new iam.PolicyStatement({ actions: ['es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpGet'], resources: [domainArn, `${domainArn}/*`] })
+            : new iam.PolicyStatement({ actions: ['aoss:APIAccessAll'], resources: [domainArn] }),
+          ...keyUse,
+        ],
+      });
+      this.streamTrigger('HistoryStreamTrigger', historyStream, historyStreamArn, messaging.historyStreamDlq);
+    }
+    this.functions = { runStep, startExecution, scheduleSync, ...(historyStream ? { historyStream } : {}) };
+
+    const out = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    out('StateMachineArn', stateMachineArn, 'the run state machine');
+    out('StartExecutionFunctionArn', startExecution.function.functionArn, 'invoke with {"curationType": "…"} to start a run');
+    out('AthenaOutputBucketName', buckets.athenaOutput.bucketName, "Athena's raw results");
+    out('CuratedBucketName', buckets.curated.bucketName, 'published outputs (outputDetails.outputBucket)');
+    out('SuccessTopicArn', messaging.successTopic.topicArn, 'succeeded runs');
+    out('FailureTopicArn', messaging.failureTopic.topicArn, 'failed runs');
+    out('ScheduleGroupName', groupName, 'one schedule per curation');
+    out('CurationsTableName', this.tables.names.curations, 'definitions');
+    out('HistoryTableName', this.tables.names.history, 'history');
+  }
+
+  /**
+   * A stream → function mapping that never blocks the shard: failed records
+   * are reported one by one (ReportBatchItemFailures), a failing batch is
+   * bisected and retried {@link STREAM_RETRIES} times, then sent to `dlq`.
+   */
+  private streamTrigger(id: string, target: BundledFunction, streamArn: string, dlq: sqs.IQueue): lambda.EventSourceMapping {
+    const mapping = new lambda.EventSourceMapping(this, id, {
+      target: target.function,
+      eventSourceArn: streamArn,
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      batchSize: 100,
+      maxBatchingWindow: Duration.seconds(1),
+      bisectBatchOnError: true,
+      retryAttempts: STREAM_RETRIES,
+      reportBatchItemFailures: true,
+      onFailure: new SqsDlq(dlq),
+    });
+    // The mapping is checked against the role when it is created: its policy first.
+    mapping.node.addDependency(target.role);
+    return mapping;
+  }
+}
