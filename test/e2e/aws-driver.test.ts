@@ -13,6 +13,7 @@ import { startGlueServer, type GlueTestServer } from '../helpers/aws/glue-server
 import { startS3rver, type S3rverHandle } from '../helpers/aws/s3rver-server.js';
 import { snsPublish } from '../helpers/aws/sns-server.js';
 import { adp, cleanup, tempDir } from '../helpers/cli.js';
+import { SAMPLE_DEFINITION_FILE } from '../helpers/definitions.js';
 import { bulkReply, CaptureServer, waitFor } from '../helpers/http-capture.js';
 import { startServeProcess } from '../helpers/serve-process.js';
 
@@ -24,11 +25,10 @@ import { startServeProcess } from '../helpers/serve-process.js';
 // thing's emulators; Athena, Glue, CodeCommit, SNS and OpenSearch are
 // protocol-level test servers.
 
-const SEED = path.resolve('../shared/seed');
 const PREFIX = 'wildrydes-dev-';
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:wildrydes-curation';
-const sampleDefinition = JSON.parse(fs.readFileSync(path.join(SEED, 'ddbCurationDetailsConfig.json'), 'utf8'));
-const sampleSql = fs.readFileSync(path.join(SEED, 'rydebooking-curation.sql'), 'utf8');
+const sampleDefinition = JSON.parse(fs.readFileSync(SAMPLE_DEFINITION_FILE, 'utf8'));
+const sampleSql = 'select * from wildrydes.rydebookings;\n';
 
 const ENDPOINT_VARIABLES = ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_ATHENA', 'AWS_ENDPOINT_URL_GLUE', 'AWS_ENDPOINT_URL_CODECOMMIT'];
 const ENV_KEYS = [...ENDPOINT_VARIABLES, 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'AWS_EC2_METADATA_DISABLED', 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'];

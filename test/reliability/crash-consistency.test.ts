@@ -10,7 +10,10 @@ import { adp, cleanup, exampleHome, tempDir } from '../helpers/cli.js';
 
 const BIN = path.resolve(import.meta.dirname, '../../dist/cli/bin.js');
 const TRIALS = Number(process.env.ADP_CRASH_TRIALS ?? 50);
-const TYPE = 'crash-me';
+// One curation per trial: runs of one curation wait in line behind an older active one (a killed run stays
+// active until \`adp serve\` recovers it), so trials of one curation would queue behind the first kill. They
+// share the output folder and filename, so runs started in the same second still clash on names.
+const typeOf = (trial: number) => `crash-me-${trial}`;
 
 /** Where a trial's kill lands: once the run has persisted step `STEPS[step]` (or a later one), `delayMs` later. */
 interface KillPoint {
@@ -31,10 +34,10 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * process printed `started <name>` and state.db shows the run at `point.step` or later, it waits
  * `point.delayMs` and sends SIGKILL. Resolves once the process is gone.
  */
-function runAndKill(home: string, state: Database.Database, point: KillPoint): Promise<Trial> {
+function runAndKill(home: string, state: Database.Database, point: KillPoint, type: string): Promise<Trial> {
   const stepOf = state.prepare<[string], { step: string; status: string }>('SELECT step, status FROM runs WHERE execution_name = ?');
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, '--home', home, 'run', TYPE, '--wait', '--json'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, '--home', home, 'run', type, '--wait', '--json'], { stdio: ['ignore', 'ignore', 'pipe'] });
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     let stderr = '';
     let steering = false;
@@ -97,12 +100,14 @@ describe(`crash consistency: ${TRIALS} runs killed with SIGKILL at sampled steps
     // The sample, unscheduled, deleting its raw result, with its filename + one-second stamp: five runs started
     // together mostly share a second, so kills land in the middle of name clashes too (-2, -3, … must stay one per run).
     const outputDetails = def.outputDetails;
-    const file = path.join(dir, 'crash.json');
-    fs.writeFileSync(
-      file,
-      JSON.stringify({ ...def, curationType: TYPE, enabled: false, outputDetails: { ...outputDetails, outputFolderPath: 'crash/' }, athenaDetails: { ...def.athenaDetails, deleteAthenaQueryFile: true } }),
-    );
-    expect((await adp(['--home', home, 'curation', 'put', file])).code).toBe(0);
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const file = path.join(dir, `crash-${trial}.json`);
+      fs.writeFileSync(
+        file,
+        JSON.stringify({ ...def, curationType: typeOf(trial), enabled: false, outputDetails: { ...outputDetails, outputFolderPath: 'crash/' }, athenaDetails: { ...def.athenaDetails, deleteAthenaQueryFile: true } }),
+      );
+      expect((await adp(['--home', home, 'curation', 'put', file])).code).toBe(0);
+    }
   });
   afterAll(() => {
     cleanup(home);
@@ -119,7 +124,7 @@ describe(`crash consistency: ${TRIALS} runs killed with SIGKILL at sampled steps
     const trials: Trial[] = [];
     try {
       for (let i = 0; i < points.length; i += 5) {
-        trials.push(...(await Promise.all(points.slice(i, i + 5).map((p) => runAndKill(home, state, p)))));
+        trials.push(...(await Promise.all(points.slice(i, i + 5).map((p, j) => runAndKill(home, state, p, typeOf(i + j))))));
       }
     } finally {
       state.close();
@@ -136,8 +141,8 @@ describe(`crash consistency: ${TRIALS} runs killed with SIGKILL at sampled steps
     await recoverWithServe(home);
 
     const db = new Database(path.join(home, 'state.db'), { readonly: true });
-    const runs = db.prepare('SELECT execution_name FROM runs WHERE curation_type = ?').all(TYPE) as { execution_name: string }[];
-    const history = db.prepare('SELECT execution_name, status, record FROM history WHERE curation_type = ?').all(TYPE) as { execution_name: string; status: string; record: string }[];
+    const runs = db.prepare("SELECT execution_name FROM runs WHERE curation_type LIKE 'crash-me-%'").all() as { execution_name: string }[];
+    const history = db.prepare("SELECT execution_name, status, record FROM history WHERE curation_type LIKE 'crash-me-%'").all() as { execution_name: string; status: string; record: string }[];
     db.close();
 
     expect(runs.map((r) => r.execution_name).sort()).toEqual(trials.map((t) => t.executionName).sort());
