@@ -70,6 +70,11 @@ describe('HTTP API: runs, cancel, backfills, schedule, metrics', () => {
     }
     const active = await t.json('/api/v1/runs');
     expect(active.runs.map((r: { curationExecutionName: string }) => r.curationExecutionName)).toContain(name);
+    // overlap (default skip) holds for API runs: a second one is refused, naming the active run, and nothing is stored.
+    const second = await t.api('/api/v1/curations/slow/runs', { method: 'POST' });
+    expect(second.status).toBe(409);
+    expect((await bodyOf(second)).error).toMatchObject({ code: 'OVERLAP_SKIPPED', message: expect.stringContaining(name) });
+    expect((await t.json('/api/v1/runs')).runs.filter((r: { curationType: string }) => r.curationType === 'slow')).toHaveLength(1);
     expect(await t.json(`/api/v1/runs/${name}/cancel`, { method: 'POST', expect: 202 })).toEqual({ curationExecutionName: name, status: 'cancelling' });
     // The query is a 10^18-row join: a record at all means the cancel stopped it.
     const run = await waitForRecord(t, name);

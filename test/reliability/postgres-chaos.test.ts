@@ -57,7 +57,7 @@ describe.skipIf(!privatePostgresAvailable())(
         expect(r.code, r.stderr).toBe(0);
       };
       await adp(['--home', home, 'curation', 'rm', 'wildrydes-rydebooking']);
-      await put(MANUAL, { enabled: false });
+      await put(MANUAL, { enabled: false, overlap: 'queue' });
       for (let i = 0; i < SCHEDULED; i++) await put(`chaos-tick-${i}`, { cronExpression: 'cron(* * * * ? *)', overlap: 'queue' });
       db = new pg.Pool({ connectionString: server.url, max: 2 });
       db.on('error', () => undefined);
