@@ -18,15 +18,15 @@ import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/aws/dynamodb-
 import { startGlueServer, type GlueTestServer } from '../helpers/aws/glue-server.js';
 import { startS3rver, type S3rverHandle } from '../helpers/aws/s3rver-server.js';
 import { adp, cleanup, tempDir } from '../helpers/cli.js';
+import { SAMPLE_DEFINITION_FILE } from '../helpers/definitions.js';
 import { runLocally } from '../helpers/local-state-machine.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const SEED = path.resolve(ROOT, '../shared/seed');
 const PREFIX = 'sfn-e2e-';
 const ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:adp-run-step';
 const TYPE = 'wildrydes-rydebooking';
-const sampleDefinition = JSON.parse(fs.readFileSync(path.join(SEED, 'ddbCurationDetailsConfig.json'), 'utf8'));
-const sampleSql = fs.readFileSync(path.join(SEED, 'rydebooking-curation.sql'), 'utf8');
+const sampleDefinition = JSON.parse(fs.readFileSync(SAMPLE_DEFINITION_FILE, 'utf8'));
+const sampleSql = 'select * from wildrydes.rydebookings;\n';
 const ENV_KEYS = [
   'AWS_ENDPOINT_URL_DYNAMODB',
   'AWS_ENDPOINT_URL_S3',
