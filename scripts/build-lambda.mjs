@@ -1,5 +1,7 @@
-// Bundles each Lambda handler (src/serverless/handlers/<name>.ts) into one ESM file,
-// dist/lambda/<name>/index.mjs, for the nodejs22.x runtime, and prints the sizes.
+// Bundles each Lambda handler (src/serverless/handlers/<name>.ts) for the nodejs22.x runtime:
+// dist/lambda/<name>/index.mjs plus the chunks it imports on demand (code splitting, so a cold
+// start evaluates only the drivers and SDK clients the function's config uses). Prints the sizes:
+// the entry, and the whole folder (what the function's zip holds).
 import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -12,10 +14,14 @@ const external = ['@duckdb/node-api', 'better-sqlite3', 'pg', 'pg-native', 'node
 const names = fs.readdirSync(handlers).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => f.slice(0, -3));
 const sizes = {};
 for (const name of names) {
-  const outfile = path.join(root, 'dist/lambda', name, 'index.mjs');
+  const outdir = path.join(root, 'dist/lambda', name);
+  fs.rmSync(outdir, { recursive: true, force: true });
   await build({
-    entryPoints: [path.join(handlers, `${name}.ts`)],
-    outfile,
+    entryPoints: { index: path.join(handlers, `${name}.ts`) },
+    outdir,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     target: 'node22',
@@ -23,10 +29,14 @@ for (const name of names) {
     minify: true,
     legalComments: 'none',
     external,
+    // ESM builds of the SDK and friends: their dynamic imports keep named exports, and tree-shake.
+    mainFields: ['module', 'main'],
     // CommonJS dependencies call require(); an ESM bundle has none of its own.
     banner: { js: "import { createRequire as __adpCreateRequire } from 'node:module'; const require = __adpCreateRequire(import.meta.url);" },
     logLevel: 'warning',
   });
-  sizes[name] = fs.statSync(outfile).size;
+  const files = fs.readdirSync(outdir, { recursive: true }).map((f) => path.join(outdir, String(f))).filter((f) => fs.statSync(f).isFile());
+  sizes[name] = { entry: fs.statSync(path.join(outdir, 'index.mjs')).size, total: files.reduce((n, f) => n + fs.statSync(f).size, 0) };
 }
-for (const [name, bytes] of Object.entries(sizes)) console.log(`${name.padEnd(20)} ${(bytes / 1024).toFixed(0).padStart(6)} KiB  dist/lambda/${name}/index.mjs`);
+const kib = (n) => `${(n / 1024).toFixed(0).padStart(6)} KiB`;
+for (const [name, { entry, total }] of Object.entries(sizes)) console.log(`${name.padEnd(16)} entry ${kib(entry)}  total ${kib(total)}  dist/lambda/${name}/`);
