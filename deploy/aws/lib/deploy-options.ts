@@ -101,7 +101,8 @@ export const deployOptionsSchema = z
       .default(30),
   })
   .superRefine((o, ctx) => {
-    const issue = (key: string, message: string) => ctx.addIssue({ code: 'custom', path: [key], message });
+    // A rule between options: its message stands alone (no value in front).
+    const issue = (key: string, message: string) => ctx.addIssue({ code: 'custom', path: [key], message, params: { between: true } });
     if (o.scripts?.startsWith('https://') && !o.gitTokenSecretArn) issue('gitTokenSecretArn', 'required with an https:// scripts remote (the secret holding its token)');
     if (o.gitTokenSecretArn && !o.scripts?.startsWith('https://')) issue('gitTokenSecretArn', 'only used with an https:// scripts remote');
     if (o.tables !== 'create' && !o.curationsStreamArn) issue('curationsStreamArn', `required with tables=${o.tables}: the kept definitions table's stream`);
@@ -138,7 +139,8 @@ export function parseDeployOptions(context: Readonly<Record<string, unknown>>): 
       if (i.code === 'unrecognized_keys') return { key: i.keys.join(', '), message: `unknown option (known: ${DEPLOY_OPTION_KEYS.join(', ')})` };
       if (i.code === 'invalid_type' && own[key] === undefined) return { key, message: key === 'prefix' ? 'required (e.g. -c prefix=wildrydes-dev-)' : 'required' };
       const value = own[key];
-      return { key, message: value === undefined ? i.message : `${JSON.stringify(value)} ${i.message}` };
+      const between = i.code === 'custom' && (i.params as { between?: boolean } | undefined)?.between;
+      return { key, message: value === undefined || between ? i.message : `${JSON.stringify(value)} ${i.message}` };
     }),
   );
 }
