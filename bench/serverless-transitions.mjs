@@ -95,7 +95,8 @@ async function bundles() {
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ADP_HOME: home, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, encoding: 'utf8' });
     if (child.status !== 0) throw new Error(`${name}: ${child.stderr}`);
     const timing = JSON.parse(child.stdout.trim().split('\n').pop());
-    out[name] = { bytes: fs.statSync(file).size, importMs: Math.round(timing.importMs), ...(call ? { firstCallMs: Math.round(timing.firstCallMs) } : {}) };
+    const files = fs.readdirSync(path.join(dir, name), { recursive: true }).map((f) => path.join(dir, name, String(f))).filter((f) => fs.statSync(f).isFile());
+    out[name] = { entryBytes: fs.statSync(file).size, totalBytes: files.reduce((n, f) => n + fs.statSync(f).size, 0), importMs: Math.round(timing.importMs), ...(call ? { firstCallMs: Math.round(timing.firstCallMs) } : {}) };
   }
   await project.close();
   fs.rmSync(home, { recursive: true, force: true });
