@@ -1,22 +1,41 @@
 // Bundles each Lambda handler (src/serverless/handlers/<name>.ts) for the nodejs22.x runtime:
 // dist/lambda/<name>/index.mjs plus the chunks it imports on demand (code splitting, so a cold
-// start evaluates only the drivers and SDK clients the function's config uses). Prints the sizes:
-// the entry, and the whole folder (what the function's zip holds).
+// start evaluates only the SDK clients the function's config uses). The handlers compose the aws
+// driver alone (src/drivers/aws/lambda-*.ts), so no other driver's code is in a folder. Prints
+// the sizes: the entry, the whole folder (what the function's zip holds), and, with `--analyze`,
+// esbuild's breakdown of each folder by input file.
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { build } from 'esbuild';
+import { analyzeMetafile, build } from 'esbuild';
 
 const root = path.resolve(import.meta.dirname, '..');
 const handlers = path.join(root, 'src/serverless/handlers');
-// Native or driver-only packages: loaded lazily by the drivers that need them, never by the aws driver in Lambda.
-const external = ['@duckdb/node-api', 'better-sqlite3', 'pg', 'pg-native', 'nodemailer'];
+const analyze = process.argv.includes('--analyze');
+/** A folder's budget: the issue's goal for every function. */
+const MAX_FOLDER_BYTES = 1024 * 1024;
+// Native or driver-only packages no Lambda function loads (the aws driver uses none of them), and
+// bowser, which the SDK imports only in a browser to parse the user agent.
+const external = ['@duckdb/node-api', 'better-sqlite3', 'pg', 'pg-native', 'nodemailer', 'bowser'];
+
+// isomorphic-git's package sends Node to its CommonJS build, one module esbuild cannot tree-shake;
+// its ESM build is the same code (file system and HTTP client are passed in), and shakes down to
+// the few commands src/adapters/git/isomorphic-git-api.ts names.
+const isomorphicGitEsm = {
+  name: 'isomorphic-git-esm',
+  setup(b) {
+    // The CommonJS entry (index.cjs) sits beside the ESM one (index.js).
+    const file = createRequire(import.meta.url).resolve('isomorphic-git').replace(/index\.cjs$/, 'index.js');
+    b.onResolve({ filter: /^isomorphic-git$/ }, () => ({ path: file }));
+  },
+};
 
 const names = fs.readdirSync(handlers).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => f.slice(0, -3));
 const sizes = {};
 for (const name of names) {
   const outdir = path.join(root, 'dist/lambda', name);
   fs.rmSync(outdir, { recursive: true, force: true });
-  await build({
+  const result = await build({
     entryPoints: { index: path.join(handlers, `${name}.ts`) },
     outdir,
     splitting: true,
@@ -29,14 +48,20 @@ for (const name of names) {
     minify: true,
     legalComments: 'none',
     external,
+    plugins: [isomorphicGitEsm],
+    metafile: true,
     // ESM builds of the SDK and friends: their dynamic imports keep named exports, and tree-shake.
     mainFields: ['module', 'main'],
     // CommonJS dependencies call require(); an ESM bundle has none of its own.
     banner: { js: "import { createRequire as __adpCreateRequire } from 'node:module'; const require = __adpCreateRequire(import.meta.url);" },
     logLevel: 'warning',
   });
+  if (analyze) console.log(`\n${name}:${await analyzeMetafile(result.metafile, { verbose: false })}`);
   const files = fs.readdirSync(outdir, { recursive: true }).map((f) => path.join(outdir, String(f))).filter((f) => fs.statSync(f).isFile());
   sizes[name] = { entry: fs.statSync(path.join(outdir, 'index.mjs')).size, total: files.reduce((n, f) => n + fs.statSync(f).size, 0) };
 }
 const kib = (n) => `${(n / 1024).toFixed(0).padStart(6)} KiB`;
-for (const [name, { entry, total }] of Object.entries(sizes)) console.log(`${name.padEnd(16)} entry ${kib(entry)}  total ${kib(total)}  dist/lambda/${name}/`);
+for (const [name, { entry, total }] of Object.entries(sizes)) {
+  const over = total > MAX_FOLDER_BYTES ? `  over the ${kib(MAX_FOLDER_BYTES).trim()} goal` : '';
+  console.log(`${name.padEnd(16)} entry ${kib(entry)}  total ${kib(total)}  dist/lambda/${name}/${over}`);
+}

@@ -1,5 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { serverConfigSchema } from './server-config.js';
+import { serverlessConfigSchema } from './serverless-config.js';
 import { pollPolicySchema, retryPolicySchema } from './settings.js';
 import { notificationsConfigShape } from './notify/notifications-config.js';
 
@@ -85,6 +86,8 @@ export const configSchema = z.strictObject({
   leaseSeconds: z.number().int().min(1).max(3600).default(30),
   scheduler: schedulerConfigSchema.default(schedulerConfigSchema.parse({})),
   server: serverConfigSchema.default(serverConfigSchema.parse({})),
+  /** The serverless deployment's run-step Lambda (ignored by `adp serve`). */
+  serverless: serverlessConfigSchema.default(serverlessConfigSchema.parse({})),
   ...notificationsConfigShape,
 });
 

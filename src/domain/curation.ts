@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { bucketNameSchema, catalogNameSchema, curationTypeSchema, relativePathSchema } from './names.js';
 import { parseOrThrow } from './zod-issues.js';
 import { ValidationError } from './errors.js';

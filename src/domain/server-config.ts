@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A stored API token: only its SHA-256 is kept, so the config file never holds a usable secret. */
 export const apiTokenSchema = z.strictObject({

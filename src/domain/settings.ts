@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** How steps are retried: the sample's Step Functions policy (4 attempts, 2 s, x1.5) by default. */
 export const retryPolicySchema = z.strictObject({

@@ -9,6 +9,8 @@ import { homeLayout } from '../../src/drivers/common/home.js';
 import { openProject } from '../../src/drivers/open-project.js';
 import type { Project } from '../../src/drivers/project.js';
 import { createRun } from '../../src/engine/create-run.js';
+import { POLL_IN_TASK_MARGIN_SECONDS } from '../../src/domain/serverless-config.js';
+import type { Invocation } from '../../src/serverless/run-step.js';
 import { stateMachineDefinition } from '../../src/serverless/state-machine.js';
 import type { StepAnswer, StepInput } from '../../src/serverless/step-protocol.js';
 import { startAthenaServer, type AthenaTestServer } from '../helpers/aws/athena-server.js';
@@ -53,7 +55,11 @@ describe('the generated state machine on the aws driver, each Task served by the
   let codecommit: CodeCommitServer;
   let dir: string;
   let project: Project;
-  let handler: (input: StepInput) => Promise<StepAnswer>;
+  let bundled: (input: StepInput, invocation?: Invocation) => Promise<StepAnswer>;
+  /** An invocation with `seconds` to poll in the task before the margin to the function's timeout. */
+  const invocation = (seconds: number): Invocation => ({ getRemainingTimeInMillis: () => (POLL_IN_TASK_MARGIN_SECONDS + seconds) * 1000 });
+  // Every poll answered as a Wait (no time left for polling in the task), unless a case says otherwise.
+  const handler = (input: StepInput) => bundled(input, invocation(0));
   const savedEnv: Record<string, string | undefined> = {};
   const definition = stateMachineDefinition({ runStepFunctionArn: ARN });
 
@@ -104,7 +110,7 @@ describe('the generated state machine on the aws driver, each Task served by the
     project = await openProject(homeLayout(home));
     await project.state.putCuration(sampleDefinition);
     await project.state.putCuration({ ...sampleDefinition, curationType: 'short-timeout', timeoutSeconds: 60 });
-    ({ handler } = (await import(pathToFileURL(path.join(ROOT, 'dist/lambda/run-step/index.mjs')).href)) as { handler: typeof handler });
+    ({ handler: bundled } = (await import(pathToFileURL(path.join(ROOT, 'dist/lambda/run-step/index.mjs')).href)) as { handler: typeof bundled });
   }, 120_000);
 
   afterAll(async () => {
@@ -134,6 +140,22 @@ describe('the generated state machine on the aws driver, each Task served by the
     expect(athena.queriesStarted()).toBe(started + 1);
     expect(await recordsOf(name)).toMatchObject([{ status: 'succeeded', rowCount: 3, engine: 'athena' }]);
     execution.entered.forEach((s, i) => s === 'AwaitQuery' && expect(execution.entered[i - 1]).toBe('WaitBeforeAwaitQuery'));
+  });
+
+  it('polling in the task: a query that ends while the AwaitQuery invocation polls it is noticed there, one Wait round in all (serverless.pollInTaskSeconds)', async () => {
+    const release = athena.holdQueued();
+    const name = await queue();
+    const execution = await runLocally(definition, { executionName: name, caught: null }, (input) => bundled(input, invocation(20)), async (state, call) => {
+      if (state === 'AwaitQuery') setTimeout(release, 1500);
+      return call();
+    });
+    release();
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.entered.filter((s) => s === 'AwaitQuery')).toHaveLength(1);
+    expect(execution.entered.filter((s) => s === 'WaitBeforeAwaitQuery')).toHaveLength(1);
+    expect(await recordsOf(name)).toMatchObject([{ status: 'succeeded', rowCount: 3 }]);
+    const run = await project.state.getRun(name);
+    expect(run?.context.polls).toBeGreaterThan(1);
   });
 
   it('SQL failure: one failed record with Athena’s reason, the execution FAILED (adp.RunFailed)', async () => {

@@ -1,35 +1,30 @@
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { homeLayout } from '../../src/drivers/common/home.js';
 import { openProject } from '../../src/drivers/open-project.js';
 import type { Project } from '../../src/drivers/project.js';
 import { createRun } from '../../src/engine/create-run.js';
+import { runStep, STATE_MACHINE_POLL } from '../../src/serverless/run-step.js';
 import { stateMachineDefinition } from '../../src/serverless/state-machine.js';
 import type { StepAnswer, StepInput } from '../../src/serverless/step-protocol.js';
 import { cleanup, exampleHome } from '../helpers/cli.js';
 import { commitScript } from '../helpers/git.js';
 import { runLocally } from '../helpers/local-state-machine.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const BUNDLE = path.join(ROOT, 'dist/lambda/run-step/index.mjs');
 const ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:adp-run-step';
 const SAMPLE = 'wildrydes-rydebooking';
 const SLOW_SQL = 'select count(*) from range(1000000000) a, range(1000000000) b';
 
 // The generated state machine, run by aws-local-stepfunctions, each Task served
-// by the bundled run-step Lambda (dist/lambda/run-step/index.mjs, as deployed),
-// on the embedded driver: the handler opens the project its config names.
-describe('the generated state machine, each Task served by the bundled run-step Lambda (embedded driver)', () => {
+// by runStep (what the run-step Lambda does per invocation) on the embedded
+// driver: real DuckDB queries, slow ones too. The bundle itself composes the
+// aws driver alone; state-machine-aws.test.ts serves every Task with it.
+describe('the generated state machine, each Task served by runStep (embedded driver)', () => {
   let home: string;
   let project: Project;
   let handler: (input: StepInput) => Promise<StepAnswer>;
   const definition = stateMachineDefinition({ runStepFunctionArn: ARN });
-  const savedHome = process.env.ADP_HOME;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-lambda.mjs')], { cwd: ROOT, stdio: 'pipe' });
     home = await exampleHome(40);
     commitScript(home, 'tests/slow.sql', SLOW_SQL);
     commitScript(home, 'tests/bad.sql', 'select no_such_column from wildrydes.rydebookings');
@@ -38,13 +33,13 @@ describe('the generated state machine, each Task served by the bundled run-step 
     await project.state.putCuration({ ...sample, curationType: 'bad', sqlFilePath: 'tests/bad.sql' });
     await project.state.putCuration({ ...sample, curationType: 'slow', sqlFilePath: 'tests/slow.sql', timeoutSeconds: 1 });
     await project.state.putCuration({ ...sample, curationType: 'slow-cancel', sqlFilePath: 'tests/slow.sql' });
-    process.env.ADP_HOME = home;
-    ({ handler } = (await import(pathToFileURL(BUNDLE).href)) as { handler: typeof handler });
+    const deps = await project.deps();
+    // As the run-step handler composes it: one owner for every invocation, the state machine's poll policy.
+    const context = { deps: { ...deps, workerId: 'step-functions', settings: { ...deps.settings, poll: STATE_MACHINE_POLL } }, queue: project.scheduling, pollInTaskMs: 0 };
+    handler = (input) => runStep(context, input);
   });
 
   afterAll(async () => {
-    if (savedHome === undefined) delete process.env.ADP_HOME;
-    else process.env.ADP_HOME = savedHome;
     await project?.close();
     if (home) cleanup(home);
   });

@@ -34,8 +34,8 @@ interface Head {
   readonly commit: string;
 }
 
-type Git = typeof import('isomorphic-git').default;
-type HttpClient = typeof import('isomorphic-git/http/node').default;
+type Git = typeof import('./isomorphic-git-api.js');
+type HttpClient = Git['http'];
 
 const COMMIT_ID = /^[0-9a-f]{4,64}$/i;
 const systemNow = { now: () => new Date() };
@@ -234,12 +234,12 @@ export class RemoteGitScriptRepo implements ScriptRepo {
 
   #libraries(): Promise<{ git: Git; http: HttpClient }> {
     return (this.#lib ??= (async () => {
-      const [gitModule, httpModule] = await Promise.all([import('isomorphic-git'), import('isomorphic-git/http/node')]);
+      const git = await import('./isomorphic-git-api.js');
       const timeoutMs = this.#timeoutMs;
-      const base = httpModule.default;
+      const base = git.http;
       // Every request gets a deadline: a remote that stops answering fails the read instead of hanging it.
       const http: HttpClient = { request: (req) => base.request({ ...req, signal: req.signal ?? AbortSignal.timeout(timeoutMs) }) };
-      return { git: gitModule.default, http };
+      return { git, http };
     })());
   }
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../../domain/errors.js';
 import { bucketNameSchema, catalogNameSchema, relativePathSchema } from '../../domain/names.js';
 import { toFieldIssues } from '../../domain/zod-issues.js';

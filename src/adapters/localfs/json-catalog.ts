@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../../domain/errors.js';
 import { bucketNameSchema, catalogNameSchema } from '../../domain/names.js';
 import { parseOrThrow } from '../../domain/zod-issues.js';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { z } from 'zod';
+import * as z from 'zod';
 import { catalogNameSchema, bucketNameSchema } from '../../domain/names.js';
 import { parseOrThrow } from '../../domain/zod-issues.js';
 import { printJson, type CliIo } from '../io.js';

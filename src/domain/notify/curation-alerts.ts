@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { curationRouteSchema } from './routes.js';
 
 const seconds = (min: number) => z.number().int('must be an integer').min(min).max(366 * 86_400).optional();

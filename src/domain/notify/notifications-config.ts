@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { destinationId, sinkSchema, type SinkConfig } from './destinations.js';
 import { outboxSettingsSchema } from './outbox-settings.js';
 import type { AlertPolicy } from './plan-run-alerts.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const backoffSchema = z.strictObject({
   initialMs: z.number().int().min(1).default(1000),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { curationTypeSchema } from '../names.js';
 import { destinationId, destinationNameSchema, notifierTargetShapes, type NotifierDestinationSpec } from './destinations.js';
 import { ALERT_EVENTS, type AlertEvent } from './events.js';

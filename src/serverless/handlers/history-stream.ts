@@ -1,4 +1,4 @@
-import { historyRecordOfImage, openHistorySink } from '../../drivers/aws/serverless-ports.js';
+import { historyRecordOfImage, openHistorySink } from '../../drivers/aws/open-history-sink.js';
 import { indexHistory, type HistoryStreamDeps } from '../history-stream.js';
 import type { BatchResponse, StreamEvent } from '../stream-event.js';
 

@@ -1,4 +1,4 @@
-import { definitionOfImage, openScheduleRegistry } from '../../drivers/aws/serverless-ports.js';
+import { definitionOfImage, openScheduleRegistry } from '../../drivers/aws/open-schedule-registry.js';
 import { syncSchedules, type ScheduleSyncDeps } from '../schedule-sync.js';
 import type { BatchResponse, StreamEvent } from '../stream-event.js';
 

@@ -1,12 +1,12 @@
-import { openExecutionStarter } from '../../drivers/aws/serverless-ports.js';
-import { openLambdaProject } from '../lambda-project.js';
+import { openLambdaState } from '../../drivers/aws/lambda-state.js';
+import { openExecutionStarter } from '../../drivers/aws/open-execution-starter.js';
 import { startExecution, type StartDeps, type StartEvent, type StartResult } from '../start-execution.js';
 
 let deps: Promise<StartDeps> | undefined;
 
 async function open(): Promise<StartDeps> {
-  const [project, executions] = await Promise.all([openLambdaProject(), openExecutionStarter()]);
-  return { state: project.state, clock: project.clock, executions };
+  const [backend, executions] = await Promise.all([openLambdaState(), openExecutionStarter()]);
+  return { state: backend.state, clock: backend.clock, executions };
 }
 
 /** The start-execution Lambda: a schedule's (or the API's) start of one run and its execution. */

@@ -1,5 +1,5 @@
 import type { AthenaClient, AthenaClientConfig, QueryExecution, StartQueryExecutionInput } from '@aws-sdk/client-athena';
-import type * as AthenaSdk from '@aws-sdk/client-athena';
+import type * as AthenaSdk from './athena-commands.js';
 import { QueryCancelledError, QueryFailedError, QueryTimeoutError, TransientError, ValidationError } from '../../../domain/errors.js';
 import type { ObjectStore } from '../../../ports/object-store.js';
 import type { QueryEngine, QueryRequest, QueryStatus } from '../../../ports/query-engine.js';
@@ -293,7 +293,7 @@ export class AthenaQueryEngine implements QueryEngine {
   }
 
   async #open(): Promise<Connection> {
-    const sdk = await import('@aws-sdk/client-athena');
+    const sdk = await import('./athena-commands.js');
     const o = this.#options;
     if (o.client) return { sdk, client: o.client };
     return { sdk, client: new sdk.AthenaClient({ ...o.clientConfig, ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}) }) };

@@ -131,7 +131,7 @@ export class CodeCommitScriptRepo implements ScriptRepo {
 
   #open(): Promise<Api> {
     return (this.#api ??= (async () => {
-      const sdk = await import('@aws-sdk/client-codecommit');
+      const sdk = await import('./codecommit-commands.js');
       const o = this.#options;
       const client = new sdk.CodeCommitClient({
         ...(o.region ? { region: o.region } : {}),

@@ -1,5 +1,5 @@
 import type { GlueClient, GlueClientConfig, Table } from '@aws-sdk/client-glue';
-import type * as GlueSdk from '@aws-sdk/client-glue';
+import type * as GlueSdk from './glue-commands.js';
 import { ConfigError, ValidationError } from '../../../domain/errors.js';
 import type { Catalog, TableInfo } from '../../../ports/catalog.js';
 import { glueError, isEntityNotFound } from './glue-errors.js';
@@ -175,7 +175,7 @@ export class GlueCatalog implements Catalog {
   }
 
   async #open(): Promise<Connection> {
-    const sdk = await import('@aws-sdk/client-glue');
+    const sdk = await import('./glue-commands.js');
     const o = this.#options;
     if (o.client) return { sdk, client: o.client };
     return { sdk, client: new sdk.GlueClient({ ...o.clientConfig, ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}) }) };

@@ -273,7 +273,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async #open(): Promise<S3Connection> {
-    const sdk = await import('@aws-sdk/client-s3');
+    const sdk = await import('./s3-commands.js');
     const o = this.#options;
     if (o.client) return { sdk, client: o.client };
     const endpoint = o.endpoint ?? o.clientConfig?.endpoint;

@@ -1,6 +1,6 @@
-import type * as S3Sdk from '@aws-sdk/client-s3';
+import type * as S3Sdk from './s3-commands.js';
 
-/** The `@aws-sdk/client-s3` module, loaded on first use so nothing else pays for it. */
+/** The commands of `@aws-sdk/client-s3` the store sends (./s3-commands.js), loaded on first use so nothing else pays for it. */
 export type S3Module = typeof S3Sdk;
 
 /** The SDK module and the one client a store sends every request with. */
