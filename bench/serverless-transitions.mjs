@@ -1,16 +1,20 @@
-// What a run costs under Step Functions: state transitions (what Standard workflows bill)
-// and Lambda invocations per run, for a query of 5 s and one of 10 min, with the generated
-// definition and the run-step poll policy, against the sample's fixed 15 s Wait loop; plus
-// the Lambda bundles' sizes and their cold start measured here (import + first call).
+// What a run costs under Step Functions: state transitions (what Standard workflows bill),
+// Lambda invocations and Lambda seconds per run, for a query of 5 s and one of 10 min, with the
+// generated definition and the run-step poll policies, with and without polling in the task
+// (`serverless.pollInTaskSeconds`), against the sample's fixed 15 s Wait loop; a $ estimate per
+// run at the list prices below; plus the Lambda bundles' sizes and their cold start measured
+// here (import + first call).
 //
 // The generated definition runs in aws-local-stepfunctions; its Tasks answer as the run-step
-// handler does for a query that ends after D seconds of (simulated) time, the clock moved by
-// each Wait's seconds: the waits are the real policy's, the time is not spent.
-// Needs `npm run build` and `npm run build:lambda`.
-import { execFileSync, spawnSync } from 'node:child_process';
+// handler does for a query that ends after D seconds of (simulated) time: the Waits move the
+// clock by the seconds they ask for, polling in the task by the in-task policy (IN_TASK_POLL)
+// within the budget, so the time is counted, not spent. Needs `npm run build`
+// (the bench builds the Lambda bundles itself).
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
-import { dist, homeWithCuration, ROOT } from './lib.mjs';
+import { dist, ROOT, tempDir } from './lib.mjs';
 
 if (!('withResolvers' in Promise)) {
   Promise.withResolvers = function withResolvers() {
@@ -22,95 +26,190 @@ if (!('withResolvers' in Promise)) {
 
 const SAMPLE_WAIT_SECONDS = 15;
 const QUERIES = { query5s: 5, query10min: 600 };
+/**
+ * List prices (us-east-1, 2025): Step Functions Standard $0.025 per 1,000 state transitions;
+ * Lambda arm64 $0.0000133334 per GB-second and $0.20 per million requests. The run-step
+ * function has 1024 MB in deploy/aws; 128 MB shows what a smaller function would pay.
+ */
+const PRICE = { transition: 0.025 / 1000, gbSecond: 0.0000133334, request: 0.2 / 1e6 };
+const MEMORY_GB = { deployed1024MB: 1, small128MB: 0.125 };
+/** Assumed billed time of an invocation that does one step without waiting (a few DynamoDB and service calls). */
+const STEP_SECONDS = 0.2;
 
-async function transitionsFor(querySeconds) {
-  const { StateMachine } = await import('aws-local-stepfunctions');
-  const { stateMachineDefinition } = await import(dist('serverless/state-machine.js'));
-  const { STATE_MACHINE_POLL } = await import(dist('serverless/run-step.js'));
-  const { waitSeconds } = await import(dist('serverless/step-protocol.js'));
-  const { pollDelayMs } = await import(dist('engine/poll-delays.js'));
-  const definition = stateMachineDefinition({ runStepFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:adp-run-step' });
+async function modules() {
+  const [{ StateMachine }, sm, rs, sp, pd, sc] = await Promise.all([
+    import('aws-local-stepfunctions'),
+    import(dist('serverless/state-machine.js')),
+    import(dist('serverless/run-step.js')),
+    import(dist('serverless/step-protocol.js')),
+    import(dist('engine/poll-delays.js')),
+    import(dist('domain/serverless-config.js')),
+  ]);
+  return { StateMachine, ...sm, ...rs, ...sp, ...pd, ...sc };
+}
+
+/** One execution of the generated definition for a query of `querySeconds`, each AwaitQuery polling in the task for up to `budgetSeconds`. */
+async function generatedRun(m, querySeconds, budgetSeconds) {
+  const definition = m.stateMachineDefinition({ runStepFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:adp-run-step' });
   const none = { failure: '', seconds: 0, status: '', error: '', cause: '' };
-  let clock = 0;
-  let polls = 0;
+  let clock = 0; // seconds since the query started
+  let polls = 0; // the run's poll count (run.context.polls)
+  let engineCalls = 0;
   let invocations = 0;
+  let lambdaSeconds = 0;
   let asked = 0;
-  const answer = (a) => {
-    asked = a.seconds;
-    return { ...none, ...a };
-  };
+  const answer = (a) => ((asked = a.seconds), { ...none, ...a });
+  const step = (a) => ((lambdaSeconds += STEP_SECONDS), answer(a));
   const tasks = {
-    Retrieve: () => answer({ kind: 'step', step: 'validate' }),
-    Validate: () => answer({ kind: 'step', step: 'startQuery' }),
-    StartQuery: () => answer({ kind: 'step', step: 'awaitQuery', seconds: waitSeconds(pollDelayMs(STATE_MACHINE_POLL, 0)) }),
+    Retrieve: () => step({ kind: 'step', step: 'validate' }),
+    Validate: () => step({ kind: 'step', step: 'startQuery' }),
+    StartQuery: () => step({ kind: 'step', step: 'awaitQuery', seconds: m.waitSeconds(m.pollDelayMs(m.STATE_MACHINE_POLL, 0)) }),
+    // As runStep: poll; while the query runs and the budget lasts, sleep the in-task delay and poll again.
     AwaitQuery: () => {
       clock += asked;
-      if (clock >= querySeconds) return answer({ kind: 'step', step: 'publishOutput' });
-      polls += 1;
-      return answer({ kind: 'wait', step: 'awaitQuery', seconds: waitSeconds(pollDelayMs(STATE_MACHINE_POLL, polls)) });
+      const entered = clock;
+      for (let inTask = 0; ; inTask++) {
+        engineCalls++;
+        if (clock >= querySeconds) return (lambdaSeconds += STEP_SECONDS + (clock - entered)), answer({ kind: 'step', step: 'publishOutput' });
+        polls++;
+        const waitMs = m.pollDelayMs(m.STATE_MACHINE_POLL, polls);
+        const sleepMs = Math.min(m.pollDelayMs(m.IN_TASK_POLL, inTask), waitMs);
+        if (clock - entered + sleepMs / 1000 > budgetSeconds) {
+          lambdaSeconds += STEP_SECONDS + (clock - entered);
+          return answer({ kind: 'wait', step: 'awaitQuery', seconds: m.waitSeconds(waitMs) });
+        }
+        clock += sleepMs / 1000;
+      }
     },
-    PublishOutput: () => answer({ kind: 'step', step: 'record' }),
-    Record: () => answer({ kind: 'done', step: 'record', status: 'succeeded' }),
+    PublishOutput: () => step({ kind: 'step', step: 'record' }),
+    Record: () => step({ kind: 'done', step: 'record', status: 'succeeded' }),
   };
   const taskResourceLocalHandlers = Object.fromEntries(Object.entries(tasks).map(([n, f]) => [n, async () => (invocations++, f())]));
   const waits = Object.fromEntries(Object.entries(definition.States).filter(([, s]) => s.Type === 'Wait').map(([n]) => [n, 0]));
-  const execution = new StateMachine(definition).run({ executionName: 'bench', caught: null }, { overrides: { taskResourceLocalHandlers, waitTimeOverrides: waits } });
+  const execution = new m.StateMachine(definition).run({ executionName: 'bench', caught: null }, { overrides: { taskResourceLocalHandlers, waitTimeOverrides: waits } });
   let transitions = 0;
   const counting = (async () => {
     for await (const e of execution.eventLogs) if (e.type === 'StateEntered') transitions++;
   })();
   await execution.result;
   await counting;
-  const samplePolls = Math.ceil(querySeconds / SAMPLE_WAIT_SECONDS);
-  return {
-    transitions,
-    invocations,
-    polls: polls + 1,
-    noticedAfterSeconds: clock,
-    lateBySeconds: clock - querySeconds,
-    // The sample's poll loop alone (Wait 15 s → status Task → Choice per poll); its other states come on top.
-    samplePollTransitions: samplePolls * 3,
-    samplePollInvocations: samplePolls,
-    sampleLateBySeconds: samplePolls * SAMPLE_WAIT_SECONDS - querySeconds,
-  };
+  return costed({ transitions, invocations, lambdaSeconds: round(lambdaSeconds), enginePolls: engineCalls, noticedAfterSeconds: round(clock), lateBySeconds: round(clock - querySeconds) });
 }
 
-/** Size of each bundle, and its cold start in a fresh process: import, and for run-step also its first call (opening the project). */
+/** The sample's definition for the same query: its steps, then Wait 15 s → status Task → Choice per poll (no backoff). */
+function sampleRun(generatedFixed, querySeconds) {
+  const polls = Math.ceil(querySeconds / SAMPLE_WAIT_SECONDS);
+  return costed({
+    // Its poll loop alone; the states around it are counted as ours (the same steps, one Task each).
+    transitions: generatedFixed.transitions + polls * 3,
+    invocations: generatedFixed.invocations + polls,
+    lambdaSeconds: round(generatedFixed.lambdaSeconds + polls * STEP_SECONDS),
+    enginePolls: polls,
+    noticedAfterSeconds: polls * SAMPLE_WAIT_SECONDS,
+    lateBySeconds: polls * SAMPLE_WAIT_SECONDS - querySeconds,
+  });
+}
+
+function costed(r) {
+  const usd = (gb) => round(r.transitions * PRICE.transition + r.invocations * PRICE.request + r.lambdaSeconds * gb * PRICE.gbSecond, 7);
+  return { ...r, usdPerRun: Object.fromEntries(Object.entries(MEMORY_GB).map(([k, gb]) => [k, usd(gb)])) };
+}
+
+const round = (n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/**
+ * A DynamoDB stand-in on 127.0.0.1 for the cold start: DescribeTable answers every table ACTIVE
+ * with adp's indexes, Query and GetItem answer nothing, so run-step's first call opens the whole
+ * project (config, SDK clients, Athena engine) and ends on "no such run" after two round trips.
+ */
+async function dynamoStandIn(prefix) {
+  const { tableSpecs } = await import(dist('adapters/aws/dynamodb/table-specs.js'));
+  const { tableNames } = await import(dist('adapters/aws/dynamodb/table-layout.js'));
+  const specs = new Map(tableSpecs(tableNames(prefix)).map((s) => [s.name, s]));
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const op = String(req.headers['x-amz-target'] ?? '').split('.').pop();
+      const input = body ? JSON.parse(body) : {};
+      const spec = specs.get(input.TableName);
+      const out =
+        op === 'DescribeTable' && spec
+          ? { Table: { TableName: spec.name, TableStatus: 'ACTIVE', GlobalSecondaryIndexes: spec.indexes.map((i) => ({ IndexName: i.name, IndexStatus: 'ACTIVE' })) } }
+          : op === 'Query' ? { Items: [], Count: 0 } : {};
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(out));
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { endpoint: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
+}
+
+/** Size of each bundle, and its cold start in a fresh process: import, then its first call (run-step and start-execution open their project). */
 async function bundles() {
   const dir = path.join(ROOT, 'dist/lambda');
-  const home = await homeWithCuration('trivial', 'select 1 as one');
-  const { openProject } = await import(dist('drivers/open-project.js'));
-  const { homeLayout } = await import(dist('drivers/common/home.js'));
-  const { createRun } = await import(dist('engine/create-run.js'));
-  const project = await openProject(homeLayout(home));
+  const prefix = 'bench-';
+  const dynamo = await dynamoStandIn(prefix);
+  const home = tempDir();
+  const config = { driver: 'aws', aws: { prefix, region: 'eu-west-1' }, scripts: { codecommit: 'adp-scripts' } };
   const out = {};
-  for (const name of fs.readdirSync(dir)) {
-    const file = path.join(dir, name, 'index.mjs');
-    let call = '';
-    if (name === 'run-step') {
-      const run = await createRun({ state: project.state, clock: project.clock, queue: project.scheduling }, { curationType: 'trivial', trigger: 'manual' });
-      call = `await m.handler({ executionName: ${JSON.stringify(run.executionName)}, step: 'retrieve', caught: null });`;
+  try {
+    for (const name of fs.readdirSync(dir)) {
+      const file = path.join(dir, name, 'index.mjs');
+      const calls = {
+        'run-step': `await m.handler({ executionName: 'bench-no-such-run', step: 'retrieve', caught: null }, { getRemainingTimeInMillis: () => 900000 }).catch((e) => { if (e.code !== 'NOT_FOUND') throw e; });`,
+        'start-execution': `await m.handler({ curationType: '' }).catch((e) => { if (!/curation/i.test(e.message)) throw e; });`,
+      };
+      const call = calls[name] ?? '';
+      const script = `const t0 = performance.now(); const m = await import(${JSON.stringify(`file://${file}`)}); const t1 = performance.now(); ${call} const t2 = performance.now(); console.log(JSON.stringify({ importMs: t1 - t0, firstCallMs: t2 - t1 }));`;
+      const env = {
+        ...process.env,
+        ADP_HOME: home,
+        ADP_CONFIG_JSON: JSON.stringify(config),
+        ADP_STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:bench',
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        AWS_REGION: 'eu-west-1',
+        AWS_ACCESS_KEY_ID: 'bench',
+        AWS_SECRET_ACCESS_KEY: 'bench',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      };
+      // Asynchronous: the DynamoDB stand-in answers from this process.
+      const child = await new Promise((resolve) => {
+        execFile(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' }, (error, stdout, stderr) => resolve({ error, stdout, stderr }));
+      });
+      if (child.error) throw new Error(`${name}: ${child.stderr}`);
+      const timing = JSON.parse(child.stdout.trim().split('\n').pop());
+      const files = fs.readdirSync(path.join(dir, name), { recursive: true }).map((f) => path.join(dir, name, String(f))).filter((f) => fs.statSync(f).isFile());
+      out[name] = {
+        entryBytes: fs.statSync(file).size,
+        totalBytes: files.reduce((n, f) => n + fs.statSync(f).size, 0),
+        importMs: Math.round(timing.importMs),
+        ...(call ? { firstCallMs: Math.round(timing.firstCallMs), importAndFirstCallMs: Math.round(timing.importMs + timing.firstCallMs) } : {}),
+      };
     }
-    const script = `const t0 = performance.now(); const m = await import(${JSON.stringify(`file://${file}`)}); const t1 = performance.now(); ${call} const t2 = performance.now(); console.log(JSON.stringify({ importMs: t1 - t0, firstCallMs: t2 - t1 }));`;
-    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ADP_HOME: home, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, encoding: 'utf8' });
-    if (child.status !== 0) throw new Error(`${name}: ${child.stderr}`);
-    const timing = JSON.parse(child.stdout.trim().split('\n').pop());
-    const files = fs.readdirSync(path.join(dir, name), { recursive: true }).map((f) => path.join(dir, name, String(f))).filter((f) => fs.statSync(f).isFile());
-    out[name] = { entryBytes: fs.statSync(file).size, totalBytes: files.reduce((n, f) => n + fs.statSync(f).size, 0), importMs: Math.round(timing.importMs), ...(call ? { firstCallMs: Math.round(timing.firstCallMs) } : {}) };
+  } finally {
+    await dynamo.close();
+    fs.rmSync(home, { recursive: true, force: true });
   }
-  await project.close();
-  fs.rmSync(home, { recursive: true, force: true });
   return out;
 }
 
 export async function serverlessTransitions() {
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-lambda.mjs')], { cwd: ROOT, stdio: 'ignore' });
-  const result = {};
-  for (const [name, seconds] of Object.entries(QUERIES)) result[name] = await transitionsFor(seconds);
+  const m = await modules();
+  const budgets = { everyPollAWait: 0, pollInTaskDefault: m.serverlessConfigSchema.parse({}).pollInTaskSeconds };
+  const result = { prices: { ...PRICE, memoryGb: MEMORY_GB, assumedStepSeconds: STEP_SECONDS }, budgetsSeconds: budgets };
+  for (const [query, seconds] of Object.entries(QUERIES)) {
+    const runs = {};
+    for (const [label, budget] of Object.entries(budgets)) runs[label] = await generatedRun(m, seconds, budget);
+    // The states and invocations around the poll loop: a query already done at its first poll.
+    const fixed = await generatedRun(m, 0, 0);
+    runs.sample15sWait = sampleRun({ transitions: fixed.transitions - 3, invocations: fixed.invocations - 1, lambdaSeconds: fixed.lambdaSeconds - STEP_SECONDS }, seconds);
+    result[query] = runs;
+  }
   result.bundles = await bundles();
   return result;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(JSON.stringify(await serverlessTransitions()));
+  console.log(JSON.stringify(await serverlessTransitions(), null, 1));
 }

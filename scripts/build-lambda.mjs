@@ -30,6 +30,18 @@ const isomorphicGitEsm = {
   },
 };
 
+// The SDK clients import their package.json for the version in the user agent; the rest of it
+// (scripts, dependencies, exports) would be carried in every client's chunk.
+const packageVersionsOnly = {
+  name: 'package-versions-only',
+  setup(b) {
+    b.onLoad({ filter: /node_modules[\\/]@(aws-sdk|smithy)[\\/][^\\/]+[\\/]package\.json$/ }, (args) => {
+      const { name, version } = JSON.parse(fs.readFileSync(args.path, 'utf8'));
+      return { contents: JSON.stringify({ name, version }), loader: 'json' };
+    });
+  },
+};
+
 const names = fs.readdirSync(handlers).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => f.slice(0, -3));
 const sizes = {};
 for (const name of names) {
@@ -48,7 +60,7 @@ for (const name of names) {
     minify: true,
     legalComments: 'none',
     external,
-    plugins: [isomorphicGitEsm],
+    plugins: [isomorphicGitEsm, packageVersionsOnly],
     metafile: true,
     // ESM builds of the SDK and friends: their dynamic imports keep named exports, and tree-shake.
     mainFields: ['module', 'main'],
