@@ -1,18 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { CreateBucketCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAthenaServer, type AthenaTestServer } from '../helpers/aws/athena-server.js';
 import { TEST_CREDENTIALS, TEST_REGION } from '../helpers/aws/aws-test-env.js';
-import { CodeCommitServer } from '../helpers/aws/codecommit-server.js';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/aws/dynamodb-local.js';
-import { startGlueServer, type GlueTestServer } from '../helpers/aws/glue-server.js';
-import { startS3rver, type S3rverHandle } from '../helpers/aws/s3rver-server.js';
+import { startSampleLake, type SampleLake } from '../helpers/aws/sample-lake.js';
 import { snsPublish } from '../helpers/aws/sns-server.js';
-import { adp, cleanup, tempDir } from '../helpers/cli.js';
+import { adp } from '../helpers/cli.js';
 import { SAMPLE_DEFINITION_FILE } from '../helpers/definitions.js';
 import { bulkReply, CaptureServer, waitFor } from '../helpers/http-capture.js';
 import { startServeProcess } from '../helpers/serve-process.js';
@@ -28,10 +23,6 @@ import { startServeProcess } from '../helpers/serve-process.js';
 const PREFIX = 'wildrydes-dev-';
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:wildrydes-curation';
 const sampleDefinition = JSON.parse(fs.readFileSync(SAMPLE_DEFINITION_FILE, 'utf8'));
-const sampleSql = 'select * from wildrydes.rydebookings;\n';
-
-const ENDPOINT_VARIABLES = ['AWS_ENDPOINT_URL_DYNAMODB', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_ATHENA', 'AWS_ENDPOINT_URL_GLUE', 'AWS_ENDPOINT_URL_CODECOMMIT'];
-const ENV_KEYS = [...ENDPOINT_VARIABLES, 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'AWS_EC2_METADATA_DISABLED', 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'];
 
 /** The sample's success item, as its Lambda wrote it (resolved outputDetails, null maps, no status). */
 const sampleSuccessItem = {
@@ -65,11 +56,7 @@ const sampleFailureItem = {
 };
 
 describe('aws driver: the sample’s tables and services (DynamoDB Local, s3rver; Athena, Glue, CodeCommit, SNS and OpenSearch protocol-level servers)', () => {
-  let dynamo: DynamoDbLocal;
-  let s3: S3rverHandle;
-  let athena: AthenaTestServer;
-  let glue: GlueTestServer;
-  let codecommit: CodeCommitServer;
+  let lake: SampleLake;
   let capture: CaptureServer;
   let dir: string;
   let home: string;
@@ -77,65 +64,18 @@ describe('aws driver: the sample’s tables and services (DynamoDB Local, s3rver
   let ddb: DynamoDBDocumentClient;
   let s3c: S3Client;
   let scriptsCommit: string;
-  const savedEnv: Record<string, string | undefined> = {};
+  let restoreEnv: () => void = () => undefined;
 
   beforeAll(async () => {
-    dir = tempDir();
-    home = path.join(dir, 'home');
-    [dynamo, s3, glue, capture] = await Promise.all([
-      startDynamoDbLocal(),
-      startS3rver({ conditionalWrites: true }),
-      startGlueServer(),
+    [lake, capture] = await Promise.all([
+      startSampleLake(),
       CaptureServer.start((req) => (req.path === '/_bulk' ? bulkReply(req) : req.path.includes('template') ? { body: { acknowledged: true } } : snsPublish(req))),
     ]);
-    s3c = s3.client;
-    athena = await startAthenaServer({ s3: s3c });
-
-    // The sample's scripts repository, served through the CodeCommit API.
-    const repo = path.join(dir, 'adp-scripts');
-    fs.mkdirSync(path.join(repo, 'wildrydes'), { recursive: true });
-    fs.writeFileSync(path.join(repo, 'wildrydes', 'rydebooking-curation.sql'), sampleSql);
-    const git = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8' }).trim();
-    git('init', '-q', '-b', 'main');
-    git('add', '.');
-    git('-c', 'user.name=test', '-c', 'user.email=test@localhost', 'commit', '-q', '-m', 'rydebooking curation');
-    scriptsCommit = git('rev-parse', 'HEAD');
-    codecommit = await CodeCommitServer.start({ 'adp-scripts': repo });
-
-    // The lake: raw bookings in S3, catalogued in Glue, readable by the Athena stand-in.
-    const bookings = path.join(dir, 'rydebookings.csv');
-    fs.writeFileSync(bookings, 'booking_id,ryder_id,fare\n1,r1,12.5\n2,r2,7.25\n3,r1,30\n');
-    await athena.registerTable('wildrydes', 'rydebookings', { csv: bookings });
-    glue.putDatabase('wildrydes');
-    glue.putDatabase('wildrydes-external');
-    const csvTable = (name: string, location: string) => ({
-      Name: name,
-      TableType: 'EXTERNAL_TABLE',
-      StorageDescriptor: {
-        Location: location,
-        InputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
-        OutputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-        SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.serde2.OpenCSVSerde', Parameters: { separatorChar: ',' } },
-      },
-    });
-    glue.putTable('wildrydes', csvTable('rydebookings', 's3://wildrydes-dev-raw/rydebookings/'));
-    glue.putTable('wildrydes-external', csvTable('ryders', 's3://wildrydes-dev-raw/ryders/'));
-    for (const bucket of ['wildrydes-dev-athena-output', 'wildrydes-dev-curated', 'wildrydes-dev-raw']) await s3c.send(new CreateBucketCommand({ Bucket: bucket }));
-
-    for (const key of ENV_KEYS) savedEnv[key] = process.env[key];
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ENDPOINT_URL_ATHENA: athena.endpoint,
-      AWS_ENDPOINT_URL_GLUE: glue.endpoint,
-      AWS_ENDPOINT_URL_CODECOMMIT: codecommit.url,
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-      AWS_REGION: TEST_REGION,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    });
-    raw = new DynamoDBClient({ endpoint: dynamo.endpoint, region: TEST_REGION, credentials: TEST_CREDENTIALS });
+    ({ dir, scriptsCommit } = lake);
+    home = path.join(dir, 'home');
+    s3c = lake.s3.client;
+    restoreEnv = lake.applyEnv();
+    raw = new DynamoDBClient({ endpoint: lake.dynamo.endpoint, region: TEST_REGION, credentials: TEST_CREDENTIALS });
     ddb = DynamoDBDocumentClient.from(raw);
 
     const init = await adp(['--home', home, 'init', '--driver', 'aws', '--prefix', PREFIX, '--region', TEST_REGION, '--scripts', 'codecommit:adp-scripts']);
@@ -159,14 +99,10 @@ describe('aws driver: the sample’s tables and services (DynamoDB Local, s3rver
   }, 120_000);
 
   afterAll(async () => {
-    for (const key of ENV_KEYS) {
-      if (savedEnv[key] === undefined) delete process.env[key];
-      else process.env[key] = savedEnv[key];
-    }
+    restoreEnv();
     raw?.destroy();
-    await Promise.all([athena?.close(), glue?.close(), codecommit?.close(), capture?.close()]);
-    await Promise.all([s3?.stop(), dynamo?.stop()]);
-    if (dir) cleanup(dir);
+    await capture?.close();
+    await lake?.close();
   });
 
   it('adp init writes the aws config and creates the tables the sample has not got (its own two keep their keys)', async () => {
@@ -192,12 +128,12 @@ describe('aws driver: the sample’s tables and services (DynamoDB Local, s3rver
   });
 
   it('adp run --wait: Athena query, S3 copy with metadata REPLACE and tags, history item in the sample’s shape, SNS with the sample’s subject, OpenSearch _bulk with the sample’s _id', async () => {
-    const started = athena.queriesStarted();
+    const started = lake.athena.queriesStarted();
     const r = await adp(['--home', home, 'run', 'wildrydes-rydebooking', '--wait', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const record = JSON.parse(r.stdout);
     expect(record).toMatchObject({ status: 'succeeded', scriptFileCommitId: scriptsCommit, rowCount: 3, engine: 'athena' });
-    expect(athena.queriesStarted()).toBe(started + 1);
+    expect(lake.athena.queriesStarted()).toBe(started + 1);
 
     // Output: the sample's name, the definition's metadata (REPLACE) and tags.
     const key = new URL(record.curationOutputLocation).pathname.slice(1);
@@ -265,7 +201,7 @@ describe('aws driver: the sample’s tables and services (DynamoDB Local, s3rver
   });
 
   it('Athena FAILED ends the run failed with Athena’s reason in the record; the sample’s failure shape (error, errorCause, curationKey)', async () => {
-    athena.failNextQuery({ reason: 'line 1:8: mismatched input', errorCategory: 2, errorType: 1001 });
+    lake.athena.failNextQuery({ reason: 'line 1:8: mismatched input', errorCategory: 2, errorType: 1001 });
     const r = await adp(['--home', home, 'run', 'wildrydes-rydebooking', '--wait', '--json']);
     expect(r.code).toBe(1);
     const record = JSON.parse(r.stdout);

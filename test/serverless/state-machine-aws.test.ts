@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AthenaClient, StopQueryExecutionCommand } from '@aws-sdk/client-athena';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { homeLayout } from '../../src/drivers/common/home.js';
 import { openProject } from '../../src/drivers/open-project.js';
@@ -13,13 +12,9 @@ import { POLL_IN_TASK_MARGIN_SECONDS } from '../../src/domain/serverless-config.
 import type { Invocation } from '../../src/serverless/run-step.js';
 import { stateMachineDefinition } from '../../src/serverless/state-machine.js';
 import type { StepAnswer, StepInput } from '../../src/serverless/step-protocol.js';
-import { startAthenaServer, type AthenaTestServer } from '../helpers/aws/athena-server.js';
 import { TEST_CREDENTIALS, TEST_REGION } from '../helpers/aws/aws-test-env.js';
-import { CodeCommitServer } from '../helpers/aws/codecommit-server.js';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../helpers/aws/dynamodb-local.js';
-import { startGlueServer, type GlueTestServer } from '../helpers/aws/glue-server.js';
-import { startS3rver, type S3rverHandle } from '../helpers/aws/s3rver-server.js';
-import { adp, cleanup, tempDir } from '../helpers/cli.js';
+import { startSampleLake, type SampleLake } from '../helpers/aws/sample-lake.js';
+import { adp } from '../helpers/cli.js';
 import { SAMPLE_DEFINITION_FILE } from '../helpers/definitions.js';
 import { runLocally } from '../helpers/local-state-machine.js';
 
@@ -28,83 +23,26 @@ const PREFIX = 'sfn-e2e-';
 const ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:adp-run-step';
 const TYPE = 'wildrydes-rydebooking';
 const sampleDefinition = JSON.parse(fs.readFileSync(SAMPLE_DEFINITION_FILE, 'utf8'));
-const sampleSql = 'select * from wildrydes.rydebookings;\n';
-const ENV_KEYS = [
-  'AWS_ENDPOINT_URL_DYNAMODB',
-  'AWS_ENDPOINT_URL_S3',
-  'AWS_ENDPOINT_URL_ATHENA',
-  'AWS_ENDPOINT_URL_GLUE',
-  'AWS_ENDPOINT_URL_CODECOMMIT',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_REGION',
-  'AWS_EC2_METADATA_DISABLED',
-  'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
-  'ADP_HOME',
-];
-
 // The generated state machine run by aws-local-stepfunctions, each Task served
 // by the bundled run-step Lambda on the aws driver: DynamoDB Local and s3rver
 // (emulators), Athena, Glue and CodeCommit protocol-level test servers, all
 // reached through AWS_ENDPOINT_URL_<SERVICE> on 127.0.0.1.
 describe('the generated state machine on the aws driver, each Task served by the bundled run-step Lambda (DynamoDB Local, s3rver; Athena, Glue, CodeCommit protocol servers)', () => {
-  let dynamo: DynamoDbLocal;
-  let s3: S3rverHandle;
-  let athena: AthenaTestServer;
-  let glue: GlueTestServer;
-  let codecommit: CodeCommitServer;
-  let dir: string;
+  let lake: SampleLake;
+  let restoreEnv: () => void = () => undefined;
   let project: Project;
   let bundled: (input: StepInput, invocation?: Invocation) => Promise<StepAnswer>;
   /** An invocation with `seconds` to poll in the task before the margin to the function's timeout. */
   const invocation = (seconds: number): Invocation => ({ getRemainingTimeInMillis: () => (POLL_IN_TASK_MARGIN_SECONDS + seconds) * 1000 });
   // Every poll answered as a Wait (no time left for polling in the task), unless a case says otherwise.
   const handler = (input: StepInput) => bundled(input, invocation(0));
-  const savedEnv: Record<string, string | undefined> = {};
   const definition = stateMachineDefinition({ runStepFunctionArn: ARN });
 
   beforeAll(async () => {
     execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-lambda.mjs')], { cwd: ROOT, stdio: 'pipe' });
-    dir = tempDir();
-    const home = path.join(dir, 'home');
-    [dynamo, s3, glue] = await Promise.all([startDynamoDbLocal(), startS3rver({ conditionalWrites: true }), startGlueServer()]);
-    athena = await startAthenaServer({ s3: s3.client });
-    const repo = path.join(dir, 'adp-scripts');
-    fs.mkdirSync(path.join(repo, 'wildrydes'), { recursive: true });
-    fs.writeFileSync(path.join(repo, 'wildrydes', 'rydebooking-curation.sql'), sampleSql);
-    const git = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8' }).trim();
-    git('init', '-q', '-b', 'main');
-    git('add', '.');
-    git('-c', 'user.name=test', '-c', 'user.email=test@localhost', 'commit', '-q', '-m', 'rydebooking curation');
-    codecommit = await CodeCommitServer.start({ 'adp-scripts': repo });
-    const bookings = path.join(dir, 'rydebookings.csv');
-    fs.writeFileSync(bookings, 'booking_id,ryder_id,fare\n1,r1,12.5\n2,r2,7.25\n3,r1,30\n');
-    await athena.registerTable('wildrydes', 'rydebookings', { csv: bookings });
-    glue.putDatabase('wildrydes');
-    glue.putDatabase('wildrydes-external');
-    const csvTable = (name: string, location: string) => ({
-      Name: name,
-      TableType: 'EXTERNAL_TABLE',
-      StorageDescriptor: { Location: location, SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.serde2.OpenCSVSerde' } },
-    });
-    glue.putTable('wildrydes', csvTable('rydebookings', 's3://wildrydes-dev-raw/rydebookings/'));
-    glue.putTable('wildrydes-external', csvTable('ryders', 's3://wildrydes-dev-raw/ryders/'));
-    for (const bucket of ['wildrydes-dev-athena-output', 'wildrydes-dev-curated', 'wildrydes-dev-raw']) await s3.client.send(new CreateBucketCommand({ Bucket: bucket }));
-
-    for (const key of ENV_KEYS) savedEnv[key] = process.env[key];
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ENDPOINT_URL_ATHENA: athena.endpoint,
-      AWS_ENDPOINT_URL_GLUE: glue.endpoint,
-      AWS_ENDPOINT_URL_CODECOMMIT: codecommit.url,
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-      AWS_REGION: TEST_REGION,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      ADP_HOME: home,
-    });
+    lake = await startSampleLake();
+    const home = path.join(lake.dir, 'home');
+    restoreEnv = lake.applyEnv({ ADP_HOME: home });
     const init = await adp(['--home', home, 'init', '--driver', 'aws', '--prefix', PREFIX, '--region', TEST_REGION, '--scripts', 'codecommit:adp-scripts']);
     expect(init.code, init.stderr).toBe(0);
     project = await openProject(homeLayout(home));
@@ -115,13 +53,8 @@ describe('the generated state machine on the aws driver, each Task served by the
 
   afterAll(async () => {
     await project?.close();
-    for (const key of ENV_KEYS) {
-      if (savedEnv[key] === undefined) delete process.env[key];
-      else process.env[key] = savedEnv[key];
-    }
-    await Promise.all([athena?.close(), glue?.close(), codecommit?.close()]);
-    await Promise.all([s3?.stop(), dynamo?.stop()]);
-    if (dir) cleanup(dir);
+    restoreEnv();
+    await lake?.close();
   });
 
   async function queue(curationType = TYPE): Promise<string> {
@@ -133,17 +66,17 @@ describe('the generated state machine on the aws driver, each Task served by the
   }
 
   it('success: one Athena query, one succeeded record in DynamoDB, the execution SUCCEEDED; every poll after a Wait', async () => {
-    const started = athena.queriesStarted();
+    const started = lake.athena.queriesStarted();
     const name = await queue();
     const execution = await runLocally(definition, { executionName: name, caught: null }, handler);
     expect(execution.status).toBe('SUCCEEDED');
-    expect(athena.queriesStarted()).toBe(started + 1);
+    expect(lake.athena.queriesStarted()).toBe(started + 1);
     expect(await recordsOf(name)).toMatchObject([{ status: 'succeeded', rowCount: 3, engine: 'athena' }]);
     execution.entered.forEach((s, i) => s === 'AwaitQuery' && expect(execution.entered[i - 1]).toBe('WaitBeforeAwaitQuery'));
   });
 
   it('polling in the task: a query that ends while the AwaitQuery invocation polls it is noticed there, one Wait round in all (serverless.pollInTaskSeconds)', async () => {
-    const release = athena.holdQueued();
+    const release = lake.athena.holdQueued();
     const name = await queue();
     const execution = await runLocally(definition, { executionName: name, caught: null }, (input) => bundled(input, invocation(20)), async (state, call) => {
       if (state === 'AwaitQuery') setTimeout(release, 1500);
@@ -159,7 +92,7 @@ describe('the generated state machine on the aws driver, each Task served by the
   });
 
   it('SQL failure: one failed record with Athena’s reason, the execution FAILED (adp.RunFailed)', async () => {
-    athena.failNextQuery({ reason: "COLUMN_NOT_FOUND: line 1:8: Column 'nope' cannot be resolved" });
+    lake.athena.failNextQuery({ reason: "COLUMN_NOT_FOUND: line 1:8: Column 'nope' cannot be resolved" });
     const name = await queue();
     const execution = await runLocally(definition, { executionName: name, caught: null }, handler);
     expect(execution).toMatchObject({ status: 'FAILED', error: 'adp.RunFailed' });
@@ -168,9 +101,9 @@ describe('the generated state machine on the aws driver, each Task served by the
   });
 
   it('Athena CANCELLED: the RunCancelled branch, one cancelled record, the execution FAILED (adp.RunCancelled), never polled again', async () => {
-    athena.hangNextQuery();
+    lake.athena.hangNextQuery();
     const name = await queue();
-    const athenaClient = new AthenaClient({ endpoint: athena.endpoint, region: TEST_REGION, credentials: TEST_CREDENTIALS });
+    const athenaClient = new AthenaClient({ endpoint: lake.athena.endpoint, region: TEST_REGION, credentials: TEST_CREDENTIALS });
     let polls = 0;
     const execution = await runLocally(definition, { executionName: name, caught: null }, handler, async (state, call) => {
       if (state === 'AwaitQuery' && ++polls === 2) {
@@ -187,7 +120,7 @@ describe('the generated state machine on the aws driver, each Task served by the
   });
 
   it('timeout: a query running past timeoutSeconds is stopped, the RunTimedOut branch, one timed_out record, the execution FAILED (adp.RunTimedOut)', async () => {
-    athena.hangNextQuery();
+    lake.athena.hangNextQuery();
     const name = await queue('short-timeout');
     let first = true;
     const execution = await runLocally(definition, { executionName: name, caught: null }, handler, async (state, call) => {
@@ -204,11 +137,11 @@ describe('the generated state machine on the aws driver, each Task served by the
     expect(execution.entered).toContain('RunTimedOut');
     expect(await recordsOf(name, 'short-timeout')).toMatchObject([{ status: 'timed_out', error: 'QUERY_TIMEOUT' }]);
     const run = await project.state.getRun(name);
-    expect(athena.executions().find((e) => e.id === run?.context.queryExecutionId)?.state).toBe('CANCELLED');
+    expect(lake.athena.executions().find((e) => e.id === run?.context.queryExecutionId)?.state).toBe('CANCELLED');
   });
 
   it('a retried Lambda (the same step invoked twice, its first answer lost) still makes one query and one record', async () => {
-    const started = athena.queriesStarted();
+    const started = lake.athena.queriesStarted();
     const name = await queue();
     const lost = new Set<string>();
     const execution = await runLocally(definition, { executionName: name, caught: null }, handler, async (state, call) => {
@@ -221,7 +154,7 @@ describe('the generated state machine on the aws driver, each Task served by the
     });
     expect(execution.status).toBe('SUCCEEDED');
     expect(execution.retried).toEqual(expect.arrayContaining(['StartQuery', 'PublishOutput']));
-    expect(athena.queriesStarted()).toBe(started + 1);
+    expect(lake.athena.queriesStarted()).toBe(started + 1);
     expect(await recordsOf(name)).toHaveLength(1);
   });
 });
