@@ -2,7 +2,7 @@
 // Lambda invocations and Lambda seconds per run, for a query of 5 s and one of 10 min, with the
 // generated definition and the run-step poll policies, with and without polling in the task
 // (`serverless.pollInTaskSeconds`), against the sample's fixed 15 s Wait loop; a $ estimate per
-// run at the list prices below; plus the Lambda bundles' sizes and their cold start measured
+// run at the list prices below and the memory deploy/aws gives each function; plus the Lambda bundles' sizes and their cold start measured
 // here (import + first call).
 //
 // The generated definition runs in aws-local-stepfunctions; its Tasks answer as the run-step
@@ -28,35 +28,41 @@ const SAMPLE_WAIT_SECONDS = 15;
 const QUERIES = { query5s: 5, query10min: 600 };
 /**
  * List prices (us-east-1, 2025): Step Functions Standard $0.025 per 1,000 state transitions;
- * Lambda arm64 $0.0000133334 per GB-second and $0.20 per million requests. The run-step
- * function has 1024 MB in deploy/aws; 128 MB shows what a smaller function would pay.
+ * Lambda arm64 $0.0000133334 per GB-second and $0.20 per million requests. Memory: as deploy/aws
+ * sizes the functions (src/serverless/function-sizing.ts: run-step for the steps, its poller for
+ * the AwaitQuery Task), and, for comparison, one 1024 MB function for every Task (the previous
+ * deployment).
  */
 const PRICE = { transition: 0.025 / 1000, gbSecond: 0.0000133334, request: 0.2 / 1e6 };
-const MEMORY_GB = { deployed1024MB: 1, small128MB: 0.125 };
 /** Assumed billed time of an invocation that does one step without waiting (a few DynamoDB and service calls). */
 const STEP_SECONDS = 0.2;
 
 async function modules() {
-  const [{ StateMachine }, sm, rs, sp, pd, sc] = await Promise.all([
+  const [{ StateMachine }, sm, rs, sp, pd, sc, sz] = await Promise.all([
     import('aws-local-stepfunctions'),
     import(dist('serverless/state-machine.js')),
     import(dist('serverless/run-step.js')),
     import(dist('serverless/step-protocol.js')),
     import(dist('engine/poll-delays.js')),
     import(dist('domain/serverless-config.js')),
+    import(dist('serverless/function-sizing.js')),
   ]);
-  return { StateMachine, ...sm, ...rs, ...sp, ...pd, ...sc };
+  return { StateMachine, ...sm, ...rs, ...sp, ...pd, ...sc, ...sz };
 }
 
 /** One execution of the generated definition for a query of `querySeconds`, each AwaitQuery polling in the task for up to `budgetSeconds`. */
 async function generatedRun(m, querySeconds, budgetSeconds) {
-  const definition = m.stateMachineDefinition({ runStepFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:adp-run-step' });
+  const definition = m.stateMachineDefinition({
+    runStepFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:adp-run-step',
+    pollFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:adp-run-step-poller',
+  });
   const none = { failure: '', seconds: 0, status: '', error: '', cause: '' };
   let clock = 0; // seconds since the query started
   let polls = 0; // the run's poll count (run.context.polls)
   let engineCalls = 0;
   let invocations = 0;
-  let lambdaSeconds = 0;
+  let lambdaSeconds = 0; // the run-step function's (every Task but AwaitQuery)
+  let pollSeconds = 0; // the poller's (AwaitQuery)
   let asked = 0;
   const answer = (a) => ((asked = a.seconds), { ...none, ...a });
   const step = (a) => ((lambdaSeconds += STEP_SECONDS), answer(a));
@@ -70,12 +76,12 @@ async function generatedRun(m, querySeconds, budgetSeconds) {
       const entered = clock;
       for (let inTask = 0; ; inTask++) {
         engineCalls++;
-        if (clock >= querySeconds) return (lambdaSeconds += STEP_SECONDS + (clock - entered)), answer({ kind: 'step', step: 'publishOutput' });
+        if (clock >= querySeconds) return (pollSeconds += STEP_SECONDS + (clock - entered)), answer({ kind: 'step', step: 'publishOutput' });
         polls++;
         const waitMs = m.pollDelayMs(m.STATE_MACHINE_POLL, polls);
         const sleepMs = Math.min(m.pollDelayMs(m.IN_TASK_POLL, inTask), waitMs);
         if (clock - entered + sleepMs / 1000 > budgetSeconds) {
-          lambdaSeconds += STEP_SECONDS + (clock - entered);
+          pollSeconds += STEP_SECONDS + (clock - entered);
           return answer({ kind: 'wait', step: 'awaitQuery', seconds: m.waitSeconds(waitMs) });
         }
         clock += sleepMs / 1000;
@@ -93,26 +99,31 @@ async function generatedRun(m, querySeconds, budgetSeconds) {
   })();
   await execution.result;
   await counting;
-  return costed({ transitions, invocations, lambdaSeconds: round(lambdaSeconds), enginePolls: engineCalls, noticedAfterSeconds: round(clock), lateBySeconds: round(clock - querySeconds) });
+  return costed(m, { transitions, invocations, lambdaSeconds: round(lambdaSeconds), pollSeconds: round(pollSeconds), enginePolls: engineCalls, noticedAfterSeconds: round(clock), lateBySeconds: round(clock - querySeconds) });
 }
 
 /** The sample's definition for the same query: its steps, then Wait 15 s → status Task → Choice per poll (no backoff). */
-function sampleRun(generatedFixed, querySeconds) {
+function sampleRun(m, generatedFixed, querySeconds) {
   const polls = Math.ceil(querySeconds / SAMPLE_WAIT_SECONDS);
-  return costed({
+  return costed(m, {
     // Its poll loop alone; the states around it are counted as ours (the same steps, one Task each).
     transitions: generatedFixed.transitions + polls * 3,
     invocations: generatedFixed.invocations + polls,
-    lambdaSeconds: round(generatedFixed.lambdaSeconds + polls * STEP_SECONDS),
+    lambdaSeconds: generatedFixed.lambdaSeconds,
+    // Its status checks priced as if they ran on our poller.
+    pollSeconds: round(polls * STEP_SECONDS),
     enginePolls: polls,
     noticedAfterSeconds: polls * SAMPLE_WAIT_SECONDS,
     lateBySeconds: polls * SAMPLE_WAIT_SECONDS - querySeconds,
   });
 }
 
-function costed(r) {
-  const usd = (gb) => round(r.transitions * PRICE.transition + r.invocations * PRICE.request + r.lambdaSeconds * gb * PRICE.gbSecond, 7);
-  return { ...r, usdPerRun: Object.fromEntries(Object.entries(MEMORY_GB).map(([k, gb]) => [k, usd(gb)])) };
+/** $ per run: transitions, requests, and GB-seconds of each function at the memory it is deployed with (and all at 1024 MB). */
+function costed(m, r) {
+  const usd = (stepGb, pollGb) =>
+    round(r.transitions * PRICE.transition + r.invocations * PRICE.request + (r.lambdaSeconds * stepGb + r.pollSeconds * pollGb) * PRICE.gbSecond, 7);
+  const gb = (mb) => mb / 1024;
+  return { ...r, usdPerRun: { deployed: usd(gb(m.FUNCTION_SIZING.runStep.memoryMb), gb(m.FUNCTION_SIZING.poller.memoryMb)), allAt1024MB: usd(1, 1) } };
 }
 
 const round = (n, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -160,7 +171,7 @@ async function bundles() {
         'start-execution': `await m.handler({ curationType: '' }).catch((e) => { if (!/curation/i.test(e.message)) throw e; });`,
       };
       const call = calls[name] ?? '';
-      const script = `const t0 = performance.now(); const m = await import(${JSON.stringify(`file://${file}`)}); const t1 = performance.now(); ${call} const t2 = performance.now(); console.log(JSON.stringify({ importMs: t1 - t0, firstCallMs: t2 - t1 }));`;
+      const script = `const t0 = performance.now(); const m = await import(${JSON.stringify(`file://${file}`)}); const t1 = performance.now(); ${call} const t2 = performance.now(); console.log(JSON.stringify({ importMs: t1 - t0, firstCallMs: t2 - t1, maxRssKiB: process.resourceUsage().maxRSS }));`;
       const env = {
         ...process.env,
         ADP_HOME: home,
@@ -183,6 +194,8 @@ async function bundles() {
         entryBytes: fs.statSync(file).size,
         totalBytes: files.reduce((n, f) => n + fs.statSync(f).size, 0),
         importMs: Math.round(timing.importMs),
+        // The process's peak resident memory after import and first call: what the function's memory must hold.
+        peakRssMiB: Math.round(timing.maxRssKiB / 1024),
         ...(call ? { firstCallMs: Math.round(timing.firstCallMs), importAndFirstCallMs: Math.round(timing.importMs + timing.firstCallMs) } : {}),
       };
     }
@@ -197,13 +210,14 @@ export async function serverlessTransitions() {
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-lambda.mjs')], { cwd: ROOT, stdio: 'ignore' });
   const m = await modules();
   const budgets = { everyPollAWait: 0, pollInTaskDefault: m.serverlessConfigSchema.parse({}).pollInTaskSeconds };
-  const result = { prices: { ...PRICE, memoryGb: MEMORY_GB, assumedStepSeconds: STEP_SECONDS }, budgetsSeconds: budgets };
+  const memoryMb = { runStep: m.FUNCTION_SIZING.runStep.memoryMb, poller: m.FUNCTION_SIZING.poller.memoryMb };
+  const result = { prices: { ...PRICE, memoryMb, assumedStepSeconds: STEP_SECONDS }, budgetsSeconds: budgets };
   for (const [query, seconds] of Object.entries(QUERIES)) {
     const runs = {};
     for (const [label, budget] of Object.entries(budgets)) runs[label] = await generatedRun(m, seconds, budget);
     // The states and invocations around the poll loop: a query already done at its first poll.
     const fixed = await generatedRun(m, 0, 0);
-    runs.sample15sWait = sampleRun({ transitions: fixed.transitions - 3, invocations: fixed.invocations - 1, lambdaSeconds: fixed.lambdaSeconds - STEP_SECONDS }, seconds);
+    runs.sample15sWait = sampleRun(m, { transitions: fixed.transitions - 3, invocations: fixed.invocations - 1, lambdaSeconds: fixed.lambdaSeconds }, seconds);
     result[query] = runs;
   }
   result.bundles = await bundles();

@@ -51,6 +51,19 @@ describe('the state machine generated from the step list', () => {
     for (const [name, s] of tasks) expect(taskStateName(s.Parameters!.step as (typeof STEPS)[number])).toBe(name);
   });
 
+  it('sends the polls (AwaitQuery) to the poll function when one is given, every other Task to the run-step function; one function for all without it', () => {
+    const POLL_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:adp-run-step-poller';
+    const split = stateMachineDefinition({ runStepFunctionArn: ARN, pollFunctionArn: POLL_ARN }).States as Record<string, State & { Resource?: string }>;
+    const resources = (all: Record<string, State & { Resource?: string }>) =>
+      Object.fromEntries(Object.entries(all).filter(([, s]) => s.Type === 'Task').map(([name, s]) => [name, s.Resource]));
+    expect(resources(split)).toEqual(Object.fromEntries(STEPS.map((step) => [taskStateName(step), step === 'awaitQuery' ? POLL_ARN : ARN])));
+    expect(new Set(Object.values(resources(states)))).toEqual(new Set([ARN]));
+    expect(aslValidator({ ...definition, States: split }, { checkPaths: true, checkArn: true }).isValid).toBe(true);
+    // Only the Resource differs.
+    const withoutResource = (all: Record<string, unknown>) => JSON.stringify(Object.values(all).map((s) => ({ ...(s as object), Resource: undefined })));
+    expect(withoutResource(split)).toBe(withoutResource(states));
+  });
+
   it('every path ends in exactly one Record task, then an end state', () => {
     const { paths } = walk();
     expect(paths.length).toBeGreaterThan(10);

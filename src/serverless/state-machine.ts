@@ -2,8 +2,8 @@ import { STEPS, type StepName } from '../domain/run.js';
 import { DEFAULT_ENGINE_SETTINGS, type RetryPolicy } from '../domain/settings.js';
 import { LAMBDA_TRANSIENT_ERRORS, RETRYABLE_ERROR } from './step-protocol.js';
 
-/** The steps whose Task is entered only after a Wait (every poll of a running query). */
-const POLLED_STEPS: ReadonlySet<StepName> = new Set(['awaitQuery']);
+/** The steps whose Task is entered only after a Wait (every poll of a running query); their Tasks invoke the poll function. */
+export const POLLED_STEPS: ReadonlySet<StepName> = new Set(['awaitQuery']);
 
 /**
  * The only way back in the step list: a poll that finds its query lost (its
@@ -38,8 +38,15 @@ export const EXECUTION_ERRORS = {
 
 /** Options of {@link stateMachineDefinition}. */
 export interface StateMachineOptions {
-  /** ARN of the run-step Lambda function every Task invokes. */
+  /** ARN of the run-step Lambda function every Task invokes (every Task but the polls, when `pollFunctionArn` is given). */
   readonly runStepFunctionArn: string;
+  /**
+   * ARN of the function the polls ({@link POLLED_STEPS}: `AwaitQuery`)
+   * invoke: the same run-step handler deployed with less memory, since a
+   * poll mostly sleeps between calls of the engine and is billed per
+   * GB-second. The run-step function when not given.
+   */
+  readonly pollFunctionArn?: string;
   /** Retry of retryable step errors; the engine's default (4 attempts, 2 s, ×1.5) unless given. */
   readonly retry?: RetryPolicy;
 }
@@ -77,7 +84,7 @@ export function stateMachineDefinition(options: StateMachineOptions): Record<str
   ];
   const task = (step: StepName, next: string, extra: State = {}): State => ({
     Type: 'Task',
-    Resource: options.runStepFunctionArn,
+    Resource: POLLED_STEPS.has(step) ? (options.pollFunctionArn ?? options.runStepFunctionArn) : options.runStepFunctionArn,
     Parameters: { 'executionName.$': '$.executionName', step, 'caught.$': '$.caught' },
     ResultPath: '$.move',
     Retry: retriers,

@@ -8,7 +8,9 @@ import { tableSpecs, type IndexSpec, type TableSpec } from '../../src/adapters/a
 import { configSchema } from '../../src/domain/config.js';
 import { stateMachineDefinition } from '../../src/serverless/state-machine.js';
 import { bundleDir, HANDLERS } from '../../deploy/aws/lib/bundled-function.js';
-import { RUN_STEP_ARN_PLACEHOLDER, runDefinitionString } from '../../deploy/aws/lib/run-state-machine.js';
+import { POLL_ARN_PLACEHOLDER, RUN_STEP_ARN_PLACEHOLDER, runDefinitionString } from '../../deploy/aws/lib/run-state-machine.js';
+import { POLL_IN_TASK_MARGIN_SECONDS, serverlessConfigSchema } from '../../src/domain/serverless-config.js';
+import { FUNCTION_SIZING } from '../../src/serverless/function-sizing.js';
 import { actionsOf, allStatements, resourcesOf, resourcesOfStatement, roleStatements, synthStack, type Synthesized } from './synth-stack.js';
 
 // One synthesis of the fullest deployment (new tables with a KMS key, new
@@ -79,11 +81,11 @@ describe('CDK stack (synthesized in process): the fullest deployment', () => {
     }
   });
 
-  it('has the four Lambda functions, each nodejs22.x and packaged from its bundle in dist/lambda', () => {
-    const fns = resourcesOf(s.json, 'AWS::Lambda::Function').map(([, p]) => p);
-    expect(fns.map((f) => f.FunctionName).sort()).toEqual(HANDLERS.map((h) => `${PREFIX}adp-${h}`).sort());
-    for (const h of HANDLERS) {
-      const f = s.json.Resources[fnId(h)]!.Properties!;
+  it('has a Lambda function per handler plus the run-step poller, each nodejs22.x and packaged from its bundle in dist/lambda', () => {
+    const fns = resourcesOf(s.json, 'AWS::Lambda::Function').map(([, p]) => p).filter((f) => f.FunctionName);
+    expect(fns.map((f) => f.FunctionName).sort()).toEqual([...HANDLERS, 'run-step-poller'].map((h) => `${PREFIX}adp-${h}`).sort());
+    for (const [name, h] of [...HANDLERS.map((x) => [x, x] as const), ['run-step-poller', 'run-step'] as const]) {
+      const f = s.json.Resources[fnId(name)]!.Properties!;
       expect(f.Runtime, h).toBe('nodejs22.x');
       expect(f.Handler).toBe('index.handler');
       // The asset staged for the function (what `cdk deploy` uploads) is the bundle, byte for byte.
@@ -94,16 +96,38 @@ describe('CDK stack (synthesized in process): the fullest deployment', () => {
     }
   });
 
-  it('carries the generated state machine definition unchanged, the run-step ARN as its one substitution', () => {
+  it('carries the generated state machine definition unchanged, the run-step and poller ARNs as its substitutions', () => {
     const [[, sm]] = resourcesOf(s.json, 'AWS::StepFunctions::StateMachine') as [[string, Record<string, unknown>]];
     expect(sm.DefinitionString).toBe(runDefinitionString());
-    expect(JSON.parse(sm.DefinitionString as string)).toEqual(stateMachineDefinition({ runStepFunctionArn: RUN_STEP_ARN_PLACEHOLDER }));
-    expect(sm.DefinitionSubstitutions).toEqual({ RunStepFunctionArn: arnOf(fnId('run-step')) });
+    expect(JSON.parse(sm.DefinitionString as string)).toEqual(
+      stateMachineDefinition({ runStepFunctionArn: RUN_STEP_ARN_PLACEHOLDER, pollFunctionArn: POLL_ARN_PLACEHOLDER }),
+    );
+    expect(sm.DefinitionSubstitutions).toEqual({ RunStepFunctionArn: arnOf(fnId('run-step')), PollFunctionArn: arnOf(fnId('run-step-poller')) });
     expect(sm.StateMachineType).toBe('STANDARD');
-    // Its role may invoke the run-step function and nothing else (besides log delivery, which AWS requires on '*').
+    // Its role may invoke the two run-step functions and nothing else (besides log delivery, which AWS requires on '*').
     const roleId = (sm.RoleArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
     const invoke = roleStatements(s.json, roleId).filter((x) => actionsOf(x).some((a) => !a.startsWith('logs:')));
-    expect(invoke).toEqual([{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [arnOf(fnId('run-step')), { 'Fn::Join': ['', [arnOf(fnId('run-step')), ':*']] }] }]);
+    const both = [arnOf(fnId('run-step')), arnOf(fnId('run-step-poller'))];
+    expect(invoke).toEqual(both.map((a) => ({ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [a, { 'Fn::Join': ['', [a, ':*']] }] })));
+  });
+
+  it('invokes the poller from the AwaitQuery Task and the run-step function from every other: one asset, 512 MB for the steps, 128 MB for the polls with a timeout of the poll budget plus the margin', () => {
+    const [[, sm]] = resourcesOf(s.json, 'AWS::StepFunctions::StateMachine') as [[string, Record<string, unknown>]];
+    const tasks = Object.entries(JSON.parse(sm.DefinitionString as string).States as Record<string, { Type: string; Resource?: string }>).filter(([, x]) => x.Type === 'Task');
+    expect(Object.fromEntries(tasks.map(([n, x]) => [n, x.Resource]))).toEqual(
+      Object.fromEntries(tasks.map(([n]) => [n, n === 'AwaitQuery' ? POLL_ARN_PLACEHOLDER : RUN_STEP_ARN_PLACEHOLDER])),
+    );
+    const main = s.json.Resources[fnId('run-step')]!.Properties!;
+    const poller = s.json.Resources[fnId('run-step-poller')]!.Properties!;
+    expect([main.Runtime, poller.Runtime]).toEqual(['nodejs22.x', 'nodejs22.x']);
+    expect(poller.Code).toEqual(main.Code);
+    expect(poller.Handler).toBe(main.Handler);
+    expect(poller.Environment).toEqual(main.Environment);
+    expect({ main: [main.MemorySize, main.Timeout], poller: [poller.MemorySize, poller.Timeout] }).toEqual({
+      main: [FUNCTION_SIZING.runStep.memoryMb, 900],
+      poller: [128, serverlessConfigSchema.parse({}).pollInTaskSeconds + POLL_IN_TASK_MARGIN_SECONDS],
+    });
+    expect(FUNCTION_SIZING.poller.timeoutSeconds).toBeLessThanOrEqual(900);
   });
 
   it('grants no wildcard action: every Allow names its actions; wildcards only in the TLS-only Deny statements of resource policies', () => {
@@ -204,9 +228,9 @@ describe('CDK stack (synthesized in process): the fullest deployment', () => {
 
   it('gives every function (and the state machine) its own log group with the retention asked for, and a role that writes only there', () => {
     const groups = resourcesOf(s.json, 'AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(5);
+    expect(groups).toHaveLength(6);
     for (const [, g] of groups) expect(g.RetentionInDays).toBe(14);
-    for (const h of HANDLERS) {
+    for (const h of [...HANDLERS, 'run-step-poller']) {
       const f = s.json.Resources[fnId(h)]!.Properties!;
       const groupId = idOf('AWS::Logs::LogGroup', (p) => p.LogGroupName === `/aws/lambda/${PREFIX}adp-${h}`);
       expect(f.LoggingConfig).toEqual({ LogGroup: ref(groupId) });

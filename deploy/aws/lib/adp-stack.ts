@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import { AdpBuckets } from './buckets.js';
 import { BundledFunction } from './bundled-function.js';
 import { openSearchNode, openSearchTarget, type DeployOptions } from './deploy-options.js';
+import { FUNCTION_SIZING } from '../../../src/serverless/function-sizing.js';
 import { lambdaConfig } from './lambda-config.js';
 import { AdpMessaging } from './messaging.js';
 import {
@@ -39,12 +40,13 @@ const STREAM_RETRIES = 10;
  * The whole engine in one account and region, environment-agnostic (account
  * and region are the deployment's pseudo parameters; nothing is looked up):
  * the aws driver's tables, the buckets, the run state machine generated from
- * the step list, the four Lambda functions from their bundles, the Scheduler
+ * the step list, the Lambda functions from their bundles (run-step twice: the
+ * steps, and the polls with less memory), the Scheduler
  * group and role, SNS topics, dead-letter queues and log groups.
  */
 export class AdpStack extends Stack {
   readonly tables: AdpTables;
-  readonly functions: Readonly<Record<'runStep' | 'startExecution' | 'scheduleSync', BundledFunction>> & { readonly historyStream?: BundledFunction };
+  readonly functions: Readonly<Record<'runStep' | 'runStepPoller' | 'startExecution' | 'scheduleSync', BundledFunction>> & { readonly historyStream?: BundledFunction };
   readonly runStateMachine: RunStateMachine;
   readonly schedules: CurationSchedules;
 
@@ -66,25 +68,38 @@ export class AdpStack extends Stack {
     const fn = (id: string, more: Omit<ConstructorParameters<typeof BundledFunction>[2], 'logRetention' | 'root'>) =>
       new BundledFunction(this, id, { ...more, logRetention, ...(props.bundleRoot ? { root: props.bundleRoot } : {}) });
 
+    // One bundle, two sizes (src/serverless/function-sizing.ts): the steps, and the polls of a running query.
+    const runStepEnvironment = { ADP_CONFIG_JSON: config, ...(scripts.tokenSecretArn ? { ADP_GIT_TOKEN_SECRET_ARN: scripts.tokenSecretArn } : {}) };
+    const runStepStatements = [
+      dynamoStatement(this.tables.all, DYNAMO_READ_WRITE),
+      athenaStatement(this, options.workGroup),
+      glueStatement(this, options.glueDatabases),
+      ...bucketWriteStatements([buckets.athenaOutput, buckets.curated, ...buckets.outputs]),
+      ...bucketReadStatements(buckets.data),
+      ...scripts.readStatements,
+      new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [messaging.successTopic.topicArn, messaging.failureTopic.topicArn] }),
+      ...keyUse,
+    ];
     const runStep = fn('RunStep', {
       handler: 'run-step',
       functionName: `${p}adp-run-step`,
       description: 'adp: advances one run by one step (invoked by the run state machine)',
-      environment: { ADP_CONFIG_JSON: config, ...(scripts.tokenSecretArn ? { ADP_GIT_TOKEN_SECRET_ARN: scripts.tokenSecretArn } : {}) },
-      timeout: Duration.minutes(15),
-      memorySize: 1024,
-      statements: [
-        dynamoStatement(this.tables.all, DYNAMO_READ_WRITE),
-        athenaStatement(this, options.workGroup),
-        glueStatement(this, options.glueDatabases),
-        ...bucketWriteStatements([buckets.athenaOutput, buckets.curated, ...buckets.outputs]),
-        ...bucketReadStatements(buckets.data),
-        ...scripts.readStatements,
-        new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [messaging.successTopic.topicArn, messaging.failureTopic.topicArn] }),
-        ...keyUse,
-      ],
+      environment: runStepEnvironment,
+      timeout: Duration.seconds(FUNCTION_SIZING.runStep.timeoutSeconds),
+      memorySize: FUNCTION_SIZING.runStep.memoryMb,
+      statements: runStepStatements,
     });
-    this.runStateMachine = new RunStateMachine(this, 'Run', { stateMachineName: `${p}adp-run`, runStep: runStep.function, logRetention });
+    // The same handler and permissions: a poll may find the query gone and the run at another step to report.
+    const runStepPoller = fn('RunStepPoller', {
+      handler: 'run-step',
+      functionName: `${p}adp-run-step-poller`,
+      description: 'adp: polls a running query (the AwaitQuery task of the run state machine; the run-step bundle, small)',
+      environment: runStepEnvironment,
+      timeout: Duration.seconds(FUNCTION_SIZING.poller.timeoutSeconds),
+      memorySize: FUNCTION_SIZING.poller.memoryMb,
+      statements: runStepStatements,
+    });
+    this.runStateMachine = new RunStateMachine(this, 'Run', { stateMachineName: `${p}adp-run`, runStep: runStep.function, poller: runStepPoller.function, logRetention });
     const stateMachineArn = this.runStateMachine.stateMachine.stateMachineArn;
 
     const startExecution = fn('StartExecution', {
@@ -165,7 +180,7 @@ export class AdpStack extends Stack {
       });
       this.streamTrigger('HistoryStreamTrigger', historyStream, historyStreamArn, messaging.historyStreamDlq);
     }
-    this.functions = { runStep, startExecution, scheduleSync, ...(historyStream ? { historyStream } : {}) };
+    this.functions = { runStep, runStepPoller, startExecution, scheduleSync, ...(historyStream ? { historyStream } : {}) };
 
     const out = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     out('StateMachineArn', stateMachineArn, 'the run state machine');

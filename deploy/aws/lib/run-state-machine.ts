@@ -8,22 +8,26 @@ import { stateMachineDefinition } from '../../../src/serverless/state-machine.js
 
 /** The placeholder the definition carries for the run-step function's ARN (a definition substitution). */
 export const RUN_STEP_ARN_PLACEHOLDER = '${RunStepFunctionArn}';
+/** The placeholder for the poll function's ARN (the AwaitQuery Task's). */
+export const POLL_ARN_PLACEHOLDER = '${PollFunctionArn}';
 
-/** The definition exactly as the template carries it: the generated one, the ARN left as a substitution. */
+/** The definition exactly as the template carries it: the generated one, the ARNs left as substitutions. */
 export function runDefinitionString(): string {
-  return JSON.stringify(stateMachineDefinition({ runStepFunctionArn: RUN_STEP_ARN_PLACEHOLDER }));
+  return JSON.stringify(stateMachineDefinition({ runStepFunctionArn: RUN_STEP_ARN_PLACEHOLDER, pollFunctionArn: POLL_ARN_PLACEHOLDER }));
 }
 
 export interface RunStateMachineProps {
   readonly stateMachineName: string;
   readonly runStep: lambda.IFunction;
+  /** The run-step bundle deployed small, for the AwaitQuery Task. */
+  readonly poller: lambda.IFunction;
   readonly logRetention: logs.RetentionDays;
 }
 
 /**
  * The Standard state machine of a run, from the definition generated out of
  * the step list (src/serverless/state-machine.ts; never edited here). Its
- * role may only invoke the run-step function; failed executions are logged
+ * role may only invoke the run-step function and its poller; failed executions are logged
  * (level ERROR, no execution data) to a log group with a retention.
  */
 export class RunStateMachine extends Construct {
@@ -32,7 +36,7 @@ export class RunStateMachine extends Construct {
 
   constructor(scope: Construct, id: string, props: RunStateMachineProps) {
     super(scope, id);
-    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com'), description: `${props.stateMachineName}: invokes the run-step function` });
+    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com'), description: `${props.stateMachineName}: invokes the run-step functions` });
     const logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: `/aws/vendedlogs/states/${props.stateMachineName}`,
       retention: props.logRetention,
@@ -42,10 +46,11 @@ export class RunStateMachine extends Construct {
       stateMachineName: props.stateMachineName,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromString(runDefinitionString()),
-      definitionSubstitutions: { RunStepFunctionArn: props.runStep.functionArn },
+      definitionSubstitutions: { RunStepFunctionArn: props.runStep.functionArn, PollFunctionArn: props.poller.functionArn },
       role: this.role,
       logs: { destination: logGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false },
     });
     props.runStep.grantInvoke(this.role);
+    props.poller.grantInvoke(this.role);
   }
 }
