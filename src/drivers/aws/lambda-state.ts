@@ -6,6 +6,7 @@ import type { Clock } from '../../ports/clock.js';
 import { homeLayout, type HomeLayout } from '../common/home.js';
 import { loadConfig } from '../common/load-config.js';
 import type { StateBackend } from '../project.js';
+import { LAMBDA_ENV } from './lambda-env.js';
 import { openAwsState } from './open-state.js';
 
 // What a Lambda function opens, from the aws driver alone: a function bundle
@@ -26,8 +27,9 @@ export interface LambdaState extends StateBackend {
  * @throws ConfigError when the config is invalid or names another driver than `aws`.
  */
 export async function lambdaConfig(env: NodeJS.ProcessEnv = process.env): Promise<{ home: HomeLayout; config: AdpConfig }> {
-  const home = homeLayout(env.ADP_HOME ?? '/tmp/adp');
-  const config = env.ADP_CONFIG_JSON ? parseConfigJson(env.ADP_CONFIG_JSON) : await loadConfig(home.config);
+  const home = homeLayout(env[LAMBDA_ENV.home] ?? '/tmp/adp');
+  const json = env[LAMBDA_ENV.configJson];
+  const config = json ? parseConfigJson(json) : await loadConfig(home.config);
   if (config.driver !== 'aws') {
     throw new ConfigError(`the Lambda functions run the aws driver; the config names driver "${config.driver}": set "driver": "aws" (adp init --driver aws)`);
   }

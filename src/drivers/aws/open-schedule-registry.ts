@@ -1,6 +1,6 @@
 import { ConfigError } from '../../domain/errors.js';
 import type { ScheduleRegistry } from '../../ports/schedule-registry.js';
-import { lambdaClientConfig, requiredEnv } from './lambda-env.js';
+import { LAMBDA_ENV, lambdaClientConfig, requiredEnv } from './lambda-env.js';
 
 /**
  * EventBridge Scheduler schedules in `ADP_SCHEDULE_GROUP`, each invoking
@@ -10,15 +10,16 @@ import { lambdaClientConfig, requiredEnv } from './lambda-env.js';
  */
 export async function openScheduleRegistry(env: NodeJS.ProcessEnv = process.env): Promise<ScheduleRegistry> {
   const { SchedulerRegistry } = await import('../../adapters/aws/scheduler/scheduler-registry.js');
-  const retries = env.ADP_SCHEDULE_MAX_RETRIES ? Number(env.ADP_SCHEDULE_MAX_RETRIES) : 3;
-  if (!Number.isInteger(retries) || retries < 0 || retries > 185) throw new ConfigError('ADP_SCHEDULE_MAX_RETRIES must be an integer from 0 to 185');
+  const raw = env[LAMBDA_ENV.scheduleMaxRetries];
+  const retries = raw ? Number(raw) : 3;
+  if (!Number.isInteger(retries) || retries < 0 || retries > 185) throw new ConfigError(`${LAMBDA_ENV.scheduleMaxRetries} must be an integer from 0 to 185`);
   return new SchedulerRegistry({
     clientConfig: lambdaClientConfig(env),
     target: {
-      groupName: requiredEnv(env, 'ADP_SCHEDULE_GROUP'),
-      targetArn: requiredEnv(env, 'ADP_START_FUNCTION_ARN'),
-      roleArn: requiredEnv(env, 'ADP_SCHEDULER_ROLE_ARN'),
-      deadLetterArn: requiredEnv(env, 'ADP_SCHEDULE_DLQ_ARN'),
+      groupName: requiredEnv(env, LAMBDA_ENV.scheduleGroup),
+      targetArn: requiredEnv(env, LAMBDA_ENV.startFunctionArn),
+      roleArn: requiredEnv(env, LAMBDA_ENV.schedulerRoleArn),
+      deadLetterArn: requiredEnv(env, LAMBDA_ENV.scheduleDlqArn),
       maximumRetryAttempts: retries,
     },
   });
