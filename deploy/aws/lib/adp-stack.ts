@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import { AdpBuckets } from './buckets.js';
 import { BundledFunction } from './bundled-function.js';
 import { openSearchNode, openSearchTarget, type DeployOptions } from './deploy-options.js';
+import { LAMBDA_ENV as E } from '../../../src/drivers/aws/lambda-env.js';
 import { FUNCTION_SIZING } from '../../../src/serverless/function-sizing.js';
 import { lambdaConfig } from './lambda-config.js';
 import { AdpMessaging } from './messaging.js';
@@ -69,7 +70,7 @@ export class AdpStack extends Stack {
       new BundledFunction(this, id, { ...more, logRetention, ...(props.bundleRoot ? { root: props.bundleRoot } : {}) });
 
     // One bundle, two sizes (src/serverless/function-sizing.ts): the steps, and the polls of a running query.
-    const runStepEnvironment = { ADP_CONFIG_JSON: config, ...(scripts.tokenSecretArn ? { ADP_GIT_TOKEN_SECRET_ARN: scripts.tokenSecretArn } : {}) };
+    const runStepEnvironment = { [E.configJson]: config, ...(scripts.tokenSecretArn ? { [E.gitTokenSecretArn]: scripts.tokenSecretArn } : {}) };
     const runStepStatements = [
       dynamoStatement(this.tables.all, DYNAMO_READ_WRITE),
       athenaStatement(this, options.workGroup),
@@ -106,7 +107,7 @@ export class AdpStack extends Stack {
       handler: 'start-execution',
       functionName: `${p}adp-start-execution`,
       description: 'adp: queues a run and starts its execution (invoked by the schedules)',
-      environment: { ADP_CONFIG_JSON: config, ADP_STATE_MACHINE_ARN: stateMachineArn },
+      environment: { [E.configJson]: config, [E.stateMachineArn]: stateMachineArn },
       timeout: Duration.seconds(60),
       memorySize: 256,
       statements: [
@@ -126,11 +127,11 @@ export class AdpStack extends Stack {
       functionName: `${p}adp-schedule-sync`,
       description: 'adp: keeps one Scheduler schedule per curation (definitions table stream)',
       environment: {
-        ADP_SCHEDULE_GROUP: groupName,
-        ADP_START_FUNCTION_ARN: startExecution.function.functionArn,
-        ADP_SCHEDULER_ROLE_ARN: this.schedules.role.roleArn,
-        ADP_SCHEDULE_DLQ_ARN: messaging.schedulerDlq.queueArn,
-        ADP_SCHEDULE_MAX_RETRIES: '3',
+        [E.scheduleGroup]: groupName,
+        [E.startFunctionArn]: startExecution.function.functionArn,
+        [E.schedulerRoleArn]: this.schedules.role.roleArn,
+        [E.scheduleDlqArn]: messaging.schedulerDlq.queueArn,
+        [E.scheduleMaxRetries]: '3',
       },
       timeout: Duration.seconds(120),
       memorySize: 256,
@@ -164,9 +165,9 @@ export class AdpStack extends Stack {
         functionName: `${p}adp-history-stream`,
         description: 'adp: indexes the history table stream in OpenSearch',
         environment: {
-          ADP_PREFIX: p,
-          ADP_OPENSEARCH_NODE: openSearchNode(options.openSearchEndpoint),
-          ADP_OPENSEARCH_SERVICE: target.service,
+          [E.prefix]: p,
+          [E.openSearchNode]: openSearchNode(options.openSearchEndpoint),
+          [E.openSearchService]: target.service,
         },
         timeout: Duration.seconds(120),
         memorySize: 256,
