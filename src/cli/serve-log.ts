@@ -29,6 +29,8 @@ export function schedulerLine(e: SchedulerEvent, at: Date): string | undefined {
       return `${t} tick skipped ${e.curationType} scheduled=${e.scheduledTime.toISOString()} ${e.executionName}: ${e.reason}`;
     case 'missed':
       return `${t} ticks missed ${e.curationType}: ${e.count}${e.more ? '+' : ''} not run (catchUp), latest ${e.latest.toISOString()}`;
+    case 'waiting':
+      return `${t} tick waiting ${e.curationType} scheduled=${e.scheduledTime.toISOString()} for ${e.upstreams.join(', ')} (until ${e.until.toISOString()})`;
     case 'cancelRequested':
       return `${t} cancel requested ${e.curationType} ${e.executionName}: ${e.reason}`;
     case 'error':

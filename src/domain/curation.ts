@@ -4,6 +4,7 @@ import { parseOrThrow } from './zod-issues.js';
 import { ValidationError } from './errors.js';
 import { parseScheduleExpression } from './schedule/parse.js';
 import { curationAlertShape } from './notify/curation-alerts.js';
+import { dependsOnShape } from './depends-on.js';
 import { isValidTimezone } from './schedule/wall-clock.js';
 import { CATCH_UP_POLICIES, OVERLAP_POLICIES } from './schedule-policy.js';
 
@@ -104,6 +105,7 @@ export const curationSchema = z
     startDate: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a zone, e.g. 2027-01-01T00:00:00Z' }).optional(),
     timeoutSeconds: z.number().int('must be an integer').min(1).max(7 * 24 * 3600).optional(),
     ...curationAlertShape,
+    ...dependsOnShape,
   })
   .superRefine((def, ctx) => {
     const out = def.outputDetails;

@@ -25,5 +25,14 @@ export type SchedulerEvent =
       readonly more: boolean;
       readonly latest: Date;
     }
+  | {
+      /** A tick held until its upstreams (`dependsOn`) succeed for the same scheduled time, or `until`. */
+      readonly kind: 'waiting';
+      readonly curationType: string;
+      readonly scheduledTime: Date;
+      /** The upstreams not yet succeeded, each with how it stands. */
+      readonly upstreams: readonly string[];
+      readonly until: Date;
+    }
   | { readonly kind: 'cancelRequested'; readonly curationType: string; readonly executionName: string; readonly reason: string }
   | { readonly kind: 'error'; readonly curationType?: string; readonly message: string };

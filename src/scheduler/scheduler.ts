@@ -14,10 +14,12 @@ import type { SchedulerEvent } from './scheduler-events.js';
 import { skippedRecord } from './skipped-record.js';
 import { planTicks } from './tick-plan.js';
 import { lastTicks, nextTick } from './ticks.js';
+import { dependsOnWaitMs } from '../domain/depends-on.js';
+import { upstreamReadiness } from './upstream-gate.js';
 
 /** What a {@link Scheduler} needs. */
 export interface SchedulerDeps {
-  readonly state: Pick<StateStore, 'getCuration' | 'listCurations'>;
+  readonly state: Pick<StateStore, 'getCuration' | 'listCurations' | 'listHistory'>;
   readonly schedule: ScheduleStore;
   readonly queue: Pick<RunQueue, 'activeRuns' | 'requestCancel'>;
   readonly clock: Clock;
@@ -43,6 +45,8 @@ interface Entry {
   /** Every tick at or before this was handled (claimed, skipped or passed over). */
   cursorMs: number;
   gen: number;
+  /** A tick held for its upstreams (`dependsOn`): not claimed yet, looked at again from `recheckAtMs`. */
+  waiting?: { readonly tick: number; readonly recheckAtMs: number };
 }
 
 const PRUNE_EVERY_MS = 3_600_000;
@@ -208,7 +212,8 @@ export class Scheduler {
   }
 
   #enqueue(type: string, entry: Entry): void {
-    const at = nextTick(entry.schedule, entry.cursorMs);
+    const next = nextTick(entry.schedule, entry.cursorMs);
+    const at = next === undefined || entry.waiting === undefined ? next : Math.max(next, entry.waiting.recheckAtMs);
     if (at !== undefined) this.#due.push({ at, key: type, gen: entry.gen });
     if (this.#due.size > 2 * this.#entries.size + 1024) {
       this.#due.compact((d) => this.#entries.get(d.key)?.gen === d.gen);
@@ -241,18 +246,20 @@ export class Scheduler {
   /** Plans, decides overlap for and claims the unhandled ticks of `entries` up to `now`; true when a run was queued. */
   async #fireBatch(entries: readonly Entry[], now: number): Promise<boolean> {
     const { schedule, queue, clock, misfireGraceMs } = this.#deps;
-    const planned = entries.map((entry) => {
+    const planned = await mapInOrder(entries, async (entry) => {
       const { policy } = entry.schedule;
       const recent = lastTicks(entry.schedule, entry.cursorMs, now, (policy.catchUp === 'all' ? policy.maxCatchUp : 1) + 1);
-      const plan = planTicks({ ...recent, nowMs: now, graceMs: misfireGraceMs, catchUp: policy.catchUp, maxCatchUp: policy.maxCatchUp });
-      return { entry, recent, plan };
+      // A tick waiting for its upstreams is on time until its wait ends (after a restart too).
+      const graceMs = misfireGraceMs + (entry.schedule.definition.dependsOn ? dependsOnWaitMs(entry.schedule.definition) : 0);
+      const plan = planTicks({ ...recent, nowMs: now, graceMs, catchUp: policy.catchUp, maxCatchUp: policy.maxCatchUp });
+      return { entry, recent, plan, gate: await this.#gate(entry, plan.run, now) };
     });
-    const running = planned.filter((p) => p.plan.run.length > 0).map((p) => p.entry.schedule.curationType);
+    const running = planned.filter((p) => p.gate.ticks.some((t) => t.skip === undefined)).map((p) => p.entry.schedule.curationType);
     const active = new Map<string, RunState[]>();
     for (const r of await queue.activeRuns(running)) active.set(r.curationType, [...(active.get(r.curationType) ?? []), r]);
     const at = clock.now();
     const claims: { claim: TickClaim; event: SchedulerEvent }[] = [];
-    for (const { entry, recent, plan } of planned) {
+    for (const { entry, recent, plan, gate } of planned) {
       const s = entry.schedule;
       const type = s.curationType;
       const last = recent.ticks.at(-1);
@@ -260,19 +267,22 @@ export class Scheduler {
         const latest = recent.ticks.filter((t) => !plan.run.includes(t)).at(-1) ?? last ?? now;
         this.#emit({ kind: 'missed', curationType: type, count: plan.passed, more: plan.morePassed, latest: new Date(latest) });
       }
-      if (plan.run.length > 0) {
+      const firstRun = gate.ticks.find((t) => t.skip === undefined)?.tick;
+      if (firstRun !== undefined) {
         // The decision for the first tick holds for the batch: catch-up runs queue behind each other.
-        const decision = decideOverlap(s.policy.overlap, active.get(type) ?? [], new Date(plan.run[0]!).toISOString());
+        const decision = decideOverlap(s.policy.overlap, active.get(type) ?? [], new Date(firstRun).toISOString());
         if (decision.action === 'cancelRunning') {
           for (const name of decision.cancel) {
             await queue.requestCancel(name, decision.reason, at);
             this.#emit({ kind: 'cancelRequested', curationType: type, executionName: name, reason: decision.reason });
           }
         }
-        for (const tick of plan.run) claims.push(this.#claimFor(type, tick, decision.action === 'skip' ? decision.reason : undefined, at, now));
-      }
-      // Ticks passed over after the last claimed one: move the stored cursor past them too.
-      if (last !== undefined && plan.run.at(-1) !== last) await schedule.advanceCursor(type, new Date(last).toISOString());
+        const overlapSkip = decision.action === 'skip' ? { reason: decision.reason, kind: 'overlap' as const } : undefined;
+        for (const t of gate.ticks) claims.push(this.#claimFor(type, t.tick, t.skip !== undefined ? { reason: t.skip, kind: 'dependency' } : overlapSkip, at, now));
+      } else for (const t of gate.ticks) claims.push(this.#claimFor(type, t.tick, { reason: t.skip!, kind: 'dependency' }, at, now));
+      // Ticks passed over after the last claimed one (and before a tick held for its upstreams): move the stored cursor past them too.
+      const handled = handledUpTo(recent.ticks, gate.held);
+      if (handled !== undefined && handled > (gate.ticks.at(-1)?.tick ?? -Infinity)) await schedule.advanceCursor(type, new Date(handled).toISOString());
     }
     const won = await schedule.claimTicks(claims.map((c) => c.claim), this.#skippedAlerts());
     let queued = false;
@@ -284,9 +294,9 @@ export class Scheduler {
       } else this.#counts.skipped++;
       this.#emit(event);
     });
-    for (const { entry, recent } of planned) {
-      const last = recent.ticks.at(-1);
-      if (last !== undefined) entry.cursorMs = last;
+    for (const { entry, recent, gate } of planned) {
+      const handled = handledUpTo(recent.ticks, gate.held);
+      if (handled !== undefined) entry.cursorMs = Math.max(entry.cursorMs, handled);
     }
     return queued;
   }
@@ -299,13 +309,13 @@ export class Scheduler {
     return (record, incidents) => runAlertPlanner(policy, this.#entries.get(record.curationType)?.schedule.definition)(record, incidents);
   }
 
-  #claimFor(type: string, tick: number, skipReason: string | undefined, at: Date, now: number): { claim: TickClaim; event: SchedulerEvent } {
+  #claimFor(type: string, tick: number, skip: { reason: string; kind: 'overlap' | 'dependency' } | undefined, at: Date, now: number): { claim: TickClaim; event: SchedulerEvent } {
     const scheduledTime = new Date(tick);
     const base = { curationType: type, scheduledTime: scheduledTime.toISOString(), claimedBy: this.#deps.workerId, claimedAt: at.toISOString() };
-    if (skipReason !== undefined) {
+    if (skip !== undefined) {
       const name = executionName(at, type);
-      const skipped = skippedRecord({ curationType: type, executionName: name, scheduledTime, at, reason: skipReason, engine: this.#deps.engineName });
-      return { claim: { ...base, outcome: { skipped } }, event: { kind: 'skipped', curationType: type, scheduledTime, executionName: name, reason: skipReason } };
+      const skipped = skippedRecord({ curationType: type, executionName: name, scheduledTime, at, reason: skip.reason, engine: this.#deps.engineName, cause: skip.kind });
+      return { claim: { ...base, outcome: { skipped } }, event: { kind: 'skipped', curationType: type, scheduledTime, executionName: name, reason: skip.reason } };
     }
     const run = newRun({ curationType: type, trigger: 'schedule', scheduledTime }, at);
     const catchUp = tick < now - this.#deps.misfireGraceMs;
@@ -315,6 +325,39 @@ export class Scheduler {
     };
   }
 
+  /**
+   * Splits a curation's planned ticks by its upstreams (`dependsOn`), oldest
+   * first: ticks whose upstreams all succeeded run, ticks one of whose
+   * upstreams will not succeed (or whose wait ended) are skipped, and the
+   * first tick still waiting is held with every later one: nothing of it is
+   * stored, so after a restart, or in another process, it is decided again
+   * from the same records.
+   */
+  async #gate(entry: Entry, ticks: readonly number[], now: number): Promise<GatedTicks> {
+    const def = entry.schedule.definition;
+    if (!def.dependsOn || ticks.length === 0) {
+      if (ticks.length > 0) entry.waiting = undefined;
+      return { ticks: ticks.map((tick) => ({ tick })) };
+    }
+    const waitMs = dependsOnWaitMs(def);
+    const decided: { tick: number; skip?: string }[] = [];
+    for (const tick of ticks) {
+      const ready = await upstreamReadiness(this.#deps, def.dependsOn, new Date(tick).toISOString(), tick + waitMs, now, waitMs / 1000);
+      if (ready.kind === 'ready') decided.push({ tick });
+      else if (ready.kind === 'skip') decided.push({ tick, skip: ready.reason });
+      else {
+        if (entry.waiting?.tick !== tick) {
+          this.#emit({ kind: 'waiting', curationType: def.curationType, scheduledTime: new Date(tick), upstreams: ready.pending, until: new Date(tick + waitMs) });
+        }
+        // Claims of one curation go in ascending order: every later tick waits behind this one.
+        entry.waiting = { tick, recheckAtMs: Math.min(now + this.#deps.pollMs, tick + waitMs) };
+        return { ticks: decided, held: tick };
+      }
+    }
+    entry.waiting = undefined;
+    return { ticks: decided };
+  }
+
   #emit(event: SchedulerEvent): void {
     try {
       this.#deps.onEvent?.(event);
@@ -322,4 +365,24 @@ export class Scheduler {
       // A broken listener must not stop the schedule.
     }
   }
+}
+
+/** A curation's planned ticks after {@link Scheduler} looked at their upstreams. */
+interface GatedTicks {
+  /** Ascending: to claim, each with its run unless `skip` (the reason its `skipped` record gives). */
+  readonly ticks: readonly { readonly tick: number; readonly skip?: string }[];
+  /** The first tick still waiting for its upstreams; it and every later tick stay unclaimed. */
+  readonly held?: number;
+}
+
+/** The latest of `ticks` that is handled now: all of them, or those before the held one. */
+function handledUpTo(ticks: readonly number[], held: number | undefined): number | undefined {
+  return held === undefined ? ticks.at(-1) : ticks.filter((t) => t < held).at(-1);
+}
+
+/** `f` over `items`, one after the other. */
+async function mapInOrder<T, R>(items: readonly T[], f: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (const item of items) out.push(await f(item));
+  return out;
 }

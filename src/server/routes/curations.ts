@@ -1,3 +1,4 @@
+import { checkDependencies } from '../../engine/check-dependencies.js';
 import { createRoute, z } from '@hono/zod-openapi';
 import { parseCuration } from '../../domain/curation.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
@@ -94,7 +95,8 @@ export function registerCurationRoutes(app: ApiApp, { ports, nextDue }: ApiConte
           'curation definition',
         );
       }
-      const warnings = await checkEnvironment(ports, definition);
+      const dependencyWarnings = await checkDependencies(ports.state, definition);
+      const warnings = [...(await checkEnvironment(ports, definition)), ...dependencyWarnings];
       const stored = await ports.state.putCuration(definition);
       const curation = await summarizeCuration(ports.state, stored, await context());
       const created = stored.version === 1;
