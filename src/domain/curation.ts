@@ -6,6 +6,7 @@ import { parseScheduleExpression } from './schedule/parse.js';
 import { curationAlertShape } from './notify/curation-alerts.js';
 import { dependsOnShape } from './depends-on.js';
 import { isValidTimezone } from './schedule/wall-clock.js';
+import { outputTemplateIssues, parametersDefinitionSchema, templatedText } from './template/index.js';
 import { CATCH_UP_POLICIES, OVERLAP_POLICIES } from './schedule-policy.js';
 
 const mapKey = (what: string) => z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, `${what} keys must be 1-128 characters of A-Z a-z 0-9 . _ -`);
@@ -83,11 +84,11 @@ export const curationSchema = z
       .optional(),
     outputDetails: z.strictObject({
       outputBucket: bucketNameSchema,
-      outputFolderPath: folderPath.optional(),
-      filename: z
+      outputFolderPath: templatedText(folderPath).optional(),
+      filename: templatedText(z
         .string()
         .regex(/^[A-Za-z0-9._=-]{1,200}$/, 'must be 1-200 characters of A-Z a-z 0-9 . _ = - (use outputFolderPath for folders)')
-        .refine((s) => s !== '.' && s !== '..', 'must not be "." or ".."')
+        .refine((s) => s !== '.' && s !== '..', 'must not be "." or ".."'))
         .optional(),
       includeTimestampInFilename: z.boolean().optional(),
       metadata: metadataMap.optional(),
@@ -104,11 +105,16 @@ export const curationSchema = z
     overlap: z.enum(OVERLAP_POLICIES).optional(),
     startDate: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a zone, e.g. 2027-01-01T00:00:00Z' }).optional(),
     timeoutSeconds: z.number().int('must be an integer').min(1).max(7 * 24 * 3600).optional(),
+    /** Typed `{{ params.NAME }}` of the SQL, folder and filename templates (see domain/template). */
+    parameters: parametersDefinitionSchema.optional(),
+    /** Cost guard: refuse a run whose query scans more, where the engine can tell (see README). */
+    maxBytesScanned: z.number().int('must be an integer').min(1).optional(),
     ...curationAlertShape,
     ...dependsOnShape,
   })
   .superRefine((def, ctx) => {
     const out = def.outputDetails;
+    for (const issue of outputTemplateIssues(out, def.parameters)) ctx.addIssue({ code: 'custom', path: issue.path.split('.'), message: issue.message });
     if (out.includeTimestampInFilename && !out.filename) {
       ctx.addIssue({
         code: 'custom',

@@ -11,8 +11,14 @@ export type RunStatus = 'queued' | 'running' | TerminalStatus;
 export interface RunContext {
   definition?: CurationDefinition;
   scriptFileCommitId?: string;
+  /** The SQL the query runs: the script at its commit with its `{{ … }}` templates rendered. */
   sql?: string;
+  /** SHA-256 of `sql` (the rendered SQL). */
   sqlSha256?: string;
+  /** `outputFolderPath` and `filename` with their templates rendered (present when the definition has them). */
+  renderedOutput?: { outputFolderPath?: string; filename?: string };
+  /** Bytes the engine said the query would scan before it started, where it can tell (for `maxBytesScanned`). */
+  estimatedScanBytes?: number;
   queryExecutionId?: string;
   /** When the current query was started (ISO); the timeout counts from here. */
   queryStartedAt?: string;

@@ -22,10 +22,13 @@ interface OutputTarget {
 
 function outputTarget(deps: EngineDeps, run: RunState, rawKey: string, queryExecutionId: string): OutputTarget {
   const details = run.context.definition!.outputDetails;
+  // Rendered at retrieve when they hold `{{ … }}` templates.
+  const folderPath = run.context.renderedOutput?.outputFolderPath ?? details.outputFolderPath;
+  const filename = run.context.renderedOutput?.filename ?? details.filename;
   const rawFolder = rawKey.slice(0, rawKey.lastIndexOf('/') + 1);
   const key = finalOutputKey({
-    folder: details.outputFolderPath !== undefined ? normaliseFolder(details.outputFolderPath) : rawFolder,
-    filename: details.filename,
+    folder: folderPath !== undefined ? normaliseFolder(folderPath) : rawFolder,
+    filename,
     includeTimestamp: details.includeTimestampInFilename,
     stamp: utcStamp(executionNameTime(run.executionName) ?? deps.clock.now()),
     queryExecutionId,

@@ -14,7 +14,8 @@ export function buildRecord(run: RunState, endedAt: Date, engine: string): Histo
     curationExecutionName: run.executionName,
     scriptFileCommitId: c.scriptFileCommitId,
     glueDetails: def?.glueDetails,
-    outputDetails: def && resolvedOutputDetails(def.outputDetails),
+    // Templated folder and filename as rendered for this run.
+    outputDetails: def && resolvedOutputDetails({ ...def.outputDetails, ...c.renderedOutput }),
     queryOutputLocation: c.queryOutputLocation,
     curationOutputLocation: c.failure ? undefined : c.curationOutputLocation,
     athenaQueryExecutionId: c.queryExecutionId,

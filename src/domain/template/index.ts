@@ -1,0 +1,11 @@
+export { TemplateError } from './template-error.js';
+export { BUILTIN_VARIABLES, VALUE_TYPES } from './template-types.js';
+export type { TemplateScope, TemplateValue, ValueType } from './template-types.js';
+export { parseTemplate, hasTemplate } from './template-parse.js';
+export type { TemplateTag, TemplatePart, TemplateFilter } from './template-parse.js';
+export { checkTemplate, renderTemplate, sqlLiteral, pathText } from './template-render.js';
+export type { TemplateTarget } from './template-render.js';
+export { parametersDefinitionSchema, parameterTypes, resolveParameters, PARAMETER_NAME } from './template-parameters.js';
+export type { ParameterDefinitions, ResolvedParameters } from './template-parameters.js';
+export { templatedText, outputTemplateIssues, checkRenderedKeyPart } from './definition-templates.js';
+export { valueText, coerceText } from './template-values.js';
