@@ -1,8 +1,9 @@
-import { isSinkDestination, type DestinationSpec } from '../domain/notify/destinations.js';
+import { isLineageDestination, isSinkDestination, SINK_TYPES, type DestinationSpec } from '../domain/notify/destinations.js';
 import { stableJson } from '../domain/notify/stable-id.js';
 import type { OutboxEntry } from '../domain/notify/outbox.js';
 import type { OutboxOutcome } from '../ports/outbox-store.js';
 import { deliverHistory } from './deliver-history.js';
+import { deliverLineage } from './deliver-lineage.js';
 import { deliverNotifications } from './deliver-notifications.js';
 import type { DispatchReport, DispatcherDeps } from './dispatcher-deps.js';
 import { failureOutcome } from './outcome.js';
@@ -25,7 +26,11 @@ export async function dispatchOnce(deps: DispatcherDeps): Promise<DispatchReport
   const groups = await groupByDestination(deps, entries, outcomes);
   const results = await Promise.all(
     [...groups.values()].map(({ destination, list }) =>
-      isSinkDestination(destination) ? deliverHistory(deps, destination, list) : deliverNotifications(deps, destination, list),
+      isSinkDestination(destination)
+        ? deliverHistory(deps, destination, list)
+        : isLineageDestination(destination)
+          ? deliverLineage(deps, destination, list)
+          : deliverNotifications(deps, destination, list),
     ),
   );
   outcomes.push(...results.flat());
@@ -61,7 +66,7 @@ async function groupByDestination(
       continue;
     }
     if (!destination) {
-      const error = `destination '${entry.destination.id}' is no longer configured (not in adp.config.json's ${entry.event === 'history' ? 'sinks' : 'notifications'} nor in curation '${entry.curationType}'s notifications): nothing to deliver to`;
+      const error = `destination '${entry.destination.id}' is no longer configured (not in adp.config.json's ${SINK_TYPES.has(entry.destination.type) ? 'sinks' : 'notifications'} nor in curation '${entry.curationType}'s notifications): nothing to deliver to`;
       deps.log?.(`outbox: ${entry.id} (${entry.event} ${entry.curationType} -> ${entry.destination.id}) dead-lettered: ${error}`);
       outcomes.push({ id: entry.id, outcome: 'dead', error });
       continue;

@@ -1,6 +1,7 @@
 import type { OutboxSettings } from '../domain/notify/outbox-settings.js';
 import type { Clock } from '../ports/clock.js';
 import type { DestinationDirectory, Destinations } from '../ports/destinations.js';
+import type { LineageSources } from '../ports/lineage.js';
 import type { OutboxStore } from '../ports/outbox-store.js';
 
 /** What the dispatcher works with, as ports. */
@@ -10,6 +11,8 @@ export interface DispatcherDeps {
   /** Each entry's destination, looked up by its id at delivery (entries keep no settings). */
   readonly directory: DestinationDirectory;
   readonly clock: Clock;
+  /** Where OpenLineage events find the tables read and the SQL; without it they carry neither. */
+  readonly lineage?: LineageSources;
   readonly settings: OutboxSettings;
   /** This dispatcher's name in claims (host:pid and a random part). */
   readonly owner: string;

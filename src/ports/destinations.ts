@@ -1,6 +1,7 @@
-import type { DestinationSpec, NotifierDestinationSpec, SinkDestinationSpec } from '../domain/notify/destinations.js';
+import type { DestinationSpec, LineageDestinationSpec, NotifierDestinationSpec, SinkDestinationSpec } from '../domain/notify/destinations.js';
 import type { DestinationRef } from '../domain/notify/outbox.js';
 import type { EventSink } from './event-sink.js';
+import type { LineageTransport } from './lineage.js';
 import type { Notifier } from './notifier.js';
 
 /**
@@ -15,6 +16,7 @@ import type { Notifier } from './notifier.js';
 export interface Destinations {
   notifier(destination: NotifierDestinationSpec): Promise<Notifier>;
   sink(destination: SinkDestinationSpec): Promise<EventSink>;
+  lineage(destination: LineageDestinationSpec): Promise<LineageTransport>;
   close(): Promise<void>;
 }
 

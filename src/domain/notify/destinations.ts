@@ -63,7 +63,7 @@ function authIssue(issue: { input?: unknown; errors?: readonly (readonly { path:
 }
 
 /** The `opensearch` history sink (also OpenSearch-compatible Elasticsearch 7/8). */
-export const sinkSchema = z.strictObject({
+export const openSearchSinkSchema = z.strictObject({
   type: z.literal('opensearch'),
   name: destinationNameSchema.optional(),
   node: secretOr(httpUrl),
@@ -91,25 +91,70 @@ export const sinkSchema = z.strictObject({
   /** Documents per `_bulk` request. */
   batchSize: z.number().int().min(1).max(10_000).optional(),
 });
+
+/**
+ * The `openlineage` sink: START and COMPLETE/FAIL/ABORT run events of the
+ * OpenLineage 1.x spec, POSTed as JSON (its HTTP transport) to
+ * `{url}/api/v1/lineage`, or to `endpoint` (a path under `url`) when set.
+ */
+export const openLineageSinkSchema = z.strictObject({
+  type: z.literal('openlineage'),
+  name: destinationNameSchema.optional(),
+  /** The lineage backend's base address (Marquez: `http://host:5000`). */
+  url: secretOr(httpUrl),
+  /** The path events are POSTed to, under `url` (default `api/v1/lineage`). */
+  endpoint: z
+    .string()
+    .regex(/^\/?[A-Za-z0-9._~!$&'()*+,;=:@%/-]{1,500}$/, 'must be a URL path such as "api/v1/lineage"')
+    .refine((p) => !p.split('/').includes('..'), 'must not contain a .. segment')
+    .optional(),
+  /** Sent as `Authorization: Bearer <token>`. */
+  apiKey: secretOr(z.string().min(1)).optional(),
+  /** The jobs' namespace (default `adp`); each curation is the job of its curationType. */
+  namespace: z.string().min(1).max(255).regex(/^\S+$/, 'must not contain spaces').optional(),
+  /** The events' `producer` URI (default: adp's repository). */
+  producer: z.url({ error: 'must be a URI such as https://example.com/adp' }).optional(),
+  timeoutSeconds,
+});
+
+/** Every sink type of the config's `sinks`. */
+export const sinkSchema = z.discriminatedUnion('type', [openSearchSinkSchema, openLineageSinkSchema]);
 export type SinkConfig = z.infer<typeof sinkSchema>;
+export type OpenSearchSinkConfig = z.infer<typeof openSearchSinkSchema>;
+export type OpenLineageSinkConfig = z.infer<typeof openLineageSinkSchema>;
 
 type Shapes = typeof notifierTargetShapes;
 type TargetOf<K extends keyof Shapes> = z.infer<z.ZodObject<Shapes[K]>>;
 
 /** A notifier destination as configured: its target fields (secrets possibly as references) plus a stable `id`. */
 export type NotifierDestinationSpec = { [K in keyof Shapes]: TargetOf<K> & { readonly id: string } }[keyof Shapes];
-export type SinkDestinationSpec = Omit<SinkConfig, 'name'> & { readonly id: string };
+/** A history sink (OpenSearch) as configured. */
+export type SinkDestinationSpec = Omit<OpenSearchSinkConfig, 'name'> & { readonly id: string };
+/** An OpenLineage sink as configured. */
+export type LineageDestinationSpec = Omit<OpenLineageSinkConfig, 'name'> & { readonly id: string };
+/** Any entry of the config's `sinks`, with its id. */
+export type AnySinkDestinationSpec = SinkDestinationSpec | LineageDestinationSpec;
 /** Anything the outbox delivers to, as configured. */
-export type DestinationSpec = NotifierDestinationSpec | SinkDestinationSpec;
+export type DestinationSpec = NotifierDestinationSpec | AnySinkDestinationSpec;
 
 /** A notifier destination ready for its adapter: every secret reference replaced by its value. */
 export type NotifierDestination = Resolved<NotifierDestinationSpec>;
 export type SinkDestination = Resolved<SinkDestinationSpec>;
-export type Destination = NotifierDestination | SinkDestination;
+export type LineageDestination = Resolved<LineageDestinationSpec>;
+export type Destination = NotifierDestination | SinkDestination | LineageDestination;
 
+/** The history sinks (OpenSearch): they receive history records. */
 export function isSinkDestination<D extends { readonly type: string }>(d: D): d is Extract<D, { type: 'opensearch' }> {
   return d.type === 'opensearch';
 }
+
+/** The OpenLineage sinks: they receive run events. */
+export function isLineageDestination<D extends { readonly type: string }>(d: D): d is Extract<D, { type: 'openlineage' }> {
+  return d.type === 'openlineage';
+}
+
+/** Types configured in `sinks` (the others are `notifications` routes). */
+export const SINK_TYPES: ReadonlySet<string> = new Set(['opensearch', 'openlineage']);
 
 const withId = { id: z.string().min(1) };
 const s = notifierTargetShapes;
@@ -123,7 +168,8 @@ export const destinationSpecSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...s.email, ...withId }),
   z.strictObject({ ...s.sns, ...withId }),
   z.strictObject({ ...s.log, ...withId }),
-  sinkSchema.omit({ name: true }).extend(withId),
+  openSearchSinkSchema.omit({ name: true }).extend(withId),
+  openLineageSinkSchema.omit({ name: true }).extend(withId),
 ]);
 
 /**

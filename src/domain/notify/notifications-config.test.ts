@@ -31,7 +31,7 @@ describe('secret references in destination settings', () => {
       ],
     });
     expect(config.notifications[0]).toMatchObject({ url: { env: 'HOOK_URL' }, secret: { file: 'secrets/hook' }, headers: { authorization: { env: 'HOOK_AUTH' }, env: 'prod' } });
-    expect(config.sinks[1]!.auth).toEqual({ apiKey: { file: 'os.key' } });
+    expect(config.sinks[1]).toHaveProperty('auth', { apiKey: { file: 'os.key' } });
   });
 
   it('names the field of an unknown reference shape, and keeps the literal rule for strings', () => {

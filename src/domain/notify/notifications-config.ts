@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { destinationId, sinkSchema, type SinkConfig } from './destinations.js';
+import { destinationId, sinkSchema, type AnySinkDestinationSpec, type SinkConfig } from './destinations.js';
 import { outboxSettingsSchema } from './outbox-settings.js';
 import type { AlertPolicy } from './plan-run-alerts.js';
 import { configRouteSchema, resolveRoute, type ConfigRouteInput } from './routes.js';
@@ -43,7 +43,7 @@ export interface NotificationsConfig {
 export function alertPolicy(config: NotificationsConfig): AlertPolicy {
   return {
     routes: config.notifications.map(resolveRoute),
-    sinks: config.sinks.map(({ name, ...sink }) => ({ ...sink, id: destinationId({ ...sink, name }) })),
+    sinks: config.sinks.map(({ name, ...sink }) => ({ ...sink, id: destinationId({ ...sink, name }) }) as AnySinkDestinationSpec),
     publicUrl: config.publicUrl,
   };
 }

@@ -21,7 +21,16 @@ export function destinationRef(destination: Pick<DestinationSpec, 'id' | 'type'>
   return { id: destination.id, type: destination.type };
 }
 
-/** What to deliver where: a history record to a sink, or a notification to a notifier. */
+/**
+ * A run's lineage, as two entries for each OpenLineage sink: its start and
+ * its end, both planned with the terminal record (the start's event time is
+ * the run's `startedAt`), so one transaction writes both or neither, and the
+ * start, enqueued first, is delivered first.
+ */
+export const LINEAGE_EVENTS = ['lineageStart', 'lineageEnd'] as const;
+export type LineageOutboxEvent = (typeof LINEAGE_EVENTS)[number];
+
+/** What to deliver where: a history record to a sink (history, or lineage as run events), or a notification to a notifier. */
 export type OutboxDraft = {
   /** Stable: the same event for the same destination always has the same id. */
   readonly id: string;
@@ -29,7 +38,11 @@ export type OutboxDraft = {
   readonly curationType: string;
   /** The run the entry is about, when there is one (lets `adp run --wait` wait for its own entries). */
   readonly executionName?: string;
-} & ({ readonly event: 'history'; readonly payload: HistoryRecord } | { readonly event: AlertEvent; readonly payload: Notification });
+} & (
+  | { readonly event: 'history'; readonly payload: HistoryRecord }
+  | { readonly event: LineageOutboxEvent; readonly payload: HistoryRecord }
+  | { readonly event: AlertEvent; readonly payload: Notification }
+);
 
 /** An entry as the outbox keeps it. */
 export type OutboxEntry = OutboxDraft & {

@@ -166,3 +166,26 @@ describe('routing a finished run (fake clock: record timestamps)', () => {
     );
   });
 });
+
+describe('OpenLineage sinks in the run plan', () => {
+  const lineage = { type: 'openlineage', url: 'http://127.0.0.1:5000', id: 'marquez' } as const;
+  const policy: AlertPolicy = { routes: [], sinks: [sink, lineage] };
+
+  it('get the run’s start, then its end, both with the record (stable ids); history sinks the record once', () => {
+    for (const status of ['succeeded', 'failed', 'cancelled', 'timed_out'] as const) {
+      const plan = planRunAlerts(policy, [], record(1, status), []);
+      expect(plan.entries.map((e) => [e.destination, e.event])).toEqual([
+        [{ id: 'search', type: 'opensearch' }, 'history'],
+        [{ id: 'marquez', type: 'openlineage' }, 'lineageStart'],
+        [{ id: 'marquez', type: 'openlineage' }, 'lineageEnd'],
+      ]);
+      expect(plan.entries.every((e) => e.payload === plan.entries[0]!.payload && e.executionName === 'run-a-1')).toBe(true);
+      expect(planRunAlerts(policy, [], record(1, status), []).entries.map((e) => e.id)).toEqual(plan.entries.map((e) => e.id));
+    }
+    expect(new Set(planRunAlerts(policy, [], record(1, 'succeeded'), []).entries.map((e) => e.id)).size).toBe(3);
+  });
+
+  it('get nothing for a skipped run (it never ran)', () => {
+    expect(planRunAlerts(policy, [], record(1, 'skipped'), []).entries.map((e) => e.event)).toEqual(['history']);
+  });
+});

@@ -1,16 +1,17 @@
 import type { CurationDefinition } from '../curation.js';
 import type { HistoryRecord } from '../history.js';
-import type { SinkDestinationSpec } from './destinations.js';
+import { isLineageDestination, type AnySinkDestinationSpec } from './destinations.js';
 import { isFailureStatus, notificationFromRecord, type AlertEvent } from './events.js';
+import { warningFailures } from '../quality-checks.js';
 import { shouldAlert, type AlertMark, type AlertPlan, type Incident, type IncidentKey, type RunAlertPlanner } from './incidents.js';
-import { destinationRef, type OutboxDraft } from './outbox.js';
+import { destinationRef, LINEAGE_EVENTS, type OutboxDraft } from './outbox.js';
 import { routesFor, type CurationRouteInput, type Route } from './routes.js';
 import { stableId } from './stable-id.js';
 
 /** Where events go, from the config: routes (resolved), history sinks and the dashboard's address. */
 export interface AlertPolicy {
   readonly routes: readonly Route[];
-  readonly sinks: readonly SinkDestinationSpec[];
+  readonly sinks: readonly AnySinkDestinationSpec[];
   readonly publicUrl?: string;
 }
 
@@ -24,12 +25,14 @@ export function runAlertPlanner(policy: AlertPolicy, definition?: Pick<CurationD
 
 /**
  * A finished run's outbox entries and incident changes:
- * - every sink gets the record;
+ * - every history sink gets the record; every OpenLineage sink its start
+ *   and end (in that order), except for a skipped run (it never ran);
  * - `success` on every success; `recovery` on the first success after
  *   failures (to a route that also listens to failures only if it was alerted);
  * - `failure` once per incident (a run of failures), `failureStreak` once the
  *   streak reaches the route's `afterFailures`; both again every
  *   `repeatEvery` seconds while the incident lasts;
+ * - `qualityWarning` on every run with a failed `warn` quality check;
  * - skipped runs change nothing.
  */
 export function planRunAlerts(
@@ -38,14 +41,12 @@ export function planRunAlerts(
   record: HistoryRecord,
   incidents: readonly Incident[],
 ): AlertPlan {
-  const entries: OutboxDraft[] = policy.sinks.map((sink) => ({
-    id: stableId('ob', record.curationExecutionName, 'history', sink.id),
-    destination: destinationRef(sink),
-    curationType: record.curationType,
-    executionName: record.curationExecutionName,
-    event: 'history',
-    payload: record,
-  }));
+  const entries: OutboxDraft[] = policy.sinks.flatMap((sink): OutboxDraft[] => {
+    const base = { destination: destinationRef(sink), curationType: record.curationType, executionName: record.curationExecutionName, payload: record };
+    if (!isLineageDestination(sink)) return [{ ...base, id: stableId('ob', record.curationExecutionName, 'history', sink.id), event: 'history' }];
+    if (record.status === 'skipped') return [];
+    return LINEAGE_EVENTS.map((event) => ({ ...base, id: stableId('ob', record.curationExecutionName, event, sink.id), event }));
+  });
   if (record.status === 'skipped') return { entries, upsert: [], close: [] };
 
   const routes = routesFor(record.curationType, policy.routes, own);
@@ -69,6 +70,9 @@ export function planRunAlerts(
     });
   };
 
+  if (warningFailures(record.qualityChecks).length > 0) {
+    for (const route of routes) if (route.events.has('qualityWarning')) send(route, 'qualityWarning', {});
+  }
   if (!isFailureStatus(record.status)) {
     for (const route of routes) if (route.events.has('success')) send(route, 'success', {});
     const close: IncidentKey[] = [];

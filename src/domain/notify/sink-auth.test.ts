@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { sinkSchema } from './destinations.js';
+import { openSearchSinkSchema } from './destinations.js';
 
-const parse = (auth: unknown) => sinkSchema.safeParse({ type: 'opensearch', node: 'https://search.example.com', index: 'curationHistory', auth });
+const parse = (auth: unknown) => openSearchSinkSchema.safeParse({ type: 'opensearch', node: 'https://search.example.com', index: 'curationHistory', auth });
 const messageOf = (auth: unknown) => {
   const r = parse(auth);
   return r.success ? 'ok' : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n');

@@ -1,11 +1,14 @@
 import type { SNSClientConfig } from '@aws-sdk/client-sns';
-import type { DestinationSpec, NotifierDestination, NotifierDestinationSpec, SinkDestinationSpec } from '../../domain/notify/destinations.js';
+import type { DestinationSpec, LineageDestinationSpec, NotifierDestination, NotifierDestinationSpec, SinkDestinationSpec } from '../../domain/notify/destinations.js';
 import { DeliveryError } from '../../domain/notify/delivery-error.js';
 import { stableJson } from '../../domain/notify/stable-id.js';
 import type { Destinations } from '../../ports/destinations.js';
 import type { EventSink } from '../../ports/event-sink.js';
+import type { LineageTransport } from '../../ports/lineage.js';
 import type { Notifier } from '../../ports/notifier.js';
 import { resolveDestination, type SecretSource } from './secrets.js';
+
+type Adapter = Notifier | EventSink | LineageTransport;
 
 /** Options of {@link AdapterDestinations}. */
 export interface AdapterDestinationsOptions {
@@ -26,7 +29,7 @@ export interface AdapterDestinationsOptions {
 export class AdapterDestinations implements Destinations {
   readonly #options: AdapterDestinationsOptions;
   /** By destination id: the resolved spec's key and its adapter (a rotated secret replaces it). */
-  readonly #made = new Map<string, { key: string; adapter: Promise<Notifier | EventSink> }>();
+  readonly #made = new Map<string, { key: string; adapter: Promise<Adapter> }>();
 
   constructor(options: AdapterDestinationsOptions = {}) {
     this.#options = options;
@@ -45,6 +48,14 @@ export class AdapterDestinations implements Destinations {
     }) as Promise<EventSink>;
   }
 
+  async lineage(destination: LineageDestinationSpec): Promise<LineageTransport> {
+    const resolved = await this.#resolve(destination);
+    return this.#once(resolved, async () => {
+      const { OpenLineageHttpTransport } = await import('../../adapters/openlineage/openlineage-http-transport.js');
+      return new OpenLineageHttpTransport(resolved);
+    }) as Promise<LineageTransport>;
+  }
+
   async close(): Promise<void> {
     const made = [...this.#made.values()];
     this.#made.clear();
@@ -60,7 +71,7 @@ export class AdapterDestinations implements Destinations {
     }
   }
 
-  #once(resolved: { readonly id: string }, make: () => Promise<Notifier | EventSink>): Promise<Notifier | EventSink> {
+  #once(resolved: { readonly id: string }, make: () => Promise<Adapter>): Promise<Adapter> {
     const key = stableJson(resolved);
     const known = this.#made.get(resolved.id);
     if (known?.key === key) return known.adapter;
@@ -89,6 +100,6 @@ export class AdapterDestinations implements Destinations {
   }
 }
 
-async function closeAdapter(adapter: Promise<Notifier | EventSink>): Promise<void> {
+async function closeAdapter(adapter: Promise<Adapter>): Promise<void> {
   await (await adapter.catch(() => undefined))?.close?.();
 }

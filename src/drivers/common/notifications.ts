@@ -1,6 +1,10 @@
 import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
+import type { AdpConfig } from '../../domain/config.js';
 import { alertPolicy } from '../../domain/notify/notifications-config.js';
+import type { LineageSources } from '../../ports/lineage.js';
 import type { OutboxCounts } from '../../ports/outbox-store.js';
 import { startAlertEvaluator } from '../../notify/alert-evaluator.js';
 import { deliverRunEntries } from '../../notify/deliver-run-entries.js';
@@ -35,10 +39,29 @@ export function projectDispatcherDeps(project: Project, options: AdapterDestinat
     destinations: new AdapterDestinations({ secrets: { home: project.home.root }, ...options }),
     directory: policyDirectory(alertPolicy(project.config), project.state),
     clock: project.clock,
+    lineage: lineageSources(project),
     settings: project.config.outbox,
     owner: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     log: options.log,
   };
+}
+
+/** What OpenLineage events are built from: the project's catalog, object URIs, runs and scripts repository. */
+function lineageSources(project: Project): LineageSources {
+  return { catalog: project.catalog, objects: project.objects, runs: project.state, scripts: { repoUrl: scriptsRepoUrl(project.home.root, project.config), branch: project.config.scripts.branch } };
+}
+
+/** The scripts repository as a URI, without any credentials a clone URL may carry. */
+export function scriptsRepoUrl(home: string, config: Pick<AdpConfig, 'scripts' | 'aws'>): string {
+  const { url, codecommit, dir } = config.scripts;
+  if (url) {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  }
+  if (codecommit) return config.aws?.region ? `https://git-codecommit.${config.aws.region}.amazonaws.com/v1/repos/${codecommit}` : `codecommit://${codecommit}`;
+  return pathToFileURL(path.resolve(home, dir)).toString();
 }
 
 /**
