@@ -4,6 +4,7 @@ import { parseOrThrow } from './zod-issues.js';
 import { ValidationError } from './errors.js';
 import { parseScheduleExpression } from './schedule/parse.js';
 import { curationAlertShape } from './notify/curation-alerts.js';
+import { qualityChecksSchema } from './quality-checks.js';
 import { dependsOnShape } from './depends-on.js';
 import { isValidTimezone } from './schedule/wall-clock.js';
 import { outputTemplateIssues, parametersDefinitionSchema, templatedText } from './template/index.js';
@@ -105,6 +106,8 @@ export const curationSchema = z
     overlap: z.enum(OVERLAP_POLICIES).optional(),
     startDate: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a zone, e.g. 2027-01-01T00:00:00Z' }).optional(),
     timeoutSeconds: z.number().int('must be an integer').min(1).max(7 * 24 * 3600).optional(),
+    /** Checks on the query's result before it is published (see quality-checks.ts). */
+    qualityChecks: qualityChecksSchema.optional(),
     /** Typed `{{ params.NAME }}` of the SQL, folder and filename templates (see domain/template). */
     parameters: parametersDefinitionSchema.optional(),
     /** Cost guard: refuse a run whose query scans more, where the engine can tell (see README). */

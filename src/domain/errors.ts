@@ -69,6 +69,11 @@ export class QueryTimeoutError extends AdpError {
   readonly code = 'QUERY_TIMEOUT';
 }
 
+/** A blocking quality check failed on the query's result: nothing was published. */
+export class QualityCheckFailedError extends AdpError {
+  readonly code = 'QUALITY_CHECK_FAILED';
+}
+
 /** A transient failure: the step is retried with backoff. */
 export class TransientError extends AdpError {
   readonly code = 'TRANSIENT';

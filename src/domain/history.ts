@@ -1,4 +1,5 @@
 import type { CurationDefinition } from './curation.js';
+import type { QualityCheckResult } from './quality-checks.js';
 
 export const RUN_STATUSES = ['succeeded', 'failed', 'cancelled', 'timed_out', 'skipped'] as const;
 export type TerminalStatus = (typeof RUN_STATUSES)[number];
@@ -78,4 +79,6 @@ export interface HistoryRecord {
   engine: string;
   /** Name of the file the run published (the last segment of curationOutputLocation); unlike `outputDetails.outputFilename` it carries the stamp, the extension and any `-2` a collision added. */
   publishedFilename?: string;
+  /** Every quality check's result (name, passed, observed), in the definition's order; absent without checks. */
+  qualityChecks?: QualityCheckResult[];
 }

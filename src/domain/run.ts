@@ -1,5 +1,6 @@
 import type { CurationDefinition } from './curation.js';
 import type { Trigger, ErrorCause, TerminalStatus } from './history.js';
+import type { QualityCheckResult } from './quality-checks.js';
 
 /** The workflow's steps, in order. A run's `step` is the next one to execute. */
 export const STEPS = ['retrieve', 'validate', 'startQuery', 'awaitQuery', 'publishOutput', 'record'] as const;
@@ -34,6 +35,8 @@ export interface RunContext {
   curationOutputLocation?: string;
   rowCount?: number;
   bytesWritten?: number;
+  /** The definition's quality checks, measured on the raw result before publishing (once per run). */
+  qualityChecks?: QualityCheckResult[];
   /** Step retries so far in this run (history's `attempt` is this + 1). */
   retries?: number;
   /** Set when a step fails for good; the record step turns it into the history record. */

@@ -1,4 +1,5 @@
 import type { OutputFormat } from '../domain/curation.js';
+import type { QualityCheck, QualityObservation } from '../domain/quality-checks.js';
 
 export interface QueryRequest {
   /** The user's SQL: exactly one SELECT/WITH statement; anything else is refused before it runs. */
@@ -12,6 +13,13 @@ export interface QueryRequest {
   readonly idempotencyKey: string;
   /** Key-value pairs stamped into the file where the format allows (Parquet footer). */
   readonly kvMetadata?: Readonly<Record<string, string>>;
+}
+
+/** A raw result as the query left it. */
+export interface RawResult {
+  readonly bucket: string;
+  readonly key: string;
+  readonly format: OutputFormat;
 }
 
 export type QueryState = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
@@ -45,5 +53,13 @@ export interface QueryEngine {
   cancel(queryExecutionId: string): Promise<void>;
   /** Checks the SQL (single SELECT, sandbox, binds against the catalog) without running it; returns the plan. */
   explain(sql: string, database: string): Promise<string>;
+  /**
+   * Optional capability: measures `checks` over a finished query's raw result
+   * (one observation per check, same order), in a sandbox that reads that
+   * result and nothing else; a `sql` check must be a single SELECT over the
+   * relation `result`. An engine without it refuses definitions with
+   * `qualityChecks` (the validate step names the field).
+   */
+  checkResult?(result: RawResult, checks: readonly QualityCheck[]): Promise<QualityObservation[]>;
   close(): Promise<void>;
 }

@@ -15,6 +15,7 @@ const OUTCOME: Record<AlertEvent, string> = {
   longRunning: 'long running',
   missedSchedule: 'missed schedule',
   stale: 'stale',
+  qualityWarning: 'quality warning',
 };
 
 /**

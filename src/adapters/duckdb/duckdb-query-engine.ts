@@ -3,7 +3,8 @@ import path from 'node:path';
 import { DuckDBInstance, StatementType } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { TableInfo } from '../../ports/catalog.js';
-import type { QueryEngine, QueryRequest, QueryStatus } from '../../ports/query-engine.js';
+import type { QueryEngine, QueryRequest, QueryStatus, RawResult } from '../../ports/query-engine.js';
+import type { QualityCheck, QualityObservation } from '../../domain/quality-checks.js';
 import { NotFoundError, QueryFailedError, StateError, TransientError } from '../../domain/errors.js';
 import { formatExtension } from '../../domain/naming.js';
 import type { BucketPaths } from '../localfs/bucket-paths.js';
@@ -11,6 +12,7 @@ import { CatalogViews } from './catalog-views.js';
 import { copyStatement } from './copy-statement.js';
 import { toEngineError } from './duckdb-errors.js';
 import { interruptUntilSettled, jobStatus, type QueryJob } from './query-job.js';
+import { measureChecks } from './result-checks.js';
 import { publishResult, removeStaging } from './result-files.js';
 import { applySandbox, lockConfiguration } from './sandbox-setup.js';
 import { quoteIdent } from './sql-literals.js';
@@ -54,6 +56,7 @@ export class DuckDbQueryEngine implements QueryEngine {
   readonly #views: CatalogViews;
   readonly #paths: BucketPaths;
   readonly #stagingDir: string;
+  readonly #limits: Pick<DuckDbQueryEngineOptions, 'memoryLimit' | 'threads'>;
   readonly #jobs = new Map<string, QueryJob>();
   readonly #idsByKey = new Map<string, string>();
   #viewRefresh: Promise<void> = Promise.resolve();
@@ -66,6 +69,7 @@ export class DuckDbQueryEngine implements QueryEngine {
     this.#views = views;
     this.#paths = options.paths;
     this.#stagingDir = options.stagingDir;
+    this.#limits = { memoryLimit: options.memoryLimit, threads: options.threads };
   }
 
   /** Starts DuckDB, applies the sandbox, creates the catalog views and locks the configuration. */
@@ -144,6 +148,17 @@ export class DuckDbQueryEngine implements QueryEngine {
       throw toEngineError(e);
     } finally {
       connection.closeSync();
+    }
+  }
+
+  /** Quality checks over a raw result, in a DuckDB instance whose sandbox reads that one file (see {@link measureChecks}). */
+  async checkResult(result: RawResult, checks: readonly QualityCheck[]): Promise<QualityObservation[]> {
+    this.#assertOpen();
+    const file = this.#paths.filePath(result.bucket, result.key);
+    try {
+      return await measureChecks({ file, format: result.format, tempDir: path.join(this.#stagingDir, '.duckdb-tmp'), ...this.#limits }, checks);
+    } catch (e) {
+      throw toEngineError(e);
     }
   }
 

@@ -52,6 +52,9 @@ export function historyMappings(): Record<string, unknown> {
       engine: keyword,
       publishedFilename: keyword,
       curationKey: keyword,
+      qualityChecks: {
+        properties: { name: keyword, type: keyword, severity: keyword, passed: { type: 'boolean' }, observed: long, expected: keyword, error: { type: 'text' } },
+      },
     },
   };
 }

@@ -1,11 +1,13 @@
 import type { ErrorCause, HistoryRecord, TerminalStatus, Trigger } from '../history.js';
+import { warningFailures, type QualityCheckResult } from '../quality-checks.js';
 
 /**
  * What a route can subscribe to. `success`, `failure`, `recovery` and
- * `failureStreak` follow a finished run; `longRunning`, `missedSchedule` and
+ * `failureStreak` follow a finished run, and so does `qualityWarning` (a run
+ * with a failed `warn` quality check); `longRunning`, `missedSchedule` and
  * `stale` come from the periodic alert evaluator.
  */
-export const ALERT_EVENTS = ['success', 'failure', 'recovery', 'failureStreak', 'longRunning', 'missedSchedule', 'stale'] as const;
+export const ALERT_EVENTS = ['success', 'failure', 'recovery', 'failureStreak', 'longRunning', 'missedSchedule', 'stale', 'qualityWarning'] as const;
 export type AlertEvent = (typeof ALERT_EVENTS)[number];
 
 /** A run counts as failed unless it succeeded or was skipped (skips neither break nor extend a streak). */
@@ -49,6 +51,8 @@ export interface Notification {
   readonly lastSuccessAt?: string;
   /** stale: the curation's freshnessSeconds. */
   readonly freshnessSeconds?: number;
+  /** qualityWarning: the failed `warn` checks. */
+  readonly failedChecks?: readonly QualityCheckResult[];
 }
 
 /** The dashboard page of one run; the only place that knows its URL shape. */
@@ -83,6 +87,7 @@ export function notificationFromRecord(
     runUrl: runPageUrl(extra.publicUrl, record.curationExecutionName),
     consecutiveFailures: extra.consecutiveFailures,
     incidentSince: extra.incidentSince,
+    failedChecks: event === 'qualityWarning' ? warningFailures(record.qualityChecks) : undefined,
   };
   return withoutUndefined(n);
 }

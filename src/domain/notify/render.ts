@@ -14,6 +14,7 @@ const HEADLINES: Record<Notification['event'], (n: Notification) => string> = {
   longRunning: (n) => `${n.curationType} is running longer than expected (${duration((n.expectedDurationSeconds ?? 0) * 1000)})`,
   missedSchedule: (n) => `${n.curationType} missed its scheduled run${n.missedTick ? ` of ${n.missedTick}` : ''}`,
   stale: (n) => `${n.curationType} is stale: no successful run ${n.lastSuccessAt ? `since ${n.lastSuccessAt}` : 'yet'}`,
+  qualityWarning: (n) => `${n.curationType}: ${plural(n.failedChecks?.length ?? 0, 'quality check')} failed (warn)`,
 };
 
 /** Title and lines for email, Slack, SNS and logs alike. */
@@ -30,6 +31,7 @@ export function renderNotification(n: Notification): RenderedMessage {
   add('Started', n.startedAt);
   if (n.durationMs !== undefined) add(n.event === 'longRunning' ? 'Running for' : 'Duration', duration(n.durationMs));
   if (n.rowCount !== undefined) add('Rows', n.rowCount.toLocaleString('en-US'));
+  for (const c of n.failedChecks ?? []) add(`Check ${c.name}`, c.error ?? `${c.observed} (expected ${c.expected})`);
   add('Output', n.outputLocation);
   if (n.consecutiveFailures !== undefined && n.event !== 'success') add('Failures in a row', n.consecutiveFailures);
   add('Failing since', n.event === 'stale' ? undefined : n.incidentSince);

@@ -1,5 +1,7 @@
 import type { Catalog, TableInfo } from '../../ports/catalog.js';
-import type { QueryEngine, QueryRequest, QueryStatus } from '../../ports/query-engine.js';
+import type { QualityCheck, QualityObservation } from '../../domain/quality-checks.js';
+import { ConfigError } from '../../domain/errors.js';
+import type { QueryEngine, QueryRequest, QueryStatus, RawResult } from '../../ports/query-engine.js';
 
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
@@ -53,6 +55,13 @@ export class CatalogFollowingEngine implements QueryEngine {
 
   async explain(sql: string, database: string): Promise<string> {
     return (await this.#engine()).explain(sql, database);
+  }
+
+  /** Quality checks on the engine of the moment (they read a finished result, not the catalog). */
+  async checkResult(result: RawResult, checks: readonly QualityCheck[]): Promise<QualityObservation[]> {
+    const engine = await this.#engine();
+    if (!engine.checkResult) throw new ConfigError(`qualityChecks: the ${engine.name} query engine cannot run quality checks`);
+    return engine.checkResult(result, checks);
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@ import { ObjectExistsError, StateError } from '../../domain/errors.js';
 import { MAX_OUTPUT_COPIES, finalOutputKey, numberedOutputKey, outputKeyNumber, utcStamp, executionNameTime } from '../../domain/naming.js';
 import type { RunState } from '../../domain/run.js';
 import { provenance } from './provenance.js';
+import { qualityGate } from './quality-gate.js';
 import type { EngineDeps } from '../engine-deps.js';
 import type { ObjectInfo } from '../../ports/object-store.js';
 import type { Step } from './step.js';
@@ -113,6 +114,9 @@ export const publishOutput: Step = async (deps, run) => {
   if (!definition || !rawBucket || !rawKey || !queryExecutionId) {
     throw new StateError(`run ${run.executionName} reached publishOutput without a query result`);
   }
+  // Quality checks first, their results saved before anything is published.
+  const gated = await qualityGate(deps, run);
+  if (gated) return gated;
   const target = outputTarget(deps, run, rawKey, queryExecutionId);
   const planned = finalKey !== undefined ? outputKeyNumber(target.key, finalKey) : undefined;
   if (finalKey === undefined || planned === undefined) {

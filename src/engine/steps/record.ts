@@ -37,6 +37,7 @@ export function buildRecord(run: RunState, endedAt: Date, engine: string): Histo
     attempt: (c.retries ?? 0) + 1,
     engine,
     publishedFilename: publishedFilenameOf(run),
+    qualityChecks: c.qualityChecks,
   };
   for (const key of Object.keys(record) as (keyof HistoryRecord)[]) {
     if (record[key] === undefined) delete record[key];

@@ -1,6 +1,7 @@
 import { parseCuration, resolveOutput, type CurationDefinition } from '../../domain/curation.js';
 import { ValidationError, type FieldIssue } from '../../domain/errors.js';
 import type { EngineDeps } from '../engine-deps.js';
+import { qualityCheckIssues } from './quality-gate.js';
 import type { Step } from './step.js';
 
 /**
@@ -33,7 +34,7 @@ export async function checkEnvironment(deps: Pick<EngineDeps, 'catalog' | 'objec
 /** Re-checks the stored definition (it may predate this version) and its environment. */
 export const validate: Step = async (deps, run) => {
   const definition = parseCuration(run.context.definition);
-  const issues = await checkEnvironment(deps, definition);
+  const issues = [...(await checkEnvironment(deps, definition)), ...qualityCheckIssues(deps.queries, definition)];
   if (issues.length > 0) throw new ValidationError(issues, `curation '${definition.curationType}'`);
   return { context: { ...run.context, definition } };
 };

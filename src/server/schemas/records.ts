@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { curationSchema } from '../../domain/curation.js';
 import { RUN_STATUSES, TRIGGERS, type HistoryRecord } from '../../domain/history.js';
+import { QUALITY_CHECK_TYPES, QUALITY_SEVERITIES } from '../../domain/quality-checks.js';
 import { STEPS } from '../../domain/run.js';
 import type { TableInfo } from '../../ports/catalog.js';
 
@@ -12,6 +13,18 @@ import type { TableInfo } from '../../ports/catalog.js';
 export const curationDefinitionSchema = curationSchema.meta({ id: 'CurationDefinition' });
 
 const stringMap = z.record(z.string(), z.string());
+
+const qualityCheckResultSchema = z
+  .object({
+    name: z.string(),
+    type: z.enum(QUALITY_CHECK_TYPES),
+    severity: z.enum(QUALITY_SEVERITIES),
+    passed: z.boolean(),
+    observed: z.number().optional().meta({ description: 'The measured count: rows (rowCount), rows with a null, duplicate rows, rows with another value, rows the sql check returned' }),
+    expected: z.string().meta({ description: 'What passing means, e.g. "1 <= rows", "0 rows with a null"' }),
+    error: z.string().optional().meta({ description: 'Why the check could not run (it counts as failed)' }),
+  })
+  .meta({ id: 'QualityCheckResult' });
 
 export const historyRecordSchema = z
   .object({
@@ -54,6 +67,7 @@ export const historyRecordSchema = z
     publishedFilename: z.string().optional().meta({
       description: 'Name of the file the run published; differs from outputFilename by the stamp, the extension and any -2 suffix a name collision added',
     }),
+    qualityChecks: z.array(qualityCheckResultSchema).optional().meta({ description: "Every quality check's result, in the definition's order" }),
   })
   .meta({ id: 'HistoryRecord', description: "One terminal record per run: the sample's curationHistory item plus extensions" });
 
