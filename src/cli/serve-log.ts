@@ -1,3 +1,4 @@
+import type { DownstreamOutcome } from '../scheduler/downstream.js';
 import type { HistoryRecord } from '../domain/history.js';
 import type { ClaimedRun } from '../ports/run-queue.js';
 import type { SchedulerEvent } from '../scheduler/scheduler-events.js';
@@ -36,4 +37,14 @@ export function schedulerLine(e: SchedulerEvent, at: Date): string | undefined {
     case 'error':
       return `${t} error${e.curationType ? ` ${e.curationType}` : ''}: ${e.message}`;
   }
+}
+
+/** One line per downstream curation after a `--downstream` run succeeded: queued, or why not. */
+export function downstreamLines(record: HistoryRecord, outcomes: readonly DownstreamOutcome[], at: Date): string[] {
+  const t = at.toISOString();
+  return outcomes.map((o) =>
+    'queued' in o
+      ? `${t} downstream queued ${o.curationType} ${o.queued} (after ${record.curationType} ${record.curationExecutionName})`
+      : `${t} downstream not queued ${o.curationType}: ${o.notQueued}`,
+  );
 }

@@ -5,7 +5,7 @@ import { perWorker } from '../domain/config.js';
 import { SchedulerService } from '../scheduler/scheduler-service.js';
 import { startNotifications } from '../drivers/common/notifications.js';
 import { defaultHttpStarter, type HttpListener, type HttpStarter, type ServeContext, type ServeHealth, type ServeLauncher } from './serve-http.js';
-import { runEndLine, runStartLine, schedulerLine } from './serve-log.js';
+import { runEndLine, runStartLine, schedulerLine, downstreamLines } from './serve-log.js';
 
 /** Options of {@link startServe}. */
 export interface StartServeOptions {
@@ -88,6 +88,9 @@ export async function startServe(project: Project, options: StartServeOptions = 
       notifications.wake();
     },
     onError: (message) => logError(`${clock.now().toISOString()} error: ${message}`),
+    onDownstream: (record, outcomes) => {
+      for (const line of downstreamLines(record, outcomes, clock.now())) log(line);
+    },
   });
   const launcher: ServeLauncher = {
     launch: () => service.pool.notify(),

@@ -39,6 +39,8 @@ export interface RunContext {
   qualityChecks?: QualityCheckResult[];
   /** Step retries so far in this run (history's `attempt` is this + 1). */
   retries?: number;
+  /** `adp run --downstream`: on success, the curations downstream of this one are queued (trigger `dependency`, same scheduledTime); `root` started the chain. */
+  downstream?: { readonly root: string };
   /** Set when a step fails for good; the record step turns it into the history record. */
   failure?: { status: Exclude<TerminalStatus, 'succeeded' | 'skipped'>; error: string; errorCause: ErrorCause };
 }

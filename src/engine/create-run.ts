@@ -12,6 +12,8 @@ export interface RunRequest {
   readonly trigger: Trigger;
   readonly scheduledTime?: Date;
   readonly parameters?: Record<string, string>;
+  /** `--downstream`: queue the curations downstream once this run succeeded (the run gets `scheduledTime` now unless given, shared by the chain). */
+  readonly downstream?: boolean;
 }
 
 /** A run {@link createRun} stored, and what the curation's overlap policy made of its start. */
@@ -60,6 +62,10 @@ export function newRun(request: RunRequest, now: Date): RunState {
     context: {},
   };
   if (request.scheduledTime) run.scheduledTime = request.scheduledTime.toISOString();
+  if (request.downstream) {
+    run.scheduledTime ??= now.toISOString();
+    run.context = { downstream: { root: request.curationType } };
+  }
   if (request.parameters && Object.keys(request.parameters).length > 0) run.parameters = request.parameters;
   return run;
 }

@@ -5,6 +5,9 @@ import type { CurationDefinition } from '../domain/curation.js';
 import { DependencyCycleError } from '../domain/dependency-cycle-error.js';
 import type { TerminalStatus } from '../domain/history.js';
 import { checkDependencies } from '../engine/check-dependencies.js';
+import { createRun } from '../engine/create-run.js';
+import type { RunState } from '../domain/run.js';
+import { queueDownstream } from './downstream.js';
 import { curationFixture, historyRecordFixture } from '../ports/state-store.contract.js';
 import type { SchedulerEvent } from './scheduler-events.js';
 import { Scheduler } from './scheduler.js';
@@ -163,5 +166,55 @@ describe('dependsOn at put', () => {
       { path: 'dependsOn.1', message: expect.stringContaining("upstream 'later' is not a registered curation yet") },
     ]);
     expect(await checkDependencies(store, def('e'))).toEqual([]);
+  });
+});
+
+describe('adp run --downstream: a succeeded run queues its downstreams (trigger dependency)', () => {
+  let clock: FakeClock;
+  let store: SqliteStateStore;
+  beforeEach(() => {
+    clock = new FakeClock(iso(T0));
+    store = SqliteStateStore.open(':memory:', { now: () => clock.now() });
+  });
+  afterEach(() => store.close());
+  const put = (type: string, dependsOn?: string[]) =>
+    store.putCuration(curationFixture({ curationType: type, overlap: 'queue', ...(dependsOn ? { dependsOn } : {}) }));
+  const deps = () => ({ state: store, schedule: store.scheduling, queue: store.scheduling, clock });
+  async function succeed(run: RunState) {
+    const record = historyRecordFixture({ curationType: run.curationType, curationExecutionName: run.executionName, scheduledTime: run.scheduledTime, trigger: run.trigger, status: 'succeeded', timestamp: clock.now().getTime() });
+    return store.finishRun(record);
+  }
+  const runOf = async (type: string) => (await store.listActiveRuns()).find((r) => r.curationType === type);
+
+  it('a diamond runs its bottom once, after both sides; upstreams outside the chain are not waited for; a failure stops the chain', async () => {
+    await put('raw');
+    await put('outside');
+    await put('left', ['raw']);
+    await put('right', ['raw']);
+    await put('bottom', ['left', 'right', 'outside']);
+    const root = await createRun(deps(), { curationType: 'raw', trigger: 'manual', downstream: true });
+    expect(root).toMatchObject({ scheduledTime: iso(T0), context: { downstream: { root: 'raw' } } });
+    clock.set(iso(T0 + 1_000));
+    const rootRecord = await succeed(root);
+    expect(await queueDownstream(deps(), root, rootRecord)).toEqual([
+      { curationType: 'left', queued: expect.any(String) },
+      { curationType: 'right', queued: expect.any(String) },
+    ]);
+    const left = (await runOf('left'))!;
+    expect(left).toMatchObject({ trigger: 'dependency', scheduledTime: iso(T0), context: { downstream: { root: 'raw' } } });
+    expect(await queueDownstream(deps(), left, await succeed(left))).toEqual([{ curationType: 'bottom', notQueued: 'waits for right (its success queues it)' }]);
+    const right = (await runOf('right'))!;
+    const rightRecord = await succeed(right);
+    expect(await queueDownstream(deps(), right, rightRecord)).toEqual([{ curationType: 'bottom', queued: expect.any(String) }]);
+    expect(await runOf('bottom')).toMatchObject({ trigger: 'dependency', scheduledTime: iso(T0) });
+    // Told twice (a worker repeating itself): no second run.
+    expect(await queueDownstream(deps(), right, rightRecord)).toEqual([{ curationType: 'bottom', notQueued: `already has a run for ${iso(T0)}` }]);
+
+    // Without --downstream, or when the run did not succeed, nothing follows.
+    const plain = await createRun(deps(), { curationType: 'raw', trigger: 'manual' });
+    expect(await queueDownstream(deps(), plain, await succeed(plain))).toEqual([]);
+    const failing = await createRun(deps(), { curationType: 'raw', trigger: 'manual', downstream: true });
+    const failed = await store.finishRun(historyRecordFixture({ curationType: 'raw', curationExecutionName: failing.executionName, scheduledTime: failing.scheduledTime, status: 'failed' }));
+    expect(await queueDownstream(deps(), failing, failed)).toEqual([]);
   });
 });

@@ -12,3 +12,5 @@ export { DueQueue, type DueEntry } from './due-queue.js';
 export { skippedRecord } from './skipped-record.js';
 export { driveRun } from './drive-run.js';
 export { backfillStatus, runBackfill, MAX_BACKFILL_TICKS, type BackfillTick, type BackfillOptions } from './backfill.js';
+export { queueDownstream, type DownstreamDeps, type DownstreamOutcome } from './downstream.js';
+export { upstreamReadiness, type Readiness, type UpstreamGateDeps } from './upstream-gate.js';

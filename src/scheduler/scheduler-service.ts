@@ -8,6 +8,7 @@ import type { WorkerRegistry } from '../ports/worker-registry.js';
 import { Heartbeat, heartbeatEveryMs } from './heartbeat.js';
 import type { SchedulerEvent } from './scheduler-events.js';
 import { Scheduler } from './scheduler.js';
+import type { DownstreamOutcome } from './downstream.js';
 import { WorkerPool } from './worker-pool.js';
 
 /** Options of {@link SchedulerService}. */
@@ -34,6 +35,8 @@ export interface SchedulerServiceOptions {
   readonly onRunStart?: (claimed: ClaimedRun) => void;
   readonly onRunEnd?: (record: HistoryRecord, claimed: ClaimedRun) => void;
   readonly onError?: (message: string) => void;
+  /** Downstream runs queued (or not) after a `--downstream` run succeeded. */
+  readonly onDownstream?: (record: HistoryRecord, outcomes: readonly DownstreamOutcome[]) => void;
 }
 
 /**
@@ -68,6 +71,8 @@ export class SchedulerService {
       onRunStart: o.onRunStart,
       onRunEnd: o.onRunEnd,
       onError: o.onError,
+      schedule: o.store,
+      onDownstream: o.onDownstream,
     });
     this.scheduler = new Scheduler({
       state: o.state,

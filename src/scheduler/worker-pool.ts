@@ -1,6 +1,8 @@
 import type { HistoryRecord } from '../domain/history.js';
 import type { EngineDeps } from '../engine/engine-deps.js';
 import type { ClaimedRun, LeaseRequest, RunQueue } from '../ports/run-queue.js';
+import type { ScheduleStore } from '../ports/schedule-store.js';
+import { queueDownstream, type DownstreamOutcome } from './downstream.js';
 import { executeLeased } from './leased-execution.js';
 
 /** Options of {@link WorkerPool}. */
@@ -20,6 +22,9 @@ export interface WorkerPoolOptions {
   readonly onRunStart?: (claimed: ClaimedRun) => void;
   readonly onRunEnd?: (record: HistoryRecord, claimed: ClaimedRun) => void;
   readonly onError?: (message: string) => void;
+  /** With it, a succeeded run started with `--downstream` queues its downstream curations (see {@link queueDownstream}). */
+  readonly schedule?: Pick<ScheduleStore, 'scheduledRuns'>;
+  readonly onDownstream?: (record: HistoryRecord, outcomes: readonly DownstreamOutcome[]) => void;
 }
 
 const REPAIR_EVERY_MS = 60_000;
@@ -119,8 +124,21 @@ export class WorkerPool {
       const record = await executeLeased(engine, { queue, leaseMs, checkMs: pollMs, maxClaims: this.#o.maxClaims ?? 3 }, claimed);
       this.#completed++;
       this.#o.onRunEnd?.(record, claimed);
+      await this.#followDownstream(claimed, record);
     } catch (e) {
       this.#o.onError?.(`run ${claimed.run.executionName} stopped: ${(e as Error).message}; another attempt follows when its lease expires`);
+    }
+  }
+
+  async #followDownstream(claimed: ClaimedRun, record: HistoryRecord): Promise<void> {
+    const { schedule, engine, queue } = this.#o;
+    if (!schedule || !claimed.run.context.downstream) return;
+    try {
+      const outcomes = await queueDownstream({ state: engine.state, schedule, queue, clock: engine.clock }, claimed.run, record);
+      if (outcomes.length > 0) this.#o.onDownstream?.(record, outcomes);
+      if (outcomes.some((o) => 'queued' in o)) this.notify();
+    } catch (e) {
+      this.#o.onError?.(`run ${claimed.run.executionName}: downstream runs not queued: ${(e as Error).message}`);
     }
   }
 

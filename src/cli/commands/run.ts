@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { checkCurationType } from '../../domain/names.js';
 import { createRun, type CreatedRun } from '../../engine/create-run.js';
 import { driveRun } from '../../scheduler/drive-run.js';
+import { queueDownstream } from '../../scheduler/downstream.js';
+import { downstreamLines } from '../serve-log.js';
 import { liveWorkers } from '../../scheduler/heartbeat.js';
 import { deliverRunNotifications } from '../../drivers/common/notifications.js';
 import { describeRecord } from '../describe-record.js';
@@ -20,12 +22,13 @@ export function registerRun(program: Command, io: CliIo, globals: () => GlobalOp
     .argument('<curationType>')
     .option('--wait', 'execute the run in this process and wait for its result')
     .option('--json', 'print the history record as JSON (with --wait)')
-    .action(async (type: string, opts: { wait?: boolean; json?: boolean }) => {
+    .option('--downstream', 'once it succeeded, run the curations that depend on it (dependsOn), and theirs, in order')
+    .action(async (type: string, opts: { wait?: boolean; json?: boolean; downstream?: boolean }) => {
       // Unknown curations are refused too (by createRun), before anything is queued.
       checkCurationType(type);
       await withProject(globals(), async (p) => {
         if (!opts.wait) {
-          const run = await createRun({ ...p, queue: p.scheduling }, { curationType: type, trigger: 'manual' });
+          const run = await createRun({ ...p, queue: p.scheduling }, { curationType: type, trigger: 'manual', downstream: opts.downstream });
           if (opts.json) printJson(io, { curationExecutionName: run.executionName, status: run.status });
           else io.out(run.executionName);
           sayOverlap(io, run);
@@ -35,13 +38,18 @@ export function registerRun(program: Command, io: CliIo, globals: () => GlobalOp
           return;
         }
         const deps = await p.deps((e) => io.err(`${e.curationType}: ${e.message}`));
-        const run = await createRun({ ...deps, queue: p.scheduling }, { curationType: type, trigger: 'manual' });
+        const run = await createRun({ ...deps, queue: p.scheduling }, { curationType: type, trigger: 'manual', downstream: opts.downstream });
         io.err(`${type}: started ${run.executionName}`);
         sayOverlap(io, run);
         // Leased like a worker's run, so a running `adp serve` leaves it alone (and resumes it if this process dies).
         const leaseMs = p.config.leaseSeconds * 1000;
         const lease = { queue: p.scheduling, leaseMs, checkMs: p.config.scheduler.pollMs, maxClaims: 3 };
         const record = await driveRun(deps, lease, run.executionName);
+        if (opts.downstream) {
+          // Queued for `adp serve`, which carries the chain on as each one succeeds.
+          const outcomes = await queueDownstream({ ...deps, schedule: p.scheduling, queue: p.scheduling }, run, record);
+          for (const line of downstreamLines(record, outcomes, p.clock.now())) io.err(line);
+        }
         const outbox = await deliverRunNotifications(p, run.executionName, { log: (line) => io.err(line) });
         if (outbox.pending > 0) io.err(`${outbox.pending} notification(s) not delivered yet: \`adp serve\` retries them (see \`adp outbox list\`)`);
         if (opts.json) printJson(io, record);
