@@ -4,6 +4,7 @@ import { parseOrThrow } from './zod-issues.js';
 import { ValidationError } from './errors.js';
 import { parseScheduleExpression } from './schedule/parse.js';
 import { curationAlertShape } from './notify/curation-alerts.js';
+import { outputOptionIssues, outputOptionsShape } from './output-options.js';
 import { qualityChecksSchema } from './quality-checks.js';
 import { dependsOnShape } from './depends-on.js';
 import { isValidTimezone } from './schedule/wall-clock.js';
@@ -95,6 +96,7 @@ export const curationSchema = z
       metadata: metadataMap.optional(),
       tags: tagMap.optional(),
       format: outputFormatSchema.optional(),
+      ...outputOptionsShape,
     }),
     enabled: z.boolean().optional(),
     timezone: z
@@ -125,6 +127,7 @@ export const curationSchema = z
         message: 'requires outputDetails.filename',
       });
     }
+    for (const issue of outputOptionIssues(out)) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 export type CurationDefinition = z.infer<typeof curationSchema>;

@@ -47,6 +47,18 @@ export function resolvedOutputDetails(details: CurationDefinition['outputDetails
  * One terminal record per run: the sample's `curationHistory` item (same
  * field names) plus the extensions of the second block.
  */
+/** What a run published, as its record names it. */
+export interface PublishedOutput {
+  format: 'csv' | 'parquet' | 'json';
+  compression: 'none' | 'gzip' | 'zstd' | 'snappy';
+  writeMode: 'new' | 'replace';
+  /** Data files published (1 unless partitioned). */
+  files: number;
+  partitionBy?: string[];
+  /** URI of the partitioned folder's `_manifest.json`. */
+  manifest?: string;
+}
+
 export interface HistoryRecord {
   curationType: string;
   /** Epoch milliseconds when the run ended; with curationType, the key. */
@@ -81,4 +93,6 @@ export interface HistoryRecord {
   publishedFilename?: string;
   /** Every quality check's result (name, passed, observed), in the definition's order; absent without checks. */
   qualityChecks?: QualityCheckResult[];
+  /** What the run published: format, compression, write mode and, for a partitioned folder, its columns, file count and manifest. */
+  publishedOutput?: PublishedOutput;
 }

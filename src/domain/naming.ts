@@ -67,9 +67,19 @@ export function finalOutputKey(args: {
   stamp: string;
   queryExecutionId: string;
   format: OutputFormat;
+  /** Overrides the format's extension, e.g. `csv.gz` for a compressed file. */
+  extension?: string;
+  /** A partitioned output: a folder `<name>/`, no extension. */
+  partitioned?: boolean;
 }): string {
   const base = args.filename ? `${args.filename}${args.includeTimestamp ? args.stamp : ''}` : args.queryExecutionId;
-  return `${args.folder}${base}.${formatExtension(args.format)}`;
+  if (args.partitioned) return `${args.folder}${base}/`;
+  return `${args.folder}${base}.${args.extension ?? formatExtension(args.format)}`;
+}
+
+/** The `.metadata` side file of a raw result: beside the file, or beside a partitioned result's folder (`raw/q1/` → `raw/q1.metadata`). */
+export function resultMetadataKey(rawKey: string): string {
+  return `${rawKey.endsWith('/') ? rawKey.slice(0, -1) : rawKey}.metadata`;
 }
 
 /** How many numbered names an output may try before its run fails (`-2` … `-1000`). */
@@ -84,8 +94,12 @@ export const MAX_OUTPUT_COPIES = 1000;
 export function numberedOutputKey(key: string, n: number): string {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`copy number must be a whole number from 1, got ${n}`);
   if (n === 1) return key;
+  if (key.endsWith('/')) return `${key.slice(0, -1)}-${n}/`; // a partitioned output's folder
   const slash = key.lastIndexOf('/');
-  const dot = key.lastIndexOf('.');
+  let dot = key.lastIndexOf('.');
+  // A compressed file's two-part extension stays whole: `x-2.csv.gz`.
+  const inner = key.lastIndexOf('.', dot - 1);
+  if (/\.(gz|zst)$/.test(key) && inner > slash + 1) dot = inner;
   const cut = dot > slash + 1 ? dot : key.length;
   return `${key.slice(0, cut)}-${n}${key.slice(cut)}`;
 }
@@ -93,7 +107,10 @@ export function numberedOutputKey(key: string, n: number): string {
 /** The `n` for which `numberedOutputKey(base, n)` is `key` (up to {@link MAX_OUTPUT_COPIES}), else undefined. */
 export function outputKeyNumber(base: string, key: string): number | undefined {
   if (key === base) return 1;
-  const m = /-(\d+)(\.[^./]*)?$/.exec(key);
-  const n = m ? Number(m[1]) : NaN;
-  return n >= 2 && n <= MAX_OUTPUT_COPIES && numberedOutputKey(base, n) === key ? n : undefined;
+  for (const pattern of [/-(\d+)(\.[^./]*)?$/, /-(\d+)\.[^./]*\.(gz|zst)$/, /-(\d+)\/$/]) {
+    const m = pattern.exec(key);
+    const n = m ? Number(m[1]) : NaN;
+    if (n >= 2 && n <= MAX_OUTPUT_COPIES && numberedOutputKey(base, n) === key) return n;
+  }
+  return undefined;
 }

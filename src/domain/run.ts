@@ -1,5 +1,5 @@
 import type { CurationDefinition } from './curation.js';
-import type { Trigger, ErrorCause, TerminalStatus } from './history.js';
+import type { Trigger, ErrorCause, TerminalStatus, PublishedOutput } from './history.js';
 import type { QualityCheckResult } from './quality-checks.js';
 
 /** The workflow's steps, in order. A run's `step` is the next one to execute. */
@@ -37,6 +37,8 @@ export interface RunContext {
   bytesWritten?: number;
   /** The definition's quality checks, measured on the raw result before publishing (once per run). */
   qualityChecks?: QualityCheckResult[];
+  /** Set by publishOutput: what it published (see HistoryRecord.publishedOutput). */
+  publishedOutput?: PublishedOutput;
   /** Step retries so far in this run (history's `attempt` is this + 1). */
   retries?: number;
   /** `adp run --downstream`: on success, the curations downstream of this one are queued (trigger `dependency`, same scheduledTime); `root` started the chain. */

@@ -6,6 +6,14 @@ export interface ObjectInfo {
   readonly tags: Readonly<Record<string, string>>;
 }
 
+/** What a folder publish wrote: its keys (relative to the folder, sorted) and their total size. */
+export interface FolderInfo {
+  readonly bucket: string;
+  readonly prefix: string;
+  readonly keys: readonly string[];
+  readonly size: number;
+}
+
 export interface PublishOptions {
   /** The source is not needed afterwards: stores that can rename instead of copying do so, and the source is gone. */
   readonly move?: boolean;
@@ -53,6 +61,24 @@ export interface ObjectStore {
     attributes: { metadata: Record<string, string>; tags: Record<string, string> },
     options?: PublishOptions,
   ): Promise<ObjectInfo>;
+  /**
+   * Publishes a whole folder (a partitioned output: data files, `_manifest.json`,
+   * `_SUCCESS`) so readers see all of it or none of it. Prefixes end with `/`.
+   * Every object gets `attributes`. With `ifAbsent`, a non-empty folder at
+   * `to` is never replaced (ObjectExistsError); without it, the old folder is
+   * replaced whole. Local folders: the folder is staged beside `to` (or the
+   * source moved) and renamed into place; a replace renames the old folder
+   * away first, so for an instant nothing is there, never a mix. S3 has no
+   * multi-object commit: `_SUCCESS` is removed first and copied last, so a
+   * reader that waits for `_SUCCESS` and reads the files `_manifest.json`
+   * lists sees one whole folder; a listing during the copy may see part of it.
+   */
+  publishFolder(
+    from: { bucket: string; prefix: string },
+    to: { bucket: string; prefix: string },
+    attributes: { metadata: Record<string, string>; tags: Record<string, string> },
+    options?: PublishOptions,
+  ): Promise<FolderInfo>;
   /** Deletes if present. */
   delete(bucket: string, key: string): Promise<void>;
   list(bucket: string, prefix: string): Promise<string[]>;

@@ -1,4 +1,5 @@
 import type { OutputFormat } from '../domain/curation.js';
+import type { FileWriteOptions } from '../domain/output-options.js';
 import type { QualityCheck, QualityObservation } from '../domain/quality-checks.js';
 
 export interface QueryRequest {
@@ -9,6 +10,14 @@ export interface QueryRequest {
   /** Where the raw result goes: `<bucket>/<folder><queryExecutionId>.<format>`, plus a `.metadata` side file. */
   readonly output: { readonly bucket: string; readonly folder: string };
   readonly format: OutputFormat;
+  /**
+   * Format options, compression and partitions (default: CSV as the sample
+   * writes it, Parquet with zstd). An engine that cannot honour one refuses the
+   * start with a ValidationError naming the `outputDetails` field. With
+   * `partitionBy` the result is a folder `<folder><queryExecutionId>/` holding
+   * `col=value/…` files, `_manifest.json` and `_SUCCESS`.
+   */
+  readonly write?: FileWriteOptions;
   /** Same key, same query: a retried start never launches a second query. */
   readonly idempotencyKey: string;
   /** Key-value pairs stamped into the file where the format allows (Parquet footer). */
@@ -26,7 +35,7 @@ export type QueryState = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCEL
 
 export interface QueryStatus {
   readonly state: QueryState;
-  /** On SUCCEEDED: where the raw result is, and its size. */
+  /** On SUCCEEDED: where the raw result is, and its size. A key ending in `/` is a partitioned folder (all its files together). */
   readonly result?: { readonly bucket: string; readonly key: string; readonly rowCount: number; readonly bytes: number };
   /** On FAILED: the engine's error, already typed (SandboxError, QueryFailedError, …). */
   readonly error?: Error;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDBInstance, StatementType } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -6,14 +7,17 @@ import type { TableInfo } from '../../ports/catalog.js';
 import type { QueryEngine, QueryRequest, QueryStatus, RawResult } from '../../ports/query-engine.js';
 import type { QualityCheck, QualityObservation } from '../../domain/quality-checks.js';
 import { NotFoundError, QueryFailedError, StateError, TransientError } from '../../domain/errors.js';
-import { formatExtension } from '../../domain/naming.js';
+import { resolveFileWriteOptions, outputExtension, type FileWriteOptions } from '../../domain/output-options.js';
+import { resultMetadataKey } from '../../domain/naming.js';
+import { renameFolderIntoPlace } from '../localfs/folder-publish.js';
 import type { BucketPaths } from '../localfs/bucket-paths.js';
 import { CatalogViews } from './catalog-views.js';
 import { copyStatement } from './copy-statement.js';
 import { toEngineError } from './duckdb-errors.js';
 import { interruptUntilSettled, jobStatus, type QueryJob } from './query-job.js';
 import { measureChecks } from './result-checks.js';
-import { publishResult, removeStaging } from './result-files.js';
+import { checkPartitionColumns, rowsPerFile, sealPartitionedFolder } from './partitioned-result.js';
+import { publishResult, removeStaging, writeResultMetadata } from './result-files.js';
 import { applySandbox, lockConfiguration } from './sandbox-setup.js';
 import { quoteIdent } from './sql-literals.js';
 import { checkQuery, prepareWrapped, type CheckedQuery } from './statement-guard.js';
@@ -94,15 +98,17 @@ export class DuckDbQueryEngine implements QueryEngine {
     const known = this.#idsByKey.get(request.idempotencyKey);
     if (known !== undefined) return known;
     const id = randomUUID();
-    const fileName = `${id}.${formatExtension(request.format)}`;
-    const key = `${request.output.folder}${fileName}`;
-    const target = this.#paths.filePath(request.output.bucket, key);
+    const write = request.write ?? resolveFileWriteOptions({ format: request.format });
+    // A partitioned result is a folder named by the id; otherwise one file.
+    const fileName = write.partitionBy ? id : `${id}.${outputExtension(request.format, write.compression)}`;
+    const key = `${request.output.folder}${fileName}${write.partitionBy ? '/' : ''}`;
+    const target = this.#paths.filePath(request.output.bucket, `${request.output.folder}${fileName}`);
     const job: QueryJob = { id, state: 'QUEUED', cancelRequested: false, settled: false, done: Promise.resolve() };
     this.#forgetOldJobs();
     this.#jobs.set(id, job);
     this.#idsByKey.set(request.idempotencyKey, id);
     const stagingFile = path.join(this.#stagingDir, fileName);
-    job.done = this.#run(job, request, stagingFile, target, key);
+    job.done = this.#run(job, { ...request, write }, stagingFile, target, key);
     return id;
   }
 
@@ -171,25 +177,40 @@ export class DuckDbQueryEngine implements QueryEngine {
     this.#instance.closeSync();
   }
 
-  async #run(job: QueryJob, request: QueryRequest, stagingFile: string, target: string, key: string): Promise<void> {
+  async #run(job: QueryJob, request: QueryRequest & { write: FileWriteOptions }, stagingFile: string, target: string, key: string): Promise<void> {
+    const { write } = request;
     try {
       const connection = await this.#connect(request.database);
       job.connection = connection;
       try {
         const checked = await this.#check(connection, request.sql, request.database);
-        const copy = copyStatement(checked.body, stagingFile, request.format, request.kvMetadata);
+        if (write.partitionBy) checkPartitionColumns(write.partitionBy, checked.columns);
+        const copy = copyStatement(checked.body, stagingFile, request.format, request.kvMetadata, write);
         const prepared = await prepareWrapped(connection, copy, StatementType.COPY);
         let rowCount: number;
+        let counted: unknown[][];
         try {
           this.#assertStillWanted(job);
           job.state = 'RUNNING';
-          const counted = await (await prepared.run()).getRows();
+          counted = await (await prepared.run()).getRows();
           rowCount = Number(counted[0]?.[0] ?? 0);
         } finally {
           prepared.destroySync();
         }
         this.#assertStillWanted(job);
-        const bytes = await publishResult(stagingFile, target, { columns: checked.columns, rowCount, format: request.format });
+        let bytes: number;
+        if (write.partitionBy) {
+          const rows = await rowsPerFile(connection, request.format, write, stagingFile, counted);
+          const manifest = await sealPartitionedFolder(stagingFile, request.format, write, rows, request.kvMetadata ?? {});
+          rowCount = manifest.rowCount;
+          bytes = manifest.bytes;
+          this.#assertStillWanted(job);
+          // Side file first, then the whole folder in one rename: a reader that sees the folder sees all of it.
+          await writeResultMetadata(this.#paths.filePath(request.output.bucket, resultMetadataKey(key)), { columns: checked.columns, rowCount, format: request.format });
+          await renameFolderIntoPlace(stagingFile, target, { move: true, ifAbsent: true });
+        } else {
+          bytes = await publishResult(stagingFile, target, { columns: checked.columns, rowCount, format: request.format });
+        }
         job.result = { bucket: request.output.bucket, key, rowCount, bytes };
         job.state = 'SUCCEEDED';
       } finally {
@@ -206,6 +227,7 @@ export class DuckDbQueryEngine implements QueryEngine {
           : toEngineError(e);
       }
       await removeStaging(stagingFile).catch(() => undefined);
+      if (write.partitionBy) await fs.rm(stagingFile, { recursive: true, force: true }).catch(() => undefined);
     } finally {
       job.settled = true;
     }

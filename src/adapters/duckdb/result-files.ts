@@ -25,6 +25,14 @@ export async function publishResult(stagingFile: string, target: string, metadat
   return size;
 }
 
+/** Writes the `.metadata` side file of a result at `file` (a partitioned folder's sits beside the folder). */
+export async function writeResultMetadata(file: string, metadata: ResultMetadata): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const staging = `${file}.partial`;
+  await fs.writeFile(staging, `${JSON.stringify(metadata, null, 2)}\n`);
+  await fs.rename(staging, file);
+}
+
 /** Removes a staging file and its side file if they exist. */
 export async function removeStaging(stagingFile: string): Promise<void> {
   await Promise.all([fs.rm(stagingFile, { force: true }), fs.rm(`${stagingFile}.metadata`, { force: true })]);

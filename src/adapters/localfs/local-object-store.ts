@@ -1,10 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { NotFoundError, ObjectExistsError, ValidationError } from '../../domain/errors.js';
-import type { ObjectInfo, ObjectStore, PublishOptions } from '../../ports/object-store.js';
+import type { FolderInfo, ObjectInfo, ObjectStore, PublishOptions } from '../../ports/object-store.js';
 import type { StateStore } from '../../ports/state-store.js';
 import { STAGING_NAME, linkFileAtomic, linkFileIfAbsent, writeFileAtomic } from './atomic-file.js';
 import type { BucketPaths } from './bucket-paths.js';
+import { filesUnder, renameFolderIntoPlace } from './folder-publish.js';
 
 /** Where metadata and tags of local files live (the state store); files cannot keep them. */
 export type ObjectAttributeStore = Pick<StateStore, 'putObjectAttributes' | 'getObjectAttributes' | 'deleteObjectAttributes'>;
@@ -91,6 +92,35 @@ export class LocalObjectStore implements ObjectStore {
     return { bucket: to.bucket, key: to.key, size, ...stored };
   }
 
+  /**
+   * One rename puts the whole folder in place (see {@link renameFolderIntoPlace}),
+   * then every file gets the attributes and those of files the replace
+   * dropped are forgotten. A moved source is gone with the rename.
+   */
+  async publishFolder(
+    from: { bucket: string; prefix: string },
+    to: { bucket: string; prefix: string },
+    attributes: { metadata: Record<string, string>; tags: Record<string, string> },
+    options: PublishOptions = {},
+  ): Promise<FolderInfo> {
+    const source = this.#paths.filePath(from.bucket, folderKey(from.prefix));
+    const target = await this.#writablePath(to.bucket, folderKey(to.prefix), true);
+    if (!(await isDirectory(source))) throw new NotFoundError('folder', `${from.bucket}/${from.prefix}`);
+    const before = (await isDirectory(target)) ? await filesUnder(target) : [];
+    if (!(await renameFolderIntoPlace(source, target, options))) throw new ObjectExistsError(to.bucket, to.prefix);
+    const keys = await filesUnder(target);
+    let size = 0;
+    const stored = { metadata: { ...attributes.metadata }, tags: { ...attributes.tags } };
+    for (const rel of keys) {
+      size += (await fs.stat(path.join(target, rel))).size;
+      await this.#attributes.putObjectAttributes(to.bucket, `${to.prefix}${rel}`, stored);
+    }
+    const kept = new Set(keys);
+    for (const rel of before) if (!kept.has(rel)) await this.#attributes.deleteObjectAttributes(to.bucket, `${to.prefix}${rel}`);
+    if (options.move) for (const rel of keys) await this.#attributes.deleteObjectAttributes(from.bucket, `${from.prefix}${rel}`);
+    return { bucket: to.bucket, prefix: to.prefix, keys, size };
+  }
+
   async delete(bucket: string, key: string): Promise<void> {
     const file = this.#paths.filePath(bucket, key);
     if (await fileStat(file)) {
@@ -133,7 +163,7 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   /** The file for `key`, its folder created; refuses reserved names, missing buckets and file/folder clashes. */
-  async #writablePath(bucket: string, key: string): Promise<string> {
+  async #writablePath(bucket: string, key: string, folder = false): Promise<string> {
     const file = this.#paths.filePath(bucket, key);
     if (STAGING_NAME.test(path.posix.basename(key))) {
       throw new ValidationError([{ path: 'key', message: `'${key}' looks like a staging file name, which is reserved: choose another name` }]);
@@ -151,7 +181,7 @@ export class LocalObjectStore implements ObjectStore {
       if (code === 'EEXIST' || code === 'ENOTDIR') throw clash();
       throw e;
     }
-    if (await isDirectory(file)) throw clash();
+    if (folder ? await fileStat(file) : await isDirectory(file)) throw clash();
     return file;
   }
 }
@@ -166,9 +196,16 @@ async function walk(dir: string, keyPrefix: string, out: string[]): Promise<void
     throw e;
   }
   for (const entry of entries) {
+    if (STAGING_NAME.test(entry.name)) continue; // staged files and folders are not objects yet
     if (entry.isDirectory()) await walk(path.join(dir, entry.name), `${keyPrefix}${entry.name}/`, out);
     else if (entry.isFile() && !STAGING_NAME.test(entry.name)) out.push(`${keyPrefix}${entry.name}`);
   }
+}
+
+/** A folder prefix `a/b/` as the key of its folder, `a/b`. */
+function folderKey(prefix: string): string {
+  if (!prefix.endsWith('/')) throw new ValidationError([{ path: 'prefix', message: `folder prefix '${prefix}' must end with '/'` }]);
+  return prefix.slice(0, -1);
 }
 
 async function fileStat(file: string): Promise<{ size: number } | undefined> {

@@ -38,6 +38,7 @@ export function buildRecord(run: RunState, endedAt: Date, engine: string): Histo
     engine,
     publishedFilename: publishedFilenameOf(run),
     qualityChecks: c.qualityChecks,
+    publishedOutput: c.failure ? undefined : c.publishedOutput,
   };
   for (const key of Object.keys(record) as (keyof HistoryRecord)[]) {
     if (record[key] === undefined) delete record[key];
@@ -49,7 +50,9 @@ export function buildRecord(run: RunState, endedAt: Date, engine: string): Histo
 function publishedFilenameOf(run: RunState): string | undefined {
   const key = run.context.failure ? undefined : run.context.finalKey;
   if (key === undefined || run.context.bytesWritten === undefined) return undefined;
-  return key.slice(key.lastIndexOf('/') + 1);
+  // A partitioned output's folder `out/name/` is named `name/`.
+  const name = key.endsWith('/') ? key.slice(0, -1) : key;
+  return key.slice(name.lastIndexOf('/') + 1);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { resolveOutput } from '../../domain/curation.js';
 import { StateError } from '../../domain/errors.js';
+import { resolveFileWriteOptions } from '../../domain/output-options.js';
 import { provenance } from './provenance.js';
 import type { Step } from './step.js';
 
@@ -18,6 +19,7 @@ export const startQuery: Step = async (deps, run) => {
     database: definition.glueDetails.database,
     output: { bucket: out.rawBucket, folder: out.rawFolder },
     format: out.format,
+    write: resolveFileWriteOptions(definition.outputDetails),
     idempotencyKey: run.executionName,
     kvMetadata: provenance(run),
   });

@@ -67,6 +67,17 @@ export const historyRecordSchema = z
     publishedFilename: z.string().optional().meta({
       description: 'Name of the file the run published; differs from outputFilename by the stamp, the extension and any -2 suffix a name collision added',
     }),
+    publishedOutput: z
+      .object({
+        format: z.enum(['csv', 'parquet', 'json']),
+        compression: z.enum(['none', 'gzip', 'zstd', 'snappy']),
+        writeMode: z.enum(['new', 'replace']),
+        files: z.number().int(),
+        partitionBy: z.array(z.string()).optional(),
+        manifest: z.string().optional(),
+      })
+      .optional()
+      .meta({ description: 'What the run published; a partitioned output names its columns, file count and _manifest.json' }),
     qualityChecks: z.array(qualityCheckResultSchema).optional().meta({ description: "Every quality check's result, in the definition's order" }),
   })
   .meta({ id: 'HistoryRecord', description: "One terminal record per run: the sample's curationHistory item plus extensions" });
@@ -89,6 +100,8 @@ export const runViewSchema = z
     queryExecutionId: z.string().optional(),
     sqlFilePath: z.string().optional(),
     scriptFileCommitId: z.string().optional(),
+    renderedSql: z.string().optional().meta({ description: 'The SQL the query ran: the script with its {{ … }} templates rendered (once retrieved)' }),
+    sqlSha256: z.string().optional().meta({ description: 'SHA-256 of renderedSql' }),
     worker: z.string().optional(),
     record: historyRecordSchema.optional().meta({ description: 'Present once the run is terminal' }),
   })

@@ -75,11 +75,7 @@ export class AthenaQueryEngine implements QueryEngine {
 
   async start(request: QueryRequest): Promise<string> {
     const body = athenaQueryBody(request.sql);
-    if (request.format !== 'csv') {
-      throw new ValidationError([
-        { path: 'outputDetails.format', message: `Athena writes query results as CSV; '${request.format}' is not available with the Athena engine` },
-      ]);
-    }
+    refuseUnsupportedOutput(request);
     const folder = request.output.folder === '' || request.output.folder.endsWith('/') ? request.output.folder : `${request.output.folder}/`;
     const maxAttempts = this.#options.maxAttemptsPerKey ?? 4;
     let id = '';
@@ -298,4 +294,24 @@ export class AthenaQueryEngine implements QueryEngine {
     if (o.client) return { sdk, client: o.client };
     return { sdk, client: new sdk.AthenaClient({ ...o.clientConfig, ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}) }) };
   }
+}
+
+/**
+ * Athena writes a query result as one uncompressed CSV file with a header,
+ * `,` between values and every value in `"` quotes: output options asking for
+ * anything else are refused at run start, each naming its field.
+ */
+function refuseUnsupportedOutput(request: QueryRequest): void {
+  const issues: { path: string; message: string }[] = [];
+  if (request.format !== 'csv') {
+    issues.push({ path: 'outputDetails.format', message: `Athena writes query results as CSV; '${request.format}' is not available with the Athena engine` });
+  }
+  const w = request.write;
+  if (w?.partitionBy) issues.push({ path: 'outputDetails.partitionBy', message: 'Athena writes one result file per query: partitioned output is not available with the Athena engine' });
+  if (w && w.compression !== 'none') issues.push({ path: 'outputDetails.compression', message: `Athena writes query results uncompressed; '${w.compression}' is not available with the Athena engine` });
+  const c = w?.csv;
+  if (c && (!c.header || c.delimiter !== ',' || c.quote !== '"' || c.escape !== '"' || c.nullString !== '')) {
+    issues.push({ path: 'outputDetails.csv', message: 'Athena writes CSV with a header, "," between values, \'"\' quotes and empty NULLs: other CSV options are not available with the Athena engine' });
+  }
+  if (issues.length > 0) throw new ValidationError(issues);
 }

@@ -1,6 +1,7 @@
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { EnvironmentError, NotFoundError, ObjectExistsError } from '../../../domain/errors.js';
-import type { ObjectInfo, ObjectStore, PublishOptions } from '../../../ports/object-store.js';
+import type { FolderInfo, ObjectInfo, ObjectStore, PublishOptions } from '../../../ports/object-store.js';
+import { SUCCESS_NAME } from '../../../domain/output-options.js';
 import { s3Uri, type S3Location } from '../s3-uri.js';
 import { s3Error } from './s3-errors.js';
 import { copyInParts } from './s3-multipart-copy.js';
@@ -178,6 +179,45 @@ export class S3ObjectStore implements ObjectStore {
     await this.#putTags(s3, to, attributes.tags);
     if (options.move && !samePlace) await this.delete(from.bucket, from.key);
     return { bucket: to.bucket, key: to.key, size: source.size, metadata: { ...attributes.metadata }, tags: { ...attributes.tags } };
+  }
+
+  /**
+   * S3 cannot commit several objects at once. The folder is published so a
+   * reader that trusts only `_SUCCESS` (and reads the files `_manifest.json`
+   * lists) sees one whole folder: the source prefix is the staging area;
+   * `_SUCCESS` at `to` is deleted first, every other object copied (each
+   * atomically, with the attributes), objects of the old folder the new one
+   * lacks deleted, and `_SUCCESS` copied last (conditionally with `ifAbsent`).
+   * `ifAbsent` refuses a folder that holds anything (checked before copying:
+   * of two writers racing for one empty folder, both may copy; only one
+   * `_SUCCESS` write wins where conditional writes work). `move` deletes the
+   * source objects at the end.
+   */
+  async publishFolder(
+    from: { bucket: string; prefix: string },
+    to: { bucket: string; prefix: string },
+    attributes: { metadata: Record<string, string>; tags: Record<string, string> },
+    options: PublishOptions = {},
+  ): Promise<FolderInfo> {
+    const sources = (await this.list(from.bucket, from.prefix)).map((k) => k.slice(from.prefix.length)).sort();
+    if (sources.length === 0) throw new NotFoundError('folder', `${from.bucket}/${from.prefix}`);
+    const existing = (await this.list(to.bucket, to.prefix)).map((k) => k.slice(to.prefix.length));
+    if (options.ifAbsent && existing.length > 0) throw new ObjectExistsError(to.bucket, to.prefix);
+    await this.delete(to.bucket, `${to.prefix}${SUCCESS_NAME}`);
+    let size = 0;
+    const copy = async (rel: string, ifAbsent: boolean) => {
+      const info = await this.publish({ bucket: from.bucket, key: `${from.prefix}${rel}` }, { bucket: to.bucket, key: `${to.prefix}${rel}` }, attributes, { ifAbsent });
+      size += info.size;
+    };
+    const body = sources.filter((rel) => rel !== SUCCESS_NAME);
+    for (let i = 0; i < body.length; i += DEFAULT_COPY_CONCURRENCY) {
+      await Promise.all(body.slice(i, i + DEFAULT_COPY_CONCURRENCY).map((rel) => copy(rel, false)));
+    }
+    const kept = new Set(sources);
+    for (const rel of existing) if (!kept.has(rel)) await this.delete(to.bucket, `${to.prefix}${rel}`);
+    if (kept.has(SUCCESS_NAME)) await copy(SUCCESS_NAME, options.ifAbsent === true);
+    if (options.move) for (const rel of sources) await this.delete(from.bucket, `${from.prefix}${rel}`);
+    return { bucket: to.bucket, prefix: to.prefix, keys: sources, size };
   }
 
   /** Deletes if present; a missing bucket holds nothing to delete. */
