@@ -1,4 +1,5 @@
-import { NotFoundError, OverlapSkippedError } from '../domain/errors.js';
+import { NotFoundError, OverlapSkippedError, ValidationError } from '../domain/errors.js';
+import { resolveParameters } from '../domain/template/index.js';
 import type { Trigger } from '../domain/history.js';
 import { checkCurationType } from '../domain/names.js';
 import { executionName } from '../domain/naming.js';
@@ -40,6 +41,9 @@ export async function createRun(
   checkCurationType(request.curationType);
   const stored = await deps.state.getCuration(request.curationType);
   if (!stored) throw new NotFoundError('curation', request.curationType, 'see `adp curation list`');
+  // Unknown names and values of the wrong type are refused now; a missing required one fails the run at its start.
+  const params = resolveParameters(stored.definition.parameters, request.parameters, false);
+  if (params.issues.length > 0) throw new ValidationError(params.issues, 'run parameters');
   const now = deps.clock.now();
   const run = newRun(request, now);
   const policy = resolveSchedulePolicy(stored.definition).overlap;

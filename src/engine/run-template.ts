@@ -117,3 +117,9 @@ export async function scriptTemplateIssues(scripts: Pick<EngineDeps['scripts'], 
   if (!hasTemplate(text)) return [];
   return checkTemplate(text, `sql (${def.sqlFilePath})`, 'sql', parameterTypes(def.parameters));
 }
+
+/** {@link scriptTemplateIssues}, thrown as one TemplateError (a put refuses the definition). */
+export async function assertScriptTemplates(scripts: Pick<EngineDeps['scripts'], 'readAtHead'>, def: CurationDefinition): Promise<void> {
+  const issues = await scriptTemplateIssues(scripts, def);
+  if (issues.length > 0) throw new TemplateError(issues);
+}

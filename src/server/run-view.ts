@@ -46,6 +46,8 @@ export function toRunView(run: RunState | undefined, record: HistoryRecord | und
     queryExecutionId: c.queryExecutionId ?? record?.athenaQueryExecutionId,
     sqlFilePath: c.definition?.sqlFilePath,
     scriptFileCommitId: c.scriptFileCommitId ?? record?.scriptFileCommitId,
+    renderedSql: c.sql,
+    sqlSha256: c.sqlSha256 ?? record?.sqlSha256,
     worker: run.leaseOwner,
     record,
   });

@@ -5,6 +5,7 @@ import { nextTick } from '../../scheduler/ticks.js';
 import type { StoredCuration } from '../../ports/state-store.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { checkEnvironment } from '../../engine/steps/validate.js';
+import { assertScriptTemplates } from '../../engine/run-template.js';
 import { checkDependencies } from '../../engine/check-dependencies.js';
 import { describeRecord } from '../describe-record.js';
 import { printJson, type CliIo } from '../io.js';
@@ -34,6 +35,7 @@ export function registerCuration(program: Command, io: CliIo, globals: () => Glo
       const definition = parseCuration(await readJsonInput(file, io));
       await withProject(globals(), async (p) => {
         const dependencyWarnings = await checkDependencies(p.state, definition);
+        await assertScriptTemplates(p.scripts, definition);
         for (const issue of await checkEnvironment(p, definition)) io.err(`warning: ${issue.path}: ${issue.message}`);
         for (const issue of dependencyWarnings) io.err(`warning: ${issue.path}: ${issue.message}`);
         const stored = await p.state.putCuration(definition);

@@ -10,6 +10,7 @@ import { describeRecord } from '../describe-record.js';
 import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
 import { printJson, type CliIo } from '../io.js';
 import { withProject, type GlobalOptions } from '../project.js';
+import { collectParam, parseParams } from '../parse-args.js';
 
 /**
  * `adp run <type>`: queues a run of a registered curation; with --wait, executes it here and prints its history record.
@@ -23,12 +24,14 @@ export function registerRun(program: Command, io: CliIo, globals: () => GlobalOp
     .option('--wait', 'execute the run in this process and wait for its result')
     .option('--json', 'print the history record as JSON (with --wait)')
     .option('--downstream', 'once it succeeded, run the curations that depend on it (dependsOn), and theirs, in order')
-    .action(async (type: string, opts: { wait?: boolean; json?: boolean; downstream?: boolean }) => {
+    .option('--param <name=value>', 'a value of one of the curation\'s parameters (repeatable)', collectParam)
+    .action(async (type: string, opts: { wait?: boolean; json?: boolean; downstream?: boolean; param?: string[] }) => {
+      const parameters = parseParams(opts.param);
       // Unknown curations are refused too (by createRun), before anything is queued.
       checkCurationType(type);
       await withProject(globals(), async (p) => {
         if (!opts.wait) {
-          const run = await createRun({ ...p, queue: p.scheduling }, { curationType: type, trigger: 'manual', downstream: opts.downstream });
+          const run = await createRun({ ...p, queue: p.scheduling }, { curationType: type, trigger: 'manual', downstream: opts.downstream, parameters });
           if (opts.json) printJson(io, { curationExecutionName: run.executionName, status: run.status });
           else io.out(run.executionName);
           sayOverlap(io, run);
@@ -38,7 +41,7 @@ export function registerRun(program: Command, io: CliIo, globals: () => GlobalOp
           return;
         }
         const deps = await p.deps((e) => io.err(`${e.curationType}: ${e.message}`));
-        const run = await createRun({ ...deps, queue: p.scheduling }, { curationType: type, trigger: 'manual', downstream: opts.downstream });
+        const run = await createRun({ ...deps, queue: p.scheduling }, { curationType: type, trigger: 'manual', downstream: opts.downstream, parameters });
         io.err(`${type}: started ${run.executionName}`);
         sayOverlap(io, run);
         // Leased like a worker's run, so a running `adp serve` leaves it alone (and resumes it if this process dies).

@@ -3,6 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { parseCuration } from '../../domain/curation.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { checkEnvironment } from '../../engine/steps/validate.js';
+import { assertScriptTemplates } from '../../engine/run-template.js';
 import { summarizeCuration, upcomingFires } from '../curation-summary.js';
 import { curationDefinitionSchema, curationSummarySchema, fieldIssueSchema } from '../schemas/records.js';
 import { curationParamSchema, noQuerySchema } from '../schemas/requests.js';
@@ -97,6 +98,7 @@ export function registerCurationRoutes(app: ApiApp, { ports, nextDue }: ApiConte
       }
       const dependencyWarnings = await checkDependencies(ports.state, definition);
       const warnings = [...(await checkEnvironment(ports, definition)), ...dependencyWarnings];
+      await assertScriptTemplates(ports.scripts, definition);
       const stored = await ports.state.putCuration(definition);
       const curation = await summarizeCuration(ports.state, stored, await context());
       const created = stored.version === 1;

@@ -122,7 +122,7 @@ export function RunPage({ name }: { name: string }) {
                   ['Query id', r.queryExecutionId && <code>{r.queryExecutionId}</code>],
                   ['Script', r.sqlFilePath && <code>{r.sqlFilePath}</code>],
                   ['Commit', r.scriptFileCommitId && <code title={r.scriptFileCommitId}>{r.scriptFileCommitId.slice(0, 12)}</code>],
-                  ['SQL SHA-256', rec?.sqlSha256 && <code title={rec.sqlSha256}>{rec.sqlSha256.slice(0, 16)}…</code>],
+                  ['SQL SHA-256', (rec?.sqlSha256 ?? r.sqlSha256) && <code title={rec?.sqlSha256 ?? r.sqlSha256}>{(rec?.sqlSha256 ?? r.sqlSha256)!.slice(0, 16)}…</code>],
                 ]}
               />
             </section>
@@ -160,6 +160,17 @@ export function RunPage({ name }: { name: string }) {
               <p class="muted">{r.scriptFileCommitId ? 'Loading…' : 'The run has not read its script yet.'}</p>
             )}
           </section>
+          {r.renderedSql !== undefined && r.renderedSql !== script.data?.text && (
+            <section aria-labelledby="rendered-sql-h">
+              <h2 id="rendered-sql-h">
+                Rendered SQL{' '}
+                {r.sqlSha256 && <span class="muted small" title={r.sqlSha256}>SHA-256 {r.sqlSha256.slice(0, 16)}…</span>}
+              </h2>
+              <pre class="code sql" tabIndex={0} aria-label="Rendered SQL">
+                <code>{r.renderedSql}</code>
+              </pre>
+            </section>
+          )}
         </>
       )}
     </main>
