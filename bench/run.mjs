@@ -17,6 +17,7 @@ const SUITE = [
   ['runOverhead', 'run-overhead.mjs', [], reps],
   ['largeQueryCsv', 'large-query.mjs', ['csv'], 1],
   ['largeQueryParquet', 'large-query.mjs', ['parquet'], 1],
+  ['qualityChecks', 'quality-checks.mjs', [], 1],
   ['runsPerSecond', 'runs-per-second.mjs', [], reps],
   ['outboxDispatch', 'outbox-dispatch.mjs', [], reps],
   ['schedulerLag', 'scheduler-lag.mjs', [], 1],
@@ -53,6 +54,8 @@ const addLargeQuery = (key, name) => {
 add('runOverheadMsP50', pick('runOverhead', 'runOverheadMsP50'), 'ms', 15, 'lower');
 addLargeQuery('largeQueryRatioCsv', 'largeQueryCsv');
 addLargeQuery('largeQueryRatioParquet', 'largeQueryParquet');
+// Quality checks (rowCount + notNull + unique on one column) / the same Parquet run without them.
+addLargeQuery('qualityChecksRatio', 'qualityChecks');
 add('peakRssMbLargeQuery', [...pick('largeQueryCsv', 'peakRssMb'), ...pick('largeQueryParquet', 'peakRssMb')], 'MB', 500, 'lower');
 add('schedulerLagP99Ms', pick('schedulerLag', 'lagP99Ms'), 'ms', 1000, 'lower');
 add('schedulerCpuPercent', pick('schedulerLag', 'cpuPercent'), '%', 10, 'lower');

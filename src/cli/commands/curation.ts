@@ -7,6 +7,8 @@ import { NotFoundError } from '../../domain/errors.js';
 import { checkEnvironment } from '../../engine/steps/validate.js';
 import { assertScriptTemplates } from '../../engine/run-template.js';
 import { checkDependencies } from '../../engine/check-dependencies.js';
+import { dependencyGraph } from '../../domain/dependency-graph.js';
+import { graphText } from '../dependency-graph-text.js';
 import { describeRecord } from '../describe-record.js';
 import { printJson, type CliIo } from '../io.js';
 import { READ_ONLY, withProject, type GlobalOptions } from '../project.js';
@@ -105,6 +107,18 @@ export function registerCuration(program: Command, io: CliIo, globals: () => Glo
         io.out(JSON.stringify(stored.definition, null, 2));
         io.out(`version ${stored.version}, updated ${stored.updatedAt}`);
         io.out(last ? `\nlast run:\n${describeRecord(last)}` : '\nnever run');
+      }, READ_ONLY);
+    });
+
+  curation
+    .command('graph')
+    .description('print the dependency graph (dependsOn): each curation after its upstreams')
+    .option('--json', 'print JSON: nodes (curationType, dependsOn, missing, downstream, depth) and edges')
+    .action(async (opts: { json?: boolean }) => {
+      await withProject(globals(), async (p) => {
+        const graph = dependencyGraph((await p.state.listCurations()).map((c) => c.definition));
+        if (opts.json) printJson(io, graph);
+        else io.out(graphText(graph));
       }, READ_ONLY);
     });
 

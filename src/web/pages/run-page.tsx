@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, seg } from '../api.js';
 import { cancelRun } from '../components/active-runs.js';
 import { KeyValues, MapTable } from '../components/key-values.js';
+import { QualityChecks } from '../components/quality-checks.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { formatBytes, formatCount, formatDateTime, formatDuration } from '../format.js';
 import { useLive } from '../live.js';
@@ -127,6 +128,12 @@ export function RunPage({ name }: { name: string }) {
               />
             </section>
           </div>
+          {rec?.qualityChecks && rec.qualityChecks.length > 0 && (
+            <section class="card" aria-labelledby="checks-h">
+              <h2 id="checks-h">Quality checks</h2>
+              <QualityChecks checks={rec.qualityChecks} />
+            </section>
+          )}
           <div class="cards">
             <section class="card" aria-labelledby="params-h">
               <h2 id="params-h">Parameters</h2>
