@@ -219,3 +219,25 @@ describe('writeMode', () => {
     expect(fs.existsSync(path.join(fileOf(a), '_SUCCESS'))).toBe(true);
   });
 });
+
+describe('a partitioned query stopped halfway', () => {
+  it('leaves nothing visible: no folder, file or side file in the raw bucket while it runs or after it was cancelled', async () => {
+    const out = { bucket: sample.athenaDetails!.athenaOutputBucket!, folder: 'halfway/' };
+    const id = await ex.deps.queries.start({
+      sql: 'select range % 100 as p, range as v, md5(range::varchar) as h from range(300000000)',
+      database: sample.glueDetails.database,
+      output: out,
+      format: 'parquet',
+      write: { compression: 'zstd', csv: { header: true, delimiter: ',', quote: '"', escape: '"', quoteAll: false, nullString: '' }, parquet: {}, partitionBy: ['p'] },
+      idempotencyKey: 'halfway-1',
+    });
+    for (let i = 0; i < 200 && (await ex.deps.queries.status(id)).state !== 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 200));
+    const visible = async () => (await ex.deps.objects.list(out.bucket, out.folder).catch(() => [])).filter((k) => k.includes(id));
+    expect(await visible()).toEqual([]);
+    await ex.deps.queries.cancel(id);
+    expect((await ex.deps.queries.status(id)).state).toBe('CANCELLED');
+    expect(await visible()).toEqual([]);
+    expect(fs.readdirSync(path.join(ex.home, '.adp', 'staging', `p${process.pid}`)).filter((n) => n.includes(id))).toEqual([]);
+  });
+});
