@@ -17,4 +17,6 @@ export interface ScheduleRegistry {
   put(schedule: CurationSchedule): Promise<void>;
   /** True if it existed. */
   delete(name: string): Promise<boolean>;
+  /** Optional capability: the names of every schedule the registry holds (its group's), for a full resync. */
+  list?(): Promise<string[]>;
 }

@@ -142,8 +142,11 @@ describe('CDK stack (synthesized in process): the fullest deployment', () => {
     for (const d of denies) expect(d.statement.Condition, d.where).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
   });
 
-  it("uses Resource '*' only where AWS allows nothing narrower: the state machine's log delivery", () => {
+  it("uses Resource '*' only where AWS allows nothing narrower: the state machine's log delivery, and Scheduler's ListSchedules", () => {
     const star = allStatements(s.json).filter(({ statement }) => resourcesOfStatement(statement).includes('*'));
+    const list = star.filter(({ statement }) => actionsOf(statement).includes('scheduler:ListSchedules'));
+    expect(list.map((x) => [x.where, x.statement.Action])).toEqual([[roleIdOfFn('schedule-sync'), 'scheduler:ListSchedules']]);
+    star.splice(star.indexOf(list[0]!), 1);
     expect(star.map(({ statement }) => ({ Effect: statement.Effect, Action: [...actionsOf(statement)].sort() }))).toEqual([
       {
         Effect: 'Allow',
@@ -198,6 +201,7 @@ describe('CDK stack (synthesized in process): the fullest deployment', () => {
     const env = (s.json.Resources[fnId('schedule-sync')]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
     const schedulerRole = idOf('AWS::IAM::Role', (p) => JSON.stringify(p.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'));
     expect(env).toEqual({
+      ADP_PREFIX: PREFIX,
       ADP_SCHEDULE_GROUP: `${PREFIX}curationSchedules`,
       ADP_START_FUNCTION_ARN: arnOf(fnId('start-execution')),
       ADP_SCHEDULER_ROLE_ARN: arnOf(schedulerRole),
@@ -228,7 +232,8 @@ describe('CDK stack (synthesized in process): the fullest deployment', () => {
 
   it('gives every function (and the state machine) its own log group with the retention asked for, and a role that writes only there', () => {
     const groups = resourcesOf(s.json, 'AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(6);
+    // One per function, the state machine's, and the schedule resync's custom resource's.
+    expect(groups).toHaveLength(7);
     for (const [, g] of groups) expect(g.RetentionInDays).toBe(14);
     for (const h of [...HANDLERS, 'run-step-poller']) {
       const f = s.json.Resources[fnId(h)]!.Properties!;
@@ -281,6 +286,32 @@ describe('CDK stack (synthesized in process): the fullest deployment', () => {
       expect(config.notifications.map((n) => [n.type, n.events])).toEqual([['sns', ['success']], ['sns', ['failure']]]);
       expect(config.sinks).toEqual([]);
     }
+  });
+
+  it('resyncs every schedule once per create and update: a custom resource invokes schedule-sync with {"resync": true} and may invoke nothing else', () => {
+    const [[crId, cr]] = resourcesOf(s.json, 'Custom::AWS') as [[string, Record<string, unknown>]];
+    expect(crId).toMatch(/^ScheduleResync/);
+    const join = (v: unknown) => (v as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    // The function's name is a reference inside the call's JSON: spelled `Ref:<id>` here.
+    const calls = ['Create', 'Update'].map((k) => JSON.parse(join(cr[k]).map((x) => (typeof x === 'string' ? x : `Ref:${(x as { Ref: string }).Ref}`)).join('')) as Record<string, unknown>);
+    for (const call of calls) {
+      expect(call).toMatchObject({ service: 'Lambda', action: 'invoke', outputPaths: ['StatusCode'], physicalResourceId: { id: `${PREFIX}curationSchedules-resync` } });
+      const parameters = call.parameters as { FunctionName: unknown; InvocationType: string; Payload: string };
+      expect(parameters.FunctionName).toBe(`Ref:${fnId('schedule-sync')}`);
+      expect(parameters.InvocationType).toBe('RequestResponse');
+      expect(JSON.parse(parameters.Payload)).toEqual({ resync: true, revision: expect.stringMatching(new RegExp(`^${PREFIX}curationSchedules:[0-9a-f]{16}$`)) });
+    }
+    expect(cr.InstallLatestAwsSdk).toBe(false);
+    // Its policy: invoke the schedule-sync function, nothing else.
+    const policies = resourcesOf(s.json, 'AWS::IAM::Policy').filter(([id]) => id.startsWith('ScheduleResync'));
+    expect(policies.flatMap(([, p]) => (p.PolicyDocument as { Statement: unknown[] }).Statement)).toEqual([
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: arnOf(fnId('schedule-sync')) },
+    ]);
+    // The resync function may scan the definitions table (no other) and list the group's schedules.
+    const st = roleStatements(s.json, roleIdOfFn('schedule-sync'));
+    const table = idOf('AWS::DynamoDB::Table', (p) => p.TableName === `${PREFIX}curationDetails`);
+    expect(st.find((x) => actionsOf(x).includes('dynamodb:Scan'))).toEqual({ Effect: 'Allow', Action: 'dynamodb:Scan', Resource: arnOf(table) });
+    expect(s.json.Resources[crId]!.DependsOn).toEqual(expect.arrayContaining([roleIdOfFn('schedule-sync')]));
   });
 
   it('encrypts topics with the key, buckets with the key and TLS only, and keeps buckets on delete', () => {

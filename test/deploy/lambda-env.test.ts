@@ -1,3 +1,4 @@
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +7,7 @@ import { lambdaGitToken } from '../../src/drivers/aws/lambda-scripts.js';
 import { lambdaConfig } from '../../src/drivers/aws/lambda-state.js';
 import { openExecutionStarter } from '../../src/drivers/aws/open-execution-starter.js';
 import { openHistorySink } from '../../src/drivers/aws/open-history-sink.js';
-import { openScheduleRegistry } from '../../src/drivers/aws/open-schedule-registry.js';
+import { definitionItems, openScheduleRegistry } from '../../src/drivers/aws/open-schedule-registry.js';
 import { resourcesOf, synthStack, type Synthesized } from './synth-stack.js';
 
 // The names come from one module (src/drivers/aws/lambda-env.ts): the stack
@@ -62,6 +63,8 @@ describe('Lambda environment: one module of names, set by the stack and read by 
   it("each handler's openers read only the names declared for it, and every required one", async () => {
     const secrets = mockClient(SecretsManagerClient);
     secrets.on(GetSecretValueCommand).resolves({ SecretString: 'token' });
+    const dynamo = mockClient(DynamoDBClient);
+    dynamo.on(ScanCommand).resolves({ Items: [] });
     const config = JSON.stringify({ driver: 'aws', aws: { prefix: PREFIX }, scripts: { url: 'https://git.example.com/data/curations.git' } });
     const arn = (kind: string) => `arn:aws:${kind}:eu-west-1:123456789012:x`;
     const values: Record<LambdaEnvName, string> = {
@@ -82,7 +85,10 @@ describe('Lambda environment: one module of names, set by the stack and read by 
     const openers: Record<LambdaHandlerName, (env: NodeJS.ProcessEnv) => Promise<unknown>> = {
       'run-step': async (env) => [await lambdaConfig(env), await lambdaGitToken(env)],
       'start-execution': async (env) => [await lambdaConfig(env), await openExecutionStarter(env)],
-      'schedule-sync': (env) => openScheduleRegistry(env),
+      'schedule-sync': async (env) => {
+        for await (const item of definitionItems(env)) void item;
+        return openScheduleRegistry(env);
+      },
       'history-stream': (env) => openHistorySink(env),
     };
     try {
@@ -94,6 +100,7 @@ describe('Lambda environment: one module of names, set by the stack and read by 
       }
     } finally {
       secrets.restore();
+      dynamo.restore();
     }
   });
 });

@@ -24,7 +24,7 @@ import {
   streamReadStatement,
 } from './permissions.js';
 import { RunStateMachine } from './run-state-machine.js';
-import { CurationSchedules } from './schedules.js';
+import { CurationSchedules, ScheduleResync } from './schedules.js';
 import { ScriptsSource } from './scripts-source.js';
 import { AdpTables } from './tables.js';
 
@@ -127,16 +127,20 @@ export class AdpStack extends Stack {
       functionName: `${p}adp-schedule-sync`,
       description: 'adp: keeps one Scheduler schedule per curation (definitions table stream)',
       environment: {
+        [E.prefix]: p,
         [E.scheduleGroup]: groupName,
         [E.startFunctionArn]: startExecution.function.functionArn,
         [E.schedulerRoleArn]: this.schedules.role.roleArn,
         [E.scheduleDlqArn]: messaging.schedulerDlq.queueArn,
         [E.scheduleMaxRetries]: '3',
       },
-      timeout: Duration.seconds(120),
+      timeout: Duration.seconds(300),
       memorySize: 256,
       statements: [
         streamReadStatement(curationsStream),
+        // The full resync: every definition, and the group's schedules (ListSchedules names no resource).
+        dynamoStatement([this.tables.curations], ['dynamodb:Scan']),
+        new iam.PolicyStatement({ actions: ['scheduler:ListSchedules'], resources: ['*'] }),
         new iam.PolicyStatement({
           actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
           resources: [this.schedules.schedulesArn],
@@ -151,6 +155,7 @@ export class AdpStack extends Stack {
     });
     this.streamTrigger('ScheduleSyncTrigger', scheduleSync, curationsStream, messaging.scheduleSyncDlq);
     scheduleSync.function.node.addDependency(this.schedules.group);
+    new ScheduleResync(this, 'ScheduleResync', { scheduleSync, groupName, logRetention });
 
     let historyStream: BundledFunction | undefined;
     if (options.openSearchEndpoint) {

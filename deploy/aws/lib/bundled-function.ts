@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
@@ -48,6 +49,8 @@ export class BundledFunction extends Construct {
   readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
+  /** SHA-256 of the bundle's files: changes whenever the deployed code does. */
+  readonly bundleHash: string;
 
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
@@ -55,6 +58,12 @@ export class BundledFunction extends Construct {
     if (!fs.existsSync(path.join(dir, 'index.mjs'))) {
       throw new Error(`the ${props.handler} bundle ${path.relative(process.cwd(), path.join(dir, 'index.mjs'))} is missing: run \`npm run build:lambda\` first`);
     }
+    const hash = createHash('sha256');
+    for (const f of fs.readdirSync(dir, { recursive: true }).map(String).sort()) {
+      const file = path.join(dir, f);
+      if (fs.statSync(file).isFile()) hash.update(f).update(fs.readFileSync(file));
+    }
+    this.bundleHash = hash.digest('hex');
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: `/aws/lambda/${props.functionName}`,
       retention: props.logRetention,

@@ -45,7 +45,7 @@ export const HANDLER_ENV: Readonly<Record<LambdaHandlerName, { readonly required
   'run-step': { required: [E.configJson], optional: [E.home, E.gitTokenSecretArn] },
   'start-execution': { required: [E.configJson, E.stateMachineArn], optional: [E.home] },
   'schedule-sync': {
-    required: [E.scheduleGroup, E.startFunctionArn, E.schedulerRoleArn, E.scheduleDlqArn],
+    required: [E.prefix, E.scheduleGroup, E.startFunctionArn, E.schedulerRoleArn, E.scheduleDlqArn],
     optional: [E.scheduleMaxRetries],
   },
   'history-stream': { required: [E.prefix, E.openSearchNode], optional: [E.openSearchService, E.openSearchSigv4] },

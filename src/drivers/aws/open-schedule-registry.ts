@@ -25,4 +25,16 @@ export async function openScheduleRegistry(env: NodeJS.ProcessEnv = process.env)
   });
 }
 
+/**
+ * Every item of the definitions table `{ADP_PREFIX}curationDetails`, as
+ * attribute-value maps (a full resync reads them; its SDK loads here).
+ */
+export async function* definitionItems(env: NodeJS.ProcessEnv = process.env): AsyncGenerator<Record<string, unknown>> {
+  const [{ scanItems }, { tableNames }] = await Promise.all([
+    import('../../adapters/aws/dynamodb/scan-items.js'),
+    import('../../adapters/aws/dynamodb/table-layout.js'),
+  ]);
+  yield* scanItems(tableNames(requiredEnv(env, LAMBDA_ENV.prefix)).curations, lambdaClientConfig(env));
+}
+
 export { definitionOfImage, type StreamImage } from '../../adapters/aws/dynamodb/stream-images.js';

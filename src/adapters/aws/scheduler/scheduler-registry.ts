@@ -2,6 +2,7 @@ import {
   ConflictException,
   CreateScheduleCommand,
   DeleteScheduleCommand,
+  ListSchedulesCommand,
   ResourceNotFoundException,
   SchedulerClient,
   UpdateScheduleCommand,
@@ -65,6 +66,18 @@ export class SchedulerRegistry implements ScheduleRegistry {
       if (!(e instanceof ConflictException || (e as Error).name === 'ConflictException')) throw e;
       await this.#client.send(new UpdateScheduleCommand(input));
     }
+  }
+
+  /** Every schedule name in the group (ListSchedules, page by page). */
+  async list(): Promise<string[]> {
+    const names: string[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await this.#client.send(new ListSchedulesCommand({ GroupName: this.#target.groupName, ...(NextToken ? { NextToken } : {}) }));
+      for (const s of page.Schedules ?? []) if (s.Name) names.push(s.Name);
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return names;
   }
 
   async delete(name: string): Promise<boolean> {
