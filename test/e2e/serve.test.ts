@@ -127,16 +127,19 @@ describe('adp serve (real processes)', () => {
 
   it('lets SIGTERM wait for a run in flight to finish before exiting 0', async () => {
     await put('manual-slow', { sqlFilePath: 'slow.sql', enabled: false });
+    // A grace far above the query's time even on a loaded machine: the test is that SIGTERM waits, not how fast.
+    patchConfig(home, { scheduler: { pollMs: 100, misfireGraceMs: 1000, shutdownGraceSeconds: 300 } });
     const s = await serve();
+    patchConfig(home, { scheduler: { pollMs: 100, misfireGraceMs: 1000, shutdownGraceSeconds: 10 } });
     const r = await adp(['--home', home, 'run', 'manual-slow']);
     expect(r.code).toBe(0);
     const name = r.stdout.trim();
     await until('the manual run to start', async () => ((await state.getRun(name))?.step === 'awaitQuery' ? true : undefined));
     s.child.kill('SIGTERM');
-    await s.waitFor(/SIGTERM: stopping, waiting up to 10 s for 1 run/);
+    await s.waitFor(/SIGTERM: stopping, waiting up to 300 s for 1 run/);
     expect(await s.exited).toBe(0);
     expect(await state.getHistoryRecord(name)).toMatchObject({ status: 'succeeded', trigger: 'manual' });
-  });
+  }, 120_000);
 
   it('says when no server is running for the home', async () => {
     const r = await adp(['--home', home, 'run', 'paused']);
