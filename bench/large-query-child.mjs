@@ -44,7 +44,7 @@ async function rawOnce() {
 
 async function adpOnce() {
   const t0 = performance.now();
-  const run = await createRun(deps, { curationType: 'large', trigger: 'manual' });
+  const run = await createRun({ ...deps, queue: project.scheduling }, { curationType: 'large', trigger: 'manual' });
   const record = await executeRun(deps, run.executionName);
   const ms = performance.now() - t0;
   if (record.status !== 'succeeded') throw new Error(`large run ${record.status}: ${record.errorCause?.errorMessage}`);

@@ -17,7 +17,7 @@ export async function runOverhead({ runs = 200, warmup = 20 } = {}) {
   const adp = [];
   for (let i = 0; i < warmup + runs; i++) {
     const t0 = performance.now();
-    const run = await createRun(deps, { curationType: 'trivial', trigger: 'manual' });
+    const run = await createRun({ ...deps, queue: project.scheduling }, { curationType: 'trivial', trigger: 'manual' });
     const record = await executeRun(deps, run.executionName);
     const ms = performance.now() - t0;
     if (record.status !== 'succeeded') throw new Error(`trivial run ${record.status}: ${record.errorCause?.errorMessage}`);
