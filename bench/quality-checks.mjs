@@ -32,6 +32,10 @@ export async function qualityChecks({ rows = Number(process.env.ADP_BENCH_QC_ROW
     ratioGoal: QUALITY_CHECKS_RATIO_GOAL,
     spreadSupportsGoal: supported,
     ratios,
+    // Within each checked run: run time / (run time - time in the checks), immune to noise between a pair's two runs.
+    checkMsMedian: median(r.checkMs),
+    ownRatioMedian: median(r.checkedMs.map((c, i) => c / (c - r.checkMs[i]))),
+    ownRatioMax: Math.max(...r.checkedMs.map((c, i) => c / (c - r.checkMs[i]))),
     peakRssMb: r.maxRssMb,
   };
 }
