@@ -101,3 +101,13 @@ describe('what S3 cannot carry is refused at put', () => {
     expect(() => parseCuration(def)).toThrow(/outputDetails\.tags\.team: tag values may hold only/);
   });
 });
+
+describe('combinations refused at put', () => {
+  it('quality checks with a partitioned output', () => {
+    const def = JSON.parse(JSON.stringify(sample)) as Record<string, any>;
+    def.outputDetails.format = 'parquet';
+    def.outputDetails.partitionBy = ['ryder_id'];
+    def.qualityChecks = [{ type: 'rowCount', min: 1 }];
+    expect(() => parseCuration(def)).toThrow(/qualityChecks: cannot be combined with outputDetails.partitionBy/);
+  });
+});

@@ -4,9 +4,9 @@ import { parseOrThrow } from './zod-issues.js';
 import { ValidationError } from './errors.js';
 import { parseScheduleExpression } from './schedule/parse.js';
 import { curationAlertShape } from './notify/curation-alerts.js';
-import { outputOptionIssues, outputOptionsShape } from './output-options.js';
-import { qualityChecksSchema } from './quality-checks.js';
 import { dependsOnShape } from './depends-on.js';
+import { qualityChecksSchema } from './quality-checks.js';
+import { outputOptionIssues, outputOptionsShape } from './output-options.js';
 import { isValidTimezone } from './schedule/wall-clock.js';
 import { outputTemplateIssues, parametersDefinitionSchema, templatedText } from './template/index.js';
 import { CATCH_UP_POLICIES, OVERLAP_POLICIES } from './schedule-policy.js';
@@ -108,12 +108,12 @@ export const curationSchema = z
     overlap: z.enum(OVERLAP_POLICIES).optional(),
     startDate: z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time with a zone, e.g. 2027-01-01T00:00:00Z' }).optional(),
     timeoutSeconds: z.number().int('must be an integer').min(1).max(7 * 24 * 3600).optional(),
-    /** Checks on the query's result before it is published (see quality-checks.ts). */
-    qualityChecks: qualityChecksSchema.optional(),
     /** Typed `{{ params.NAME }}` of the SQL, folder and filename templates (see domain/template). */
     parameters: parametersDefinitionSchema.optional(),
     /** Cost guard: refuse a run whose query scans more, where the engine can tell (see README). */
     maxBytesScanned: z.number().int('must be an integer').min(1).optional(),
+    /** Checks on the query's result before it is published (see quality-checks.ts). */
+    qualityChecks: qualityChecksSchema.optional(),
     ...curationAlertShape,
     ...dependsOnShape,
   })
@@ -128,6 +128,10 @@ export const curationSchema = z
       });
     }
     for (const issue of outputOptionIssues(out)) ctx.addIssue({ code: 'custom', ...issue });
+    if (def.qualityChecks?.length && out.partitionBy?.length) {
+      // Checks read the result as one file; a partitioned result is a folder of them.
+      ctx.addIssue({ code: 'custom', path: ['qualityChecks'], message: 'cannot be combined with outputDetails.partitionBy yet: remove one of the two' });
+    }
   });
 
 export type CurationDefinition = z.infer<typeof curationSchema>;
