@@ -10,6 +10,12 @@ export interface Sql {
   one<R>(text: string, values?: readonly unknown[]): Promise<R | undefined>;
   /** How many rows the statement inserted, updated or deleted. */
   run(text: string, values?: readonly unknown[]): Promise<number>;
+  /**
+   * Several statements in one round trip, as one implicit transaction (all or
+   * nothing), each with its own snapshot; the rows of the last. No parameters:
+   * values must be inlined as literals (`pg.escapeLiteral`).
+   */
+  script<R>(text: string): Promise<R[]>;
 }
 
 /** Attempts of a transaction that keeps hitting deadlocks or serialization failures. */
@@ -47,6 +53,11 @@ class ClientSql implements Sql {
     return (await this.#query(text, values)).rowCount ?? 0;
   }
 
+  async script<R>(text: string): Promise<R[]> {
+    const results = (await this.#client.query(text)) as pg.QueryResult | pg.QueryResult[];
+    return (Array.isArray(results) ? results.at(-1)!.rows : results.rows) as R[];
+  }
+
   // Without parameters: the simple protocol, which also runs several statements (migrations).
   #query(text: string, values: readonly unknown[]): Promise<pg.QueryResult> {
     if (values.length === 0) return this.#client.query(text);
@@ -76,6 +87,7 @@ export class Database {
       rows: (text, values) => each((s) => s.rows(text, values)),
       one: (text, values) => each((s) => s.one(text, values)),
       run: (text, values) => each((s) => s.run(text, values)),
+      script: (text) => each((s) => s.script(text)),
     };
   }
 

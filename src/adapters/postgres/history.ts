@@ -39,26 +39,10 @@ export async function finishRecord(tx: Sql, record: HistoryRecord, now: string, 
     throw new ValidationError([{ path: 'timestamp', message: 'must be epoch milliseconds (an integer)' }], 'history record');
   }
   await hook?.lock(record.curationType);
-  const scheduled = record.scheduledTime === undefined ? NaN : Date.parse(record.scheduledTime);
   let timestamp = record.timestamp;
   for (let i = 0; i < MAX_COLLISIONS; i++) {
-    // Any unique key refuses the insert: the run's name (finished already) or the timestamp (taken).
-    const inserted = await tx.one<{ record: HistoryRecord }>(
-      `INSERT INTO history (curation_type, "timestamp", execution_name, status, scheduled_time, record) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT DO NOTHING RETURNING record`,
-      [
-        record.curationType,
-        timestamp,
-        record.curationExecutionName,
-        record.status,
-        Number.isNaN(scheduled) ? null : new Date(scheduled).toISOString(),
-        json({ ...record, timestamp }),
-      ],
-    );
-    if (inserted) {
-      await tx.run('UPDATE runs SET status = $1, updated_at = $2 WHERE execution_name = $3', [record.status, now, record.curationExecutionName]);
-      // Returned as parsed from storage, so it equals what every later read returns.
-      const stored = recordFromItem(inserted.record);
+    const stored = await insertRecord(tx, record, timestamp, now);
+    if (stored) {
       await hook?.write(stored);
       return stored;
     }
@@ -67,6 +51,35 @@ export async function finishRecord(tx: Sql, record: HistoryRecord, now: string, 
     timestamp = (await tx.one<{ t: number }>(FIRST_FREE, [record.curationType, timestamp]))!.t;
   }
   throw new TransientError(`could not find a free timestamp for a ${record.curationType} history record after ${MAX_COLLISIONS} tries; retry`);
+}
+
+// Any unique key refuses the insert: the run's name (finished already) or the timestamp (taken). The run (if any) takes the record's status.
+const INSERT_RECORD = `WITH inserted AS (
+  INSERT INTO history (curation_type, "timestamp", execution_name, status, scheduled_time, record) VALUES ($1, $2, $3, $4, $5, $6)
+  ON CONFLICT DO NOTHING RETURNING execution_name, status, record),
+marked AS (UPDATE runs r SET status = i.status, updated_at = $7 FROM inserted i WHERE r.execution_name = i.execution_name)
+SELECT record FROM inserted`;
+
+/**
+ * Stores the record at `timestamp` and marks its run, in one statement;
+ * undefined (and nothing written) when a unique key refuses it. Returned as
+ * parsed from storage, so it equals what every later read returns.
+ */
+export async function insertRecord(sql: Sql, record: HistoryRecord, timestamp: number, now: string): Promise<HistoryRecord | undefined> {
+  if (!Number.isSafeInteger(timestamp)) {
+    throw new ValidationError([{ path: 'timestamp', message: 'must be epoch milliseconds (an integer)' }], 'history record');
+  }
+  const scheduled = record.scheduledTime === undefined ? NaN : Date.parse(record.scheduledTime);
+  const inserted = await sql.one<{ record: HistoryRecord }>(INSERT_RECORD, [
+    record.curationType,
+    timestamp,
+    record.curationExecutionName,
+    record.status,
+    Number.isNaN(scheduled) ? null : new Date(scheduled).toISOString(),
+    json({ ...record, timestamp }),
+    now,
+  ]);
+  return inserted && recordFromItem(inserted.record);
 }
 
 /** The record of one run, or undefined. */

@@ -5,7 +5,9 @@ import type { ClaimedRun, EnqueueOutcome, LeaseRequest, RunQueue } from '../../p
 import type { CurationChanges, ScheduleCursor, ScheduledRuns, ScheduleStore, TickClaim } from '../../ports/schedule-store.js';
 import type { WorkerInfo, WorkerRegistry } from '../../ports/worker-registry.js';
 import { alertHook } from './alert-plans.js';
+import { Batcher } from './batcher.js';
 import type { Database } from './database.js';
+import type { RunCache } from './run-cache.js';
 import * as leases from './run-leases.js';
 import * as schedule from './schedule-ticks.js';
 import * as workers from './workers.js';
@@ -15,7 +17,9 @@ import * as workers from './workers.js';
  * run leases, worker heartbeats. A tick batch is one transaction; a run claim
  * locks its candidate with `FOR NO KEY UPDATE SKIP LOCKED` and takes the lease
  * with an upsert that re-checks expiry, so workers on any number of machines
- * never both hold a live lease on one run. Reached as
+ * never both hold a live lease on one run. Renewals, releases and cancel
+ * polls made while one of their kind is in flight go out together in the
+ * next statement (see {@link Batcher}). Reached as
  * `PostgresStateStore#scheduling`.
  *
  * @example
@@ -25,12 +29,20 @@ export class PostgresSchedulingStore implements ScheduleStore, RunQueue, WorkerR
   readonly #db: Database;
   readonly #live: () => void;
   readonly #now: () => string;
+  readonly #cache: RunCache;
+  readonly #renewals: Batcher<leases.LeaseRenewal, Set<string>>;
+  readonly #releases: Batcher<{ executionName: string; owner: string }, void>;
+  readonly #cancels: Batcher<string, Map<string, string>>;
 
-  /** `live` throws when the store is closed; `now` stamps what alert plans write. */
-  constructor(db: Database, live: () => void, now: () => string) {
+  /** `live` throws when the store is closed; `now` stamps what alert plans write; `cache` learns of the leases held. */
+  constructor(db: Database, live: () => void, now: () => string, cache: RunCache) {
     this.#db = db;
     this.#live = live;
     this.#now = now;
+    this.#cache = cache;
+    this.#renewals = new Batcher((renewals) => leases.renewLeases(db.sql, renewals));
+    this.#releases = new Batcher((released) => leases.releaseLeases(db.sql, released));
+    this.#cancels = new Batcher((names) => leases.cancelRequests(db.sql, [...new Set(names)]));
   }
 
   async claimTicks(claims: readonly TickClaim[], alerts?: RunAlertPlanner): Promise<boolean[]> {
@@ -63,12 +75,12 @@ export class PostgresSchedulingStore implements ScheduleStore, RunQueue, WorkerR
 
   async claimNextRun(request: LeaseRequest): Promise<ClaimedRun | undefined> {
     this.#live();
-    return leases.claimRun(this.#db, request);
+    return this.#claimed(await leases.claimRun(this.#db, request), request);
   }
 
   async claimRun(executionName: string, request: LeaseRequest): Promise<ClaimedRun | undefined> {
     this.#live();
-    return leases.claimRun(this.#db, request, executionName);
+    return this.#claimed(await leases.claimRun(this.#db, request, executionName), request);
   }
 
   async enqueueRun(run: RunState, overlap: OverlapPolicy, now: Date, reason: string): Promise<EnqueueOutcome> {
@@ -77,11 +89,25 @@ export class PostgresSchedulingStore implements ScheduleStore, RunQueue, WorkerR
   }
 
   async renewLeases(owner: string, executionNames: readonly string[], leaseUntil: Date): Promise<string[]> {
-    return leases.renewLeases(this.#sql(), owner, executionNames, leaseUntil);
+    this.#live();
+    if (executionNames.length === 0) return [];
+    let held: Set<string>;
+    try {
+      held = await this.#renewals.load(executionNames.map((executionName) => ({ owner, executionName, leaseUntil })));
+    } catch (e) {
+      // In doubt whether it was extended: reads of these runs go to the database again.
+      for (const name of executionNames) this.#cache.forget(name);
+      throw e;
+    }
+    const names = [...new Set(executionNames)].filter((name) => held.has(leases.leaseKey(owner, name)));
+    this.#cache.renewed(executionNames, names, leaseUntil.getTime());
+    return names;
   }
 
   async releaseLease(executionName: string, owner: string): Promise<void> {
-    return leases.releaseLease(this.#sql(), executionName, owner);
+    this.#live();
+    this.#cache.forget(executionName);
+    await this.#releases.load([{ executionName, owner }]);
   }
 
   async activeRuns(curationTypes: readonly string[]): Promise<RunState[]> {
@@ -93,7 +119,15 @@ export class PostgresSchedulingStore implements ScheduleStore, RunQueue, WorkerR
   }
 
   async cancelRequests(executionNames: readonly string[]): Promise<Map<string, string>> {
-    return leases.cancelRequests(this.#sql(), executionNames);
+    this.#live();
+    if (executionNames.length === 0) return new Map();
+    const all = await this.#cancels.load(executionNames);
+    const mine = new Map<string, string>();
+    for (const name of executionNames) {
+      const reason = all.get(name);
+      if (reason !== undefined) mine.set(name, reason);
+    }
+    return mine;
   }
 
   async repairFinishedRuns(): Promise<number> {
@@ -110,6 +144,12 @@ export class PostgresSchedulingStore implements ScheduleStore, RunQueue, WorkerR
 
   async removeWorker(workerId: string): Promise<void> {
     return workers.removeWorker(this.#sql(), workerId);
+  }
+
+  /** Tells the cache of a claim won, so the run's reads while its lease lasts need no round trip. */
+  #claimed(claimed: ClaimedRun | undefined, request: LeaseRequest): ClaimedRun | undefined {
+    if (claimed) this.#cache.claimed(claimed.run, request.leaseUntil.getTime(), request.now.getTime());
+    return claimed;
   }
 
   #sql() {

@@ -18,6 +18,7 @@ import { MIGRATIONS } from './migrations.js';
 import * as attributes from './object-attributes.js';
 import * as outbox from './outbox.js';
 import { PostgresSchedulingStore } from './postgres-scheduling-store.js';
+import { RunCache } from './run-cache.js';
 import * as runs from './runs.js';
 import { WakeListener } from './wake-listener.js';
 
@@ -63,6 +64,8 @@ export class PostgresStateStore implements StateStore, OutboxStore, WakeSignal {
   readonly #db: Database;
   readonly #now: () => Date;
   readonly #wake: WakeListener;
+  /** The runs this process holds leases on and the records it has seen: reads that need no round trip. */
+  readonly #cache = new RunCache();
   #closed = false;
   /** Tick claims, run leases and worker heartbeats on the same pool (the scheduler's ports). */
   readonly scheduling: PostgresSchedulingStore;
@@ -74,7 +77,7 @@ export class PostgresStateStore implements StateStore, OutboxStore, WakeSignal {
     this.#wake = wake;
     this.#now = now;
     this.schema = schema;
-    this.scheduling = new PostgresSchedulingStore(db, () => this.#live(), () => this.#stamp());
+    this.scheduling = new PostgresSchedulingStore(db, () => this.#live(), () => this.#stamp(), this.#cache);
   }
 
   /**
@@ -132,11 +135,16 @@ export class PostgresStateStore implements StateStore, OutboxStore, WakeSignal {
   }
 
   async saveRun(run: RunState): Promise<void> {
-    return runs.saveRun(this.#sql(), run);
+    const sql = this.#sql();
+    this.#cache.saving(run.executionName);
+    await runs.saveRun(sql, run);
+    this.#cache.saved(run);
   }
 
+  /** Answered from what this process last saved while it holds the run's lease (see {@link RunCache}), else read. */
   async getRun(executionName: string): Promise<RunState | undefined> {
-    return runs.getRun(this.#sql(), executionName);
+    const sql = this.#sql();
+    return this.#cache.run(executionName, this.#now().getTime()) ?? runs.getRun(sql, executionName);
   }
 
   async listActiveRuns(): Promise<RunState[]> {
@@ -146,15 +154,27 @@ export class PostgresStateStore implements StateStore, OutboxStore, WakeSignal {
   async finishRun(record: HistoryRecord, alerts?: RunAlertPlanner): Promise<HistoryRecord> {
     this.#live();
     const now = this.#stamp();
-    return this.#db.transaction((tx) => history.finishRecord(tx, record, now, alerts && alertHook(tx, alerts, now)));
+    this.#cache.saving(record.curationExecutionName);
+    // Without alerts, a new record is one statement; a collision goes the transaction's way.
+    const stored =
+      (alerts === undefined ? await history.insertRecord(this.#db.sql, record, record.timestamp, now) : undefined) ??
+      (await this.#db.transaction((tx) => history.finishRecord(tx, record, now, alerts && alertHook(tx, alerts, now))));
+    this.#cache.finished(stored);
+    return stored;
   }
 
   async listHistory(query: HistoryQuery): Promise<HistoryPage> {
     return history.listRecords(this.#sql(), query);
   }
 
+  /** A record this process wrote or read comes from memory: terminal records never change. */
   async getHistoryRecord(executionName: string): Promise<HistoryRecord | undefined> {
-    return history.getRecord(this.#sql(), executionName);
+    const sql = this.#sql();
+    const known = this.#cache.record(executionName);
+    if (known) return known;
+    const record = await history.getRecord(sql, executionName);
+    if (record) this.#cache.finished(record);
+    return record;
   }
 
   async putObjectAttributes(bucket: string, key: string, value: ObjectAttributes): Promise<void> {

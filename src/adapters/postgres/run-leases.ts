@@ -1,3 +1,4 @@
+import pg from 'pg';
 import type { RunState } from '../../domain/run.js';
 import type { OverlapPolicy } from '../../domain/schedule-policy.js';
 import type { ClaimedRun, EnqueueOutcome, LeaseRequest } from '../../ports/run-queue.js';
@@ -55,6 +56,28 @@ const CLAIMS = {
 // Taken before the claim statement, so that statement's snapshot already holds every lease committed by earlier holders.
 const CAP_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || ':run-cap', 0))";
 
+/**
+ * A capped claim as one round trip: the cap lock, then the claim, in one
+ * implicit transaction (the lock is held until it ends), each statement with
+ * its own snapshot, so the claim sees every lease committed before the lock
+ * was granted. Without parameters (several statements cannot have any), so
+ * the values are inlined as literals; the claim is planned afresh each time,
+ * which costs less than the round trips the lock was held across before.
+ */
+function cappedScript(text: string, values: readonly unknown[]): string {
+  const literal = (v: unknown, i: number): string => {
+    if (typeof v === 'number') {
+      if (!Number.isSafeInteger(v)) throw new RangeError(`claim parameter $${i + 1} must be an integer (got ${v})`);
+      return String(v);
+    }
+    return pg.escapeLiteral(String(v));
+  };
+  // Highest first, so $1 does not match the start of $10.
+  let inlined = text;
+  for (let i = values.length - 1; i >= 0; i--) inlined = inlined.replaceAll(`$${i + 1}`, literal(values[i], i));
+  return `${CAP_LOCK};\n${inlined}`;
+}
+
 /** How often a claim looks for another run after a concurrent claimer leased the one it locked. */
 const LOST_RACES = 5;
 
@@ -66,45 +89,68 @@ interface ClaimRow extends RunRow {
 
 /**
  * Claims the oldest claimable run (or the one named). Without a cap it is one
- * statement; with `maxActive` it runs in a transaction that first takes the
- * schema's cap lock (an advisory lock), so no other capped claim can lease
- * between its count of live leases and its own lease.
+ * statement; with `maxActive` it is one round trip whose transaction first
+ * takes the schema's cap lock (an advisory lock), so no other capped claim can
+ * lease between its count of live leases and its own lease.
  */
 export async function claimRun(db: Database, req: LeaseRequest, executionName?: string): Promise<ClaimedRun | undefined> {
   const values: unknown[] = [req.now.toISOString(), req.owner, req.leaseUntil.toISOString()];
   if (executionName !== undefined) values.push(executionName);
   if (req.maxActive !== undefined) values.push(req.maxActive);
   const text = CLAIMS[executionName === undefined ? 'next' : 'named'][req.maxActive === undefined ? 'free' : 'capped'];
-  const attempt = async (sql: Sql): Promise<ClaimedRun | undefined> => {
-    for (let i = 0; i < LOST_RACES; i++) {
-      const row = await sql.one<ClaimRow>(text, values);
-      if (!row) return undefined;
-      if (row.won) return claimed(row);
-      // A named run someone else just leased is not ours to take.
-      if (executionName !== undefined) return undefined;
-    }
-    return undefined;
-  };
-  if (req.maxActive === undefined) return attempt(db.sql);
-  return db.transaction(async (tx) => {
-    await tx.run(CAP_LOCK);
-    return attempt(tx);
-  });
+  const once =
+    req.maxActive === undefined
+      ? () => db.sql.one<ClaimRow>(text, values)
+      : (() => {
+          const script = cappedScript(text, values);
+          return async () => (await db.sql.script<ClaimRow>(script))[0];
+        })();
+  for (let i = 0; i < LOST_RACES; i++) {
+    const row = await once();
+    if (!row) return undefined;
+    if (row.won) return claimed(row);
+    // A named run someone else just leased is not ours to take.
+    if (executionName !== undefined) return undefined;
+  }
+  return undefined;
 }
 
-/** Extends the leases `owner` holds on `names`; returns the names still held. */
-export async function renewLeases(sql: Sql, owner: string, names: readonly string[], leaseUntil: Date): Promise<string[]> {
-  if (names.length === 0) return [];
-  const rows = await sql.rows<{ execution_name: string }>(
-    'UPDATE run_leases SET lease_until = $1 WHERE owner = $2 AND execution_name = ANY($3::text[]) RETURNING execution_name',
-    [leaseUntil.toISOString(), owner, names],
+/** One lease to extend: `owner`'s on `executionName`, until `leaseUntil`. */
+export interface LeaseRenewal {
+  readonly owner: string;
+  readonly executionName: string;
+  readonly leaseUntil: Date;
+}
+
+/** A lease of one owner, as a key: `owner` NUL `executionName`. */
+export const leaseKey = (owner: string, executionName: string): string => `${owner}\u0000${executionName}`;
+
+/**
+ * Extends each lease its owner still holds (several renewals, of any owners, in
+ * one statement); returns the {@link leaseKey}s of those still held. A lease
+ * named twice takes the later entry's time, as two statements in a row would.
+ */
+export async function renewLeases(sql: Sql, renewals: readonly LeaseRenewal[]): Promise<Set<string>> {
+  const latest = new Map<string, LeaseRenewal>();
+  for (const r of renewals) latest.set(leaseKey(r.owner, r.executionName), r);
+  if (latest.size === 0) return new Set();
+  const rows = await sql.rows<{ owner: string; execution_name: string }>(
+    `UPDATE run_leases l SET lease_until = v.lease_until
+     FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS v(owner, execution_name, lease_until)
+     WHERE l.owner = v.owner AND l.execution_name = v.execution_name RETURNING l.owner, l.execution_name`,
+    [[...latest.values()].map((r) => r.owner), [...latest.values()].map((r) => r.executionName), [...latest.values()].map((r) => r.leaseUntil.toISOString())],
   );
-  return rows.map((r) => r.execution_name);
+  return new Set(rows.map((r) => leaseKey(r.owner, r.execution_name)));
 }
 
-/** Expires `owner`'s lease at once (kept, not deleted, so the claim count survives for the next claimer). */
-export async function releaseLease(sql: Sql, executionName: string, owner: string): Promise<void> {
-  await sql.run("UPDATE run_leases SET lease_until = '-infinity' WHERE execution_name = $1 AND owner = $2", [executionName, owner]);
+/** Expires each owner's lease at once (kept, not deleted, so the claim count survives for the next claimer); several in one statement. */
+export async function releaseLeases(sql: Sql, leases: readonly { readonly executionName: string; readonly owner: string }[]): Promise<void> {
+  if (leases.length === 0) return;
+  await sql.run(
+    `UPDATE run_leases l SET lease_until = '-infinity' FROM unnest($1::text[], $2::text[]) AS v(execution_name, owner)
+     WHERE l.execution_name = v.execution_name AND l.owner = v.owner`,
+    [leases.map((l) => l.executionName), leases.map((l) => l.owner)],
+  );
 }
 
 /** Active runs (queued or running, no terminal record) of the curations, oldest first. */
