@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
-export const dist = (rel) => path.join(ROOT, 'dist', rel);
+/** The build the benchmarks load: `dist/` (npm run build), or ADP_BENCH_DIST to measure a build of one's own. */
+const DIST = process.env.ADP_BENCH_DIST ? path.resolve(process.env.ADP_BENCH_DIST) : path.join(ROOT, 'dist');
+export const dist = (rel) => path.join(DIST, rel);
 
 /**
  * Benchmarks write to memory (/dev/shm) where there is one, so both sides of a ratio
@@ -88,7 +90,7 @@ export class NoopQueryEngine {
     this.paths = paths;
   }
   async start(request) {
-    const id = `noop-${++this.#next}`;
+    const id = `noop-${process.pid}-${++this.#next}`; // unique over the processes sharing a home
     const key = `${request.output.folder}${id}.csv`;
     const file = this.paths.filePath(request.output.bucket, key);
     await fs.promises.mkdir(path.dirname(file), { recursive: true });
@@ -147,4 +149,24 @@ export async function noopEngine(project, workerId) {
     settings: { retry: project.config.retry, poll: project.config.poll },
     workerId,
   };
+}
+
+/**
+ * Counts the statements this process sends to PostgreSQL (every `pg` client, the pool's
+ * and the wake listener's), by their first words: where a run's round trips go.
+ * pg_stat_statements would do it server-side, but needs a server restart to load.
+ */
+export async function countStatements() {
+  const { default: pg } = await import('pg');
+  const counts = new Map();
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (config, ...rest) {
+    const text = typeof config === 'string' ? config : config?.text;
+    if (typeof text === 'string') {
+      const key = text.replace(/\s+/g, ' ').trim().slice(0, 72);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return query.call(this, config, ...rest);
+  };
+  return () => Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]));
 }

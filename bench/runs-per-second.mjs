@@ -3,29 +3,33 @@
 // ADP_BENCH_WORKERS servers (default 1) are started and timed from the first run's
 // start to the last run's end. ADP_BENCH_DRIVER=postgres puts the state in a fresh
 // PostgreSQL database. Prints one JSON line.
+//
+//   node bench/runs-per-second.mjs compare   postgres against embedded with the same
+//                                            ADP_BENCH_WORKERS (default 3) servers each,
+//                                            alternating ADP_BENCH_REPS (3) times: the
+//                                            ratio postgres/embedded and its spread.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import { benchDatabase, dist, homeWithCuration } from './lib.mjs';
+import { benchDatabase, dist, homeWithCuration, median, spread } from './lib.mjs';
 
 const RUNS = Number(process.env.ADP_BENCH_RUNS ?? 1000);
 const CURATIONS = 50;
 const MAX_CONCURRENT = Number(process.env.ADP_BENCH_MAX_CONCURRENT ?? 4);
-const WORKERS = Number(process.env.ADP_BENCH_WORKERS ?? 1);
-const DRIVER = process.env.ADP_BENCH_DRIVER ?? 'embedded';
+const REPS = Number(process.env.ADP_BENCH_REPS ?? 3);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-export async function runsPerSecond() {
+export async function runsPerSecond(driver = process.env.ADP_BENCH_DRIVER ?? 'embedded', workers = Number(process.env.ADP_BENCH_WORKERS ?? 1)) {
   const { openProject } = await import(dist('drivers/open-project.js'));
   const { homeLayout } = await import(dist('drivers/common/home.js'));
   const { createRun } = await import(dist('engine/create-run.js'));
 
-  const database = DRIVER === 'postgres' ? await benchDatabase('rps') : undefined;
-  const home = await homeWithCuration('trivial0', 'select 1 as one', { enabled: false }, { databaseUrl: database?.url });
+  const database = driver === 'postgres' ? await benchDatabase('rps') : undefined;
+  const home = await homeWithCuration('trivial0', 'select 1 as one', { enabled: false, overlap: 'queue' }, { databaseUrl: database?.url });
   const configFile = `${home}/adp.config.json`;
   // Per worker as before, and globally as much as all workers together.
-  const config = { ...JSON.parse(fs.readFileSync(configFile, 'utf8')), maxConcurrentRuns: MAX_CONCURRENT * WORKERS, maxConcurrentRunsPerWorker: MAX_CONCURRENT };
+  const config = { ...JSON.parse(fs.readFileSync(configFile, 'utf8')), maxConcurrentRuns: MAX_CONCURRENT * workers, maxConcurrentRunsPerWorker: MAX_CONCURRENT };
   fs.writeFileSync(configFile, JSON.stringify(config));
   const project = await openProject(homeLayout(home));
   const seed = (await project.state.getCuration('trivial0')).definition;
@@ -34,11 +38,14 @@ export async function runsPerSecond() {
     types.push(`trivial${i}`);
     await project.state.putCuration({ ...seed, curationType: `trivial${i}`, outputDetails: { ...seed.outputDetails, filename: `trivial${i}` } });
   }
-  for (let i = 0; i < RUNS; i++) await createRun(project, { curationType: `trivial${i % CURATIONS}`, trigger: 'manual' });
+  const deps = { state: project.state, clock: project.clock, queue: project.scheduling };
+  for (let i = 0; i < RUNS; i++) await createRun(deps, { curationType: `trivial${i % CURATIONS}`, trigger: 'manual' });
 
   const children = [];
-  for (let w = 0; w < WORKERS; w++) {
-    const child = spawn(process.execPath, [dist('cli/bin.js'), '--home', home, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  for (let w = 0; w < workers; w++) {
+    // ADP_BENCH_COUNT_SQL=<file prefix>: each server writes the statements it sent to <prefix>.<pid>.json (bench/count-sql.mjs).
+    const count = process.env.ADP_BENCH_COUNT_SQL ? ['--import', new URL('./count-sql.mjs', import.meta.url).href] : [];
+    const child = spawn(process.execPath, [...count, dist('cli/bin.js'), '--home', home, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout.resume();
     children.push({ child, exited: new Promise((resolve) => child.on('exit', (code) => resolve(code))) });
   }
@@ -60,8 +67,8 @@ export async function runsPerSecond() {
   const first = Math.min(...records.map((r) => Date.parse(r.startedAt)));
   const last = Math.max(...records.map((r) => r.timestamp));
   return {
-    driver: DRIVER,
-    workers: WORKERS,
+    driver,
+    workers,
     runs: RUNS,
     maxConcurrentRuns: MAX_CONCURRENT,
     cpus: os.cpus().length,
@@ -82,6 +89,30 @@ async function allRecords(state) {
   return out;
 }
 
+/** Postgres against embedded, each with `workers` servers, alternating so a slow spell of the machine hits both. */
+export async function compareDrivers(workers = Number(process.env.ADP_BENCH_WORKERS ?? 3), reps = REPS) {
+  const pg = [];
+  const embedded = [];
+  for (let i = 0; i < reps; i++) {
+    pg.push((await runsPerSecond('postgres', workers)).runsPerSecond);
+    embedded.push((await runsPerSecond('embedded', workers)).runsPerSecond);
+  }
+  const ratios = pg.map((p, i) => p / embedded[i]);
+  return {
+    runs: RUNS,
+    workers,
+    maxConcurrentRunsPerWorker: MAX_CONCURRENT,
+    postgresRunsPerSecond: median(pg),
+    postgresSpread: spread(pg),
+    embeddedRunsPerSecond: median(embedded),
+    embeddedSpread: spread(embedded),
+    ratio: median(ratios),
+    ratioSpread: spread(ratios),
+    raw: { postgres: pg, embedded },
+  };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(JSON.stringify(await runsPerSecond()));
+  if (process.argv[2] === 'compare') console.log(JSON.stringify(await compareDrivers()));
+  else console.log(JSON.stringify(await runsPerSecond()));
 }

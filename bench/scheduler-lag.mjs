@@ -3,6 +3,15 @@
 // engine. Phase A (scheduler + 4 workers): trigger lag (tick → run queued) and start
 // lag (tick → run started), p50/p99, process CPU and RSS. Phase B (workers stopped):
 // CPU of the scheduler alone. Prints one JSON line.
+//
+//   node bench/scheduler-lag.mjs postgres   the same over worker processes sharing one
+//     PostgreSQL database (bench/worker-child.mjs, no-op engine): ADP_BENCH_CURATIONS
+//     (default 1,000) curations on rate(1 minute) over ADP_BENCH_WORKERS (3) workers, or
+//     with ADP_BENCH_FULL=1 the issue's two sizes: 10,000 over 3 workers, then 100,000 on
+//     one worker. Lag of a tick = when its run was queued (claim committed) or started,
+//     minus its scheduled time: p50/p99/max over ADP_BENCH_PHASE_MS (60,000) after a
+//     15 s warm-up, and the peak RSS of each worker. ADP_BENCH_CONCURRENCY runs at once per
+//     worker (default 8; 0: the scheduler alone, nothing executed).
 import fs from 'node:fs';
 import path from 'node:path';
 import { dist, homeWithCuration, noopEngine, percentile } from './lib.mjs';
@@ -110,6 +119,54 @@ export async function schedulerLag() {
   };
 }
 
+const stats = (values) => ({ n: values.length, p50Ms: percentile(values, 50), p99Ms: percentile(values, 99), maxMs: values.length ? Math.max(...values) : NaN });
+
+/** `curations` on rate(1 minute), start dates spread over the minute, scheduled by `workers` processes on one PostgreSQL database. */
+export async function postgresLag(curations, workers, { phaseMs = Number(process.env.ADP_BENCH_PHASE_MS ?? 60_000), concurrency = process.env.ADP_BENCH_CONCURRENCY ?? '8' } = {}) {
+  const { seededHome, startWorkers } = await import('./shared-workers.mjs');
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const t0 = Date.now();
+  // Ticks start a little after seeding ends (estimated generously; ticks before the warm-up ends are not measured).
+  const base = Math.ceil((Date.now() + 10_000 + curations * 2) / 1000) * 1000;
+  const h = await seededHome('postgres', curations, (i) => ({
+    enabled: true,
+    overlap: 'queue',
+    cronExpression: 'rate(1 minute)',
+    startDate: new Date(base + Math.floor((i * 60_000) / curations)).toISOString(),
+  }));
+  const seedSeconds = (Date.now() - t0) / 1000;
+  const measureFrom = Math.max(Date.now(), base) + WARMUP_MS;
+  const pool = await startWorkers(h.home, workers, { ADP_BENCH_SCHEDULE: '1', ADP_BENCH_CONCURRENCY: String(concurrency), ADP_BENCH_MEASURE_FROM: String(measureFrom) });
+  await sleep(measureFrom - Date.now() + phaseMs);
+  const reports = await pool.stop();
+  await h.dispose();
+  const all = (field) => reports.flatMap((r) => r[field]);
+  return {
+    curations,
+    workers,
+    runsAtOncePerWorker: Number(concurrency),
+    schedule: 'rate(1 minute)',
+    seedSeconds: Math.round(seedSeconds),
+    measuredSeconds: phaseMs / 1000,
+    ticksPerSecond: Math.round(all('claimLags').length / (phaseMs / 1000)),
+    queuedLag: stats(all('claimLags')),
+    startedLag: stats(all('startLags')),
+    rssMbPerWorker: reports.map((r) => r.rssMb),
+    cpuPercentPerWorker: reports.map((r) => Math.round(r.cpuPercent)),
+  };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(JSON.stringify(await schedulerLag()));
+  if (process.argv[2] === 'postgres') {
+    const sizes =
+      process.env.ADP_BENCH_FULL === '1'
+        ? [
+            [10_000, 3],
+            [100_000, 1],
+          ]
+        : [[Number(process.env.ADP_BENCH_CURATIONS ?? 1_000), Number(process.env.ADP_BENCH_WORKERS ?? 3)]];
+    const results = [];
+    for (const [curations, workers] of sizes) results.push(await postgresLag(curations, workers));
+    console.log(JSON.stringify(results.length === 1 ? results[0] : results));
+  } else console.log(JSON.stringify(await schedulerLag()));
 }

@@ -3,6 +3,9 @@
 //   node bench/shared-workers.mjs claims      N queued runs executed by 3 workers: postgres
 //                                             against the embedded state.db, alternating, with
 //                                             the ratio and its spread.
+//   node bench/shared-workers.mjs claim-release   claim and release at once, for ADP_BENCH_SECONDS:
+//                                             the claim path alone, uncapped and capped, postgres
+//                                             against embedded, alternating.
 //   node bench/shared-workers.mjs scheduler   ADP_BENCH_CURATIONS curations on
 //                                             ADP_BENCH_RATE over ADP_BENCH_WORKERS postgres
 //                                             workers: tick → run-queued lag p50/p99, RSS, CPU.
@@ -15,11 +18,11 @@ import { benchDatabase, dist, homeWithCuration, median, percentile, spread } fro
 const here = import.meta.dirname;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts worker-child.mjs processes on `home`; resolves once each is ready. */
-async function startWorkers(home, count, env) {
+/** Starts `script` (worker-child.mjs) processes on `home`; resolves once each is ready. */
+export async function startWorkers(home, count, env, script = 'worker-child.mjs') {
   const workers = [];
   for (let i = 0; i < count; i++) {
-    const child = spawn(process.execPath, [path.join(here, 'worker-child.mjs')], {
+    const child = spawn(process.execPath, [path.join(here, script)], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, ADP_BENCH_HOME: home, ...env },
     });
@@ -32,13 +35,17 @@ async function startWorkers(home, count, env) {
       child.on('exit', (code) => reject(new Error(`worker exited ${code} before it was ready`)));
     });
     const report = new Promise((resolve, reject) =>
-      child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop())) : reject(new Error(`worker exited ${code}`)))),
+      child.on('exit', (code, signal) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop())) : reject(new Error(`worker exited ${code ?? signal}`)))),
     );
     report.catch(() => undefined);
     workers.push({ child, ready, report });
   }
   await Promise.all(workers.map((w) => w.ready));
   return {
+    /** Sends `signal` to every worker (claim-child.mjs starts on SIGUSR2). */
+    signal(signal) {
+      for (const w of workers) w.child.kill(signal);
+    },
     async stop() {
       for (const w of workers) w.child.kill('SIGTERM');
       return Promise.all(workers.map((w) => w.report));
@@ -47,7 +54,7 @@ async function startWorkers(home, count, env) {
 }
 
 /** A home of `driver` with `count` curations copied from a seed, and its open project. */
-async function seededHome(driver, count, patchOf) {
+export async function seededHome(driver, count, patchOf) {
   const { openProject } = await import(dist('drivers/open-project.js'));
   const { homeLayout } = await import(dist('drivers/common/home.js'));
   const database = driver === 'postgres' ? await benchDatabase('workers') : undefined;
@@ -76,12 +83,27 @@ async function seededHome(driver, count, patchOf) {
   };
 }
 
-/** Runs/s of `runs` queued runs over 50 curations, executed by `workers` processes. */
+/** Adds up the statement counts of the workers' reports (ADP_BENCH_COUNT_SQL=1), per run, most frequent first. */
+function statementsPerRun(reports, runs) {
+  const total = new Map();
+  for (const r of reports) for (const [k, n] of Object.entries(r.statements ?? {})) total.set(k, (total.get(k) ?? 0) + n);
+  if (total.size === 0) return undefined;
+  const sum = [...total.values()].reduce((a, b) => a + b, 0);
+  const round = (n) => Math.round((n / runs) * 100) / 100;
+  return { total: round(sum), byStatement: Object.fromEntries([...total].sort((a, b) => b[1] - a[1]).map(([k, n]) => [k, round(n)])) };
+}
+
+/**
+ * `runs` queued runs over 50 curations, executed by `workers` processes: runs/s from the
+ * first start to the last end (and, with ADP_BENCH_COUNT_SQL=1, the statements per run).
+ * ADP_BENCH_MAX_ACTIVE caps the runs executing at once over all workers, as `adp serve` does.
+ */
 export async function claimsOnce(driver, runs, workers) {
   const { createRun } = await import(dist('engine/create-run.js'));
-  const h = await seededHome(driver, 50, () => ({ enabled: false }));
-  for (let i = 0; i < runs; i++) await createRun(h.project, { curationType: `c${i % 50}`, trigger: 'manual' });
-  const pool = await startWorkers(h.home, workers, { ADP_BENCH_SCHEDULE: '0', ADP_BENCH_CONCURRENCY: '8' });
+  const h = await seededHome(driver, 50, () => ({ enabled: false, overlap: 'queue' }));
+  const deps = { state: h.project.state, clock: h.project.clock, queue: h.project.scheduling };
+  for (let i = 0; i < runs; i++) await createRun(deps, { curationType: `c${i % 50}`, trigger: 'manual' });
+  const pool = await startWorkers(h.home, workers, { ADP_BENCH_SCHEDULE: '0', ADP_BENCH_CONCURRENCY: process.env.ADP_BENCH_CONCURRENCY ?? '8' });
   for (const deadline = Date.now() + 300_000; (await h.project.scheduling.activeRuns(h.types)).length > 0; ) {
     if (Date.now() > deadline) throw new Error('runs still active after 5 minutes');
     await sleep(100);
@@ -90,9 +112,11 @@ export async function claimsOnce(driver, runs, workers) {
   await h.dispose();
   const all = reports.flatMap((r) => r.runs);
   if (all.length !== runs) throw new Error(`${all.length} runs ended, ${runs} queued`);
+  const failed = reports.flatMap((r) => r.failed);
+  if (failed.length > 0) throw new Error(`${failed.length} of ${runs} runs did not succeed, e.g. ${failed[0]}`);
   const first = Math.min(...all.map((r) => r[0]));
   const last = Math.max(...all.map((r) => r[1]));
-  return (runs / (last - first)) * 1000;
+  return { rate: (runs / (last - first)) * 1000, statements: statementsPerRun(reports, runs) };
 }
 
 async function claims() {
@@ -100,15 +124,19 @@ async function claims() {
   const reps = Number(process.env.ADP_BENCH_REPS ?? 3);
   const pgRates = [];
   const sqliteRates = [];
+  let statements;
   // Alternating, so a slow spell of the machine hits both sides alike.
   for (let i = 0; i < reps; i++) {
-    pgRates.push(await claimsOnce('postgres', runs, 3));
-    sqliteRates.push(await claimsOnce('embedded', runs, 3));
+    const pgOnce = await claimsOnce('postgres', runs, 3);
+    pgRates.push(pgOnce.rate);
+    statements ??= pgOnce.statements;
+    sqliteRates.push((await claimsOnce('embedded', runs, 3)).rate);
   }
   const ratios = pgRates.map((p, i) => p / sqliteRates[i]);
   return {
     runs,
     workers: 3,
+    maxActive: process.env.ADP_BENCH_MAX_ACTIVE ? Number(process.env.ADP_BENCH_MAX_ACTIVE) : undefined,
     postgresRunsPerSecond: Math.round(median(pgRates)),
     postgresSpread: spread(pgRates),
     embeddedRunsPerSecond: Math.round(median(sqliteRates)),
@@ -116,7 +144,60 @@ async function claims() {
     ratio: median(ratios),
     ratioSpread: spread(ratios),
     raw: { postgres: pgRates.map(Math.round), embedded: sqliteRates.map(Math.round) },
+    postgresStatementsPerRun: statements,
   };
+}
+
+/**
+ * Claims per second (claim, then release at once) by `workers` processes over `runs`
+ * queued runs for `seconds`: the claim path alone, without executing anything.
+ */
+export async function claimReleaseOnce(driver, runs, workers, seconds, maxActive) {
+  const { createRun } = await import(dist('engine/create-run.js'));
+  const h = await seededHome(driver, 50, () => ({ enabled: false, overlap: 'queue' }));
+  const deps = { state: h.project.state, clock: h.project.clock, queue: h.project.scheduling };
+  // Backfill runs: none waits behind another, so every queued run is claimable.
+  for (let i = 0; i < runs; i++) await createRun(deps, { curationType: `c${i % 50}`, trigger: 'backfill' });
+  const env = { ADP_BENCH_CONCURRENCY: process.env.ADP_BENCH_CONCURRENCY ?? '8', ...(maxActive ? { ADP_BENCH_MAX_ACTIVE: String(maxActive) } : {}) };
+  const pool = await startWorkers(h.home, workers, env, 'claim-child.mjs');
+  pool.signal('SIGUSR2');
+  await sleep(seconds * 1000);
+  const reports = await pool.stop();
+  await h.dispose();
+  const total = reports.reduce((n, r) => n + r.claims, 0);
+  return { rate: total / Math.max(...reports.map((r) => r.seconds)), statements: statementsPerRun(reports, total) };
+}
+
+/** Claim+release per second, postgres against embedded, alternating; capped (ADP_BENCH_MAX_ACTIVE, default 24) and not. */
+async function claimRelease() {
+  const reps = Number(process.env.ADP_BENCH_REPS ?? 3);
+  const seconds = Number(process.env.ADP_BENCH_SECONDS ?? 5);
+  const runs = Number(process.env.ADP_BENCH_RUNS ?? 500);
+  const cap = Number(process.env.ADP_BENCH_MAX_ACTIVE ?? 24);
+  const out = { workers: 3, seconds, runs, cap };
+  for (const [label, maxActive] of [['uncapped', undefined], ['capped', cap]]) {
+    const pg = [];
+    const embedded = [];
+    let statements;
+    for (let i = 0; i < reps; i++) {
+      const p = await claimReleaseOnce('postgres', runs, 3, seconds, maxActive);
+      pg.push(p.rate);
+      statements ??= p.statements;
+      embedded.push((await claimReleaseOnce('embedded', runs, 3, seconds, maxActive)).rate);
+    }
+    const ratios = pg.map((p, i) => p / embedded[i]);
+    out[label] = {
+      postgresClaimsPerSecond: Math.round(median(pg)),
+      postgresSpread: spread(pg),
+      embeddedClaimsPerSecond: Math.round(median(embedded)),
+      embeddedSpread: spread(embedded),
+      ratio: median(ratios),
+      ratioSpread: spread(ratios),
+      raw: { postgres: pg.map(Math.round), embedded: embedded.map(Math.round) },
+      postgresStatementsPerClaim: statements?.total,
+    };
+  }
+  return out;
 }
 
 async function scheduler() {
@@ -158,9 +239,10 @@ async function scheduler() {
 const mode = process.argv[2];
 if (import.meta.url === `file://${process.argv[1]}`) {
   if (mode === 'claims') console.log(JSON.stringify(await claims()));
+  else if (mode === 'claim-release') console.log(JSON.stringify(await claimRelease()));
   else if (mode === 'scheduler') console.log(JSON.stringify(await scheduler()));
   else {
-    console.error('usage: node bench/shared-workers.mjs claims|scheduler');
+    console.error('usage: node bench/shared-workers.mjs claims|claim-release|scheduler');
     process.exit(2);
   }
 }
