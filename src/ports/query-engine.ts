@@ -45,6 +45,11 @@ export interface QueryStatus {
   readonly engineExecutionTimeMs?: number;
 }
 
+/** What an engine can tell about a query's scan before it runs. */
+export type ScanEstimate =
+  | { readonly bytes: number; readonly detail: string }
+  | { readonly bytes?: undefined; readonly reason: string };
+
 /** Runs one query and writes its result as a file, Athena-style. */
 export interface QueryEngine {
   readonly name: string;
@@ -62,6 +67,13 @@ export interface QueryEngine {
   cancel(queryExecutionId: string): Promise<void>;
   /** Checks the SQL (single SELECT, sandbox, binds against the catalog) without running it; returns the plan. */
   explain(sql: string, database: string): Promise<string>;
+  /**
+   * Optional capability: the bytes the query would scan, told before it runs
+   * (`bytes`), or why the engine cannot tell for this query (`reason`).
+   */
+  estimateScanBytes?(sql: string, database: string): Promise<ScanEstimate>;
+  /** Capability flag: `status()` reports `dataScannedBytes` while the query runs, so a limit can stop it (Athena). */
+  readonly reportsScanWhileRunning?: boolean;
   /**
    * Optional capability: measures `checks` over a finished query's raw result
    * (one observation per check, same order), in a sandbox that reads that

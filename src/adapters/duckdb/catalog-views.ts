@@ -7,7 +7,7 @@ import { duckDbMessage, missingTableName } from './duckdb-errors.js';
 import { quoteIdent, quoteString } from './sql-literals.js';
 
 /** File extensions read for each table format, searched recursively under the table's location. */
-const EXTENSIONS: Readonly<Record<TableFormat, readonly string[]>> = {
+export const EXTENSIONS: Readonly<Record<TableFormat, readonly string[]>> = {
   json: ['json', 'jsonl', 'ndjson'],
   csv: ['csv'],
   parquet: ['parquet'],
@@ -81,6 +81,11 @@ export class CatalogViews {
         this.#pending.set(source, duckDbMessage(e));
       }
     }
+  }
+
+  /** The catalog table `database.table` and the directory of its files, if the catalog has it. */
+  source(database: string, table: string): { readonly table: TableInfo; readonly dir: string } | undefined {
+    return this.#sources.find((s) => s.table.database === database && s.table.name === table);
   }
 
   /** A clearer error when DuckDB's "table does not exist" is about a table that is pending. */

@@ -20,6 +20,8 @@ import { checkPartitionColumns, rowsPerFile, sealPartitionedFolder } from './par
 import { publishResult, removeStaging, writeResultMetadata } from './result-files.js';
 import { applySandbox, lockConfiguration } from './sandbox-setup.js';
 import { quoteIdent } from './sql-literals.js';
+import { estimateScan } from './scan-estimate.js';
+import type { ScanEstimate } from '../../ports/query-engine.js';
 import { checkQuery, prepareWrapped, type CheckedQuery } from './statement-guard.js';
 
 /** Options of {@link DuckDbQueryEngine.open}. */
@@ -165,6 +167,20 @@ export class DuckDbQueryEngine implements QueryEngine {
       return await measureChecks({ file, format: result.format, tempDir: path.join(this.#stagingDir, '.duckdb-tmp'), ...this.#limits }, checks);
     } catch (e) {
       throw toEngineError(e);
+    }
+  }
+
+  /** An upper bound from the files of the catalog tables the query names (see scan-estimate.ts); the query is checked as `explain` does. */
+  async estimateScanBytes(sql: string, database: string): Promise<ScanEstimate> {
+    this.#assertOpen();
+    const connection = await this.#connect(database);
+    try {
+      const checked = await this.#check(connection, sql, database);
+      return await estimateScan(connection, this.#views, checked.body, database);
+    } catch (e) {
+      throw toEngineError(e);
+    } finally {
+      connection.closeSync();
     }
   }
 

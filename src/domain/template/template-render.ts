@@ -100,7 +100,7 @@ export function renderTemplate(text: string, field: string, target: TemplateTarg
 /**
  * A value as a SQL literal of its type, the same in DuckDB and Athena
  * (Trino): `'text'` with every `'` doubled (neither treats a backslash as
- * an escape in such strings), `DATE 'YYYY-MM-DD'`, `TIMESTAMP 'YYYY-MM-DD
+ * an escape in such strings), `number` as a DOUBLE (`1.5e+0`), `DATE 'YYYY-MM-DD'`, `TIMESTAMP 'YYYY-MM-DD
  * HH:MM:SS.mmm'` (UTC), numbers (negative ones in parentheses, so `x-{{n}}`
  * can never become a `--` comment), TRUE / FALSE.
  *
@@ -114,7 +114,8 @@ export function sqlLiteral(v: TemplateValue): string {
     case 'int':
     case 'number': {
       if (!Number.isFinite(v.value)) throw new RangeError(`${v.value} is not a finite number`);
-      const text = String(v.value);
+      // An exponent makes a DOUBLE literal in both engines, exact to the last digit (a plain 0.1 would be a DECIMAL).
+      const text = v.type === 'int' ? String(v.value) : v.value.toExponential();
       return v.value < 0 ? `(${text})` : text;
     }
     case 'boolean':

@@ -1,7 +1,7 @@
 import type { Catalog, TableInfo } from '../../ports/catalog.js';
 import type { QualityCheck, QualityObservation } from '../../domain/quality-checks.js';
 import { ConfigError } from '../../domain/errors.js';
-import type { QueryEngine, QueryRequest, QueryStatus, RawResult } from '../../ports/query-engine.js';
+import type { QueryEngine, QueryRequest, QueryStatus, RawResult, ScanEstimate } from '../../ports/query-engine.js';
 
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
@@ -55,6 +55,13 @@ export class CatalogFollowingEngine implements QueryEngine {
 
   async explain(sql: string, database: string): Promise<string> {
     return (await this.#engine()).explain(sql, database);
+  }
+
+  /** The scan estimate of the engine of the moment, or why it has none. */
+  async estimateScanBytes(sql: string, database: string): Promise<ScanEstimate> {
+    const engine = await this.#engine();
+    if (!engine.estimateScanBytes) return { reason: `the ${engine.name} engine cannot tell the bytes a query scans before it runs` };
+    return engine.estimateScanBytes(sql, database);
   }
 
   /** Quality checks on the engine of the moment (they read a finished result, not the catalog). */

@@ -4,6 +4,7 @@ import type { RunState } from '../../domain/run.js';
 import type { QueryStatus } from '../../ports/query-engine.js';
 import type { EngineDeps } from '../engine-deps.js';
 import { pollDelayMs } from '../poll-delays.js';
+import { scanLimitWhileRunning } from '../scan-guard.js';
 import type { Step, StepResult } from './step.js';
 
 const ENDED: ReadonlySet<QueryStatus['state']> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
@@ -35,6 +36,11 @@ export const awaitQuery: Step = async (deps, run, signal) => {
       await deps.queries.waitForEnd(queryExecutionId, delay());
       status = await deps.queries.status(queryExecutionId);
       waited = true;
+    }
+    const overLimit = scanLimitWhileRunning(definition, status);
+    if (overLimit) {
+      await deps.queries.cancel(queryExecutionId);
+      throw overLimit;
     }
     if (ENDED.has(status.state)) return ended(deps, run, queryExecutionId, status);
     if (deps.clock.now().getTime() >= deadline) {

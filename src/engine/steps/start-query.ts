@@ -2,6 +2,7 @@ import { resolveOutput } from '../../domain/curation.js';
 import { StateError } from '../../domain/errors.js';
 import { resolveFileWriteOptions } from '../../domain/output-options.js';
 import { provenance } from './provenance.js';
+import { guardScanBeforeStart } from '../scan-guard.js';
 import type { Step } from './step.js';
 
 /**
@@ -14,6 +15,7 @@ export const startQuery: Step = async (deps, run) => {
   const { definition, sql } = run.context;
   if (!definition || sql === undefined) throw new StateError(`run ${run.executionName} reached startQuery without a definition`);
   const out = resolveOutput(definition);
+  const estimatedScanBytes = await guardScanBeforeStart(deps.queries, definition, sql);
   const queryExecutionId = await deps.queries.start({
     sql,
     database: definition.glueDetails.database,
@@ -23,5 +25,6 @@ export const startQuery: Step = async (deps, run) => {
     idempotencyKey: run.executionName,
     kvMetadata: provenance(run),
   });
-  return { context: { ...run.context, queryExecutionId, queryStartedAt: deps.clock.now().toISOString() } };
+  const started = { ...run.context, queryExecutionId, queryStartedAt: deps.clock.now().toISOString() };
+  return { context: estimatedScanBytes === undefined ? started : { ...started, estimatedScanBytes } };
 };

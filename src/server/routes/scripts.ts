@@ -11,8 +11,11 @@ const checksSchema = z
     curationType: z.string(),
     ok: z.boolean(),
     checks: z.array(
-      z.object({ check: z.enum(['definition', 'script', 'catalog', 'buckets', 'query']), ok: z.boolean(), detail: z.string() }),
+      z.object({ check: z.enum(['definition', 'script', 'catalog', 'buckets', 'render', 'query', 'scan']), ok: z.boolean(), detail: z.string() }),
     ),
+    renderedSql: z.string().optional().meta({ description: 'The SQL with its templates rendered as for a manual run now' }),
+    sqlSha256: z.string().optional(),
+    scanBytes: z.number().optional().meta({ description: 'Bytes the query would scan, where the engine can tell before running' }),
   })
   .meta({ id: 'ValidationReport' });
 
@@ -51,8 +54,8 @@ export function registerScriptRoutes(app: ApiApp, { ports }: ApiContext): void {
     return s.definition;
   };
   const report = async (definition: Awaited<ReturnType<typeof stored>>) => {
-    const checks = await dryRun({ ...ports, queries: await ports.queries() }, definition);
-    return { curationType: definition.curationType, ok: checks.every((r) => r.ok), checks };
+    const { checks, renderedSql, sqlSha256, scanBytes } = await dryRun({ ...ports, queries: await ports.queries() }, definition);
+    return { curationType: definition.curationType, ok: checks.every((r) => r.ok), checks, renderedSql, sqlSha256, scanBytes };
   };
 
   app.openapi(script, async (c) => {

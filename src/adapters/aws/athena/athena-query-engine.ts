@@ -91,6 +91,9 @@ export class AthenaQueryEngine implements QueryEngine {
     return id;
   }
 
+  /** Athena reports DataScannedInBytes on every status, running or not: maxBytesScanned stops a query as it passes the limit. */
+  readonly reportsScanWhileRunning = true;
+
   async status(queryExecutionId: string): Promise<QueryStatus> {
     const known = this.#finished.get(queryExecutionId);
     if (known) return known;
