@@ -17,6 +17,16 @@ describe('HTTP API: runs, cancel, backfills, schedule, metrics', () => {
       body: JSON.stringify({ ...sample, curationType: 'slow', sqlFilePath: 'tests/slow.sql' }),
       expect: 201,
     });
+    // The runs below pass `region`: a curation takes only the parameters it declares.
+    await t.json(`/api/v1/curations/${TYPE}`, { method: 'PUT', body: JSON.stringify({ ...sample, parameters: { region: { type: 'string', default: 'us' } } }), expect: 200 });
+  });
+
+  it('refuses a parameter the curation does not declare (400 naming it), queueing nothing', async () => {
+    const res = await t.api(`/api/v1/curations/${TYPE}/runs`, { method: 'POST', body: JSON.stringify({ parameters: { nope: 'x' } }) });
+    expect(res.status).toBe(400);
+    const body = await bodyOf(res);
+    expect(body.error.code).toBe('VALIDATION_FAILED');
+    expect(body.error.issues).toEqual([expect.objectContaining({ path: 'parameters.nope', message: expect.stringMatching(/unknown parameter 'nope'/) })]);
   });
   afterAll(async () => {
     expect(t.internalErrors).toEqual([]);
@@ -37,6 +47,8 @@ describe('HTTP API: runs, cancel, backfills, schedule, metrics', () => {
     expect(run.record.bytesWritten).toBeGreaterThan(0);
     expect(run.record.curationOutputLocation).toMatch(/^file:\/\//);
     expect(run.sqlFilePath).toBe('wildrydes/rydebooking-curation.sql');
+    expect(run.renderedSql).toMatch(/select/i);
+    expect(run.sqlSha256).toBe(run.record.sqlSha256);
 
     const script = await t.json(`/api/v1/runs/${name}/script`);
     expect(script.commitId).toBe(run.record.scriptFileCommitId);
