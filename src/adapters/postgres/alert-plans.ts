@@ -1,3 +1,4 @@
+import pg from 'pg';
 import type { AlertPlan, RunAlertPlanner } from '../../domain/notify/incidents.js';
 import type { Sql } from './database.js';
 import type { RecordHook } from './history.js';
@@ -18,6 +19,11 @@ export async function applyPlan(tx: Sql, plan: AlertPlan, now: string): Promise<
   await writeIncidents(tx, plan.upsert, plan.close);
 }
 
+/** The locks `alertHook` takes for `curationType`, as a statement without parameters (a transaction's prelude). */
+export function alertLocks(curationType: string): string {
+  return `SELECT pg_advisory_xact_lock_shared(${ALL}), pg_advisory_xact_lock(${ONE.replace('$1', pg.escapeLiteral(curationType))})`;
+}
+
 /** Waits until no other planner works on any incident, and keeps them out until the transaction ends. */
 export async function lockAllIncidents(tx: Sql): Promise<void> {
   await tx.run(`SELECT pg_advisory_xact_lock(${ALL})`);
@@ -26,11 +32,13 @@ export async function lockAllIncidents(tx: Sql): Promise<void> {
 /**
  * The hook that makes `finishRecord` (or a skipped tick) run `alerts` on the
  * stored record and the curation's open incidents, and write its plan in the
- * record's transaction.
+ * record's transaction. `locked`: a curation whose locks the transaction took
+ * already ({@link alertLocks} as its prelude).
  */
-export function alertHook(tx: Sql, alerts: RunAlertPlanner, now: string): RecordHook {
+export function alertHook(tx: Sql, alerts: RunAlertPlanner, now: string, locked?: string): RecordHook {
   return {
     async lock(curationType) {
+      if (curationType === locked) return;
       await tx.run(`SELECT pg_advisory_xact_lock_shared(${ALL}), pg_advisory_xact_lock(${ONE})`, [curationType]);
     },
     async write(stored) {

@@ -95,10 +95,14 @@ export class Database {
    * Runs `fn` in a READ COMMITTED transaction on one connection, committing
    * when it resolves and rolling back when it throws. `fn` may run more than
    * once (after a deadlock), so it must not have effects outside the database.
+   * `prelude` (statements without parameters, values inlined as literals) runs
+   * first, sent with BEGIN in one round trip.
    */
-  async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: Sql) => Promise<T>, prelude?: string): Promise<T> {
     return this.#withClient(async (tx, session) => {
-      await tx.run('BEGIN');
+      // `prelude`: statements without parameters sent with BEGIN, in the same round trip.
+      if (prelude === undefined) await tx.run('BEGIN');
+      else await tx.script(`BEGIN;\n${prelude}`);
       try {
         const result = await fn(tx);
         await tx.run('COMMIT');

@@ -7,7 +7,7 @@ import type { RunState } from '../../domain/run.js';
 import type { ClaimRequest, OutboxCounts, OutboxOutcome, OutboxPage, OutboxQuery, OutboxStore } from '../../ports/outbox-store.js';
 import type { HistoryPage, HistoryQuery, ObjectAttributes, StateStore, StoredCuration } from '../../ports/state-store.js';
 import type { WakeSignal, WakeTopic } from '../../ports/wake-signal.js';
-import { alertHook, applyPlan, lockAllIncidents } from './alert-plans.js';
+import { alertHook, alertLocks, applyPlan, lockAllIncidents } from './alert-plans.js';
 import { checkSchemaName, clientConfig, connectFailure, createPool, type ConnectionSettings } from './connection.js';
 import * as curations from './curations.js';
 import { Database } from './database.js';
@@ -156,9 +156,13 @@ export class PostgresStateStore implements StateStore, OutboxStore, WakeSignal {
     const now = this.#stamp();
     this.#cache.saving(record.curationExecutionName);
     // Without alerts, a new record is one statement; a collision goes the transaction's way.
+    // With alerts, the alert locks go with BEGIN in one round trip.
+    const type = record.curationType;
     const stored =
       (alerts === undefined ? await history.insertRecord(this.#db.sql, record, record.timestamp, now) : undefined) ??
-      (await this.#db.transaction((tx) => history.finishRecord(tx, record, now, alerts && alertHook(tx, alerts, now))));
+      (alerts === undefined
+        ? await this.#db.transaction((tx) => history.finishRecord(tx, record, now))
+        : await this.#db.transaction((tx) => history.finishRecord(tx, record, now, alertHook(tx, alerts, now, type)), alertLocks(type)));
     this.#cache.finished(stored);
     return stored;
   }
