@@ -7,6 +7,8 @@ import { median, runChild, spread } from './lib.mjs';
 
 const here = import.meta.dirname;
 const quick = process.argv.includes('--quick');
+// The postgres benchmarks need a server (ADP_BENCH_DATABASE_URL, default 127.0.0.1:5432); --no-postgres leaves them out.
+const postgres = !process.argv.includes('--no-postgres');
 const reps = quick ? 1 : 3;
 
 /**
@@ -23,6 +25,15 @@ const SUITE = [
   ['schedulerLag', 'scheduler-lag.mjs', [], 1],
   ['historyApi', 'history-api.mjs', [], 1],
   ['exampleData', 'example-data.mjs', [], 1],
+  // Each of these alternates postgres and embedded (or measures its sizes) inside itself: run once.
+  ...(postgres
+    ? [
+        ['postgresNoopRuns', 'shared-workers.mjs', ['claims'], 1, { ADP_BENCH_RUNS: quick ? '300' : '1000', ADP_BENCH_REPS: quick ? '1' : '3' }],
+        ['postgresClaims', 'shared-workers.mjs', ['claim-release'], 1, { ADP_BENCH_REPS: quick ? '1' : '2', ADP_BENCH_SECONDS: '4' }],
+        ['postgresRealRuns', 'runs-per-second.mjs', ['compare'], 1, { ADP_BENCH_RUNS: quick ? '100' : '300', ADP_BENCH_REPS: quick ? '1' : '3', ADP_BENCH_WORKERS: '3' }],
+        ['postgresSchedulerLag', 'scheduler-lag.mjs', ['postgres'], 1, { ADP_BENCH_CURATIONS: '1000', ADP_BENCH_WORKERS: '3', ADP_BENCH_PHASE_MS: quick ? '15000' : '30000' }],
+      ]
+    : []),
   ...(quick ? [] : [100, 1000].map((n) => [`scaling${n}`, 'scheduler-lag.mjs', [], 1, { ADP_BENCH_CURATIONS: String(n), ADP_BENCH_PHASE_MS: '10000' }])),
 ];
 
@@ -61,6 +72,19 @@ add('schedulerLagP99Ms', pick('schedulerLag', 'lagP99Ms'), 'ms', 1000, 'lower');
 add('schedulerCpuPercent', pick('schedulerLag', 'cpuPercent'), '%', 10, 'lower');
 add('schedulerRssMb', pick('schedulerLag', 'rssMb'), 'MB', 200, 'lower');
 add('runsPerSecond', pick('runsPerSecond', 'runsPerSecond'), '/s', 100, 'higher');
+// PostgreSQL, 3 worker processes on one database (bench/shared-workers.mjs, runs-per-second.mjs compare, scheduler-lag.mjs postgres).
+const one = (name) => raw[name]?.[0];
+const noop = one('postgresNoopRuns');
+if (noop) add('postgresNoopRunsPerSecond', [noop.postgresRunsPerSecond], '/s', 1000, 'higher', noop.postgresSpread, { embedded: noop.embeddedRunsPerSecond, ratio: noop.ratio, statementsPerRun: noop.postgresStatementsPerRun?.total });
+const claims = one('postgresClaims');
+if (claims) add('postgresCappedClaimsPerSecond', [claims.capped.postgresClaimsPerSecond], '/s', 1000, 'higher', claims.capped.postgresSpread, { uncapped: claims.uncapped.postgresClaimsPerSecond });
+const real = one('postgresRealRuns');
+if (real) add('postgresRealRunsRatio', [real.ratio], 'ratio', 1, 'higher', real.ratioSpread, { postgres: real.postgresRunsPerSecond, embedded: real.embeddedRunsPerSecond });
+const lag = one('postgresSchedulerLag');
+if (lag) {
+  add('postgresSchedulerLagP99Ms', [lag.queuedLag.p99Ms], 'ms', 1000, 'lower', undefined, { curations: lag.curations, workers: lag.workers, maxMs: lag.queuedLag.maxMs, startedP99Ms: lag.startedLag.p99Ms });
+  add('postgresSchedulerRssMb', [Math.max(...lag.rssMbPerWorker)], 'MB', 300, 'lower');
+}
 add('historyListP95Ms', pick('historyApi', 'historyListP95Ms'), 'ms', 20, 'lower');
 add('dashboardFirstLoadMs', pick('historyApi', 'dashboardFirstLoadMs'), 'ms', 1000, 'lower');
 add('idleRssMb', pick('historyApi', 'idleRssMb'), 'MB', 200, 'lower');

@@ -166,7 +166,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
           ]
         : [[Number(process.env.ADP_BENCH_CURATIONS ?? 1_000), Number(process.env.ADP_BENCH_WORKERS ?? 3)]];
     const results = [];
-    for (const [curations, workers] of sizes) results.push(await postgresLag(curations, workers));
+    for (const [curations, workers] of sizes) {
+      results.push(await postgresLag(curations, workers));
+      process.stderr.write(`scheduler-lag postgres: ${JSON.stringify(results.at(-1))}\n`);
+    }
     console.log(JSON.stringify(results.length === 1 ? results[0] : results));
   } else console.log(JSON.stringify(await schedulerLag()));
 }

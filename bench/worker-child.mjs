@@ -66,7 +66,9 @@ const elapsed = performance.now() - t0;
 clearInterval(sampler);
 await service.stop(5_000);
 await project.close();
+// A long line to a pipe is written asynchronously: exit once it is out.
 process.stdout.write(
   `${JSON.stringify({ lags, claimLags, startLags, runs, cpuPercent: (100 * (cpu.user + cpu.system)) / 1000 / elapsed, rssMb: Math.round(maxRss / 2 ** 20), statements: statements?.(), failed })}\n`,
+  () => process.exit(0),
 );
-process.exit(0);
+
