@@ -6,17 +6,25 @@ import { LoginView } from './components/login-view.js';
 import { LiveProvider } from './live.js';
 import { Notices } from './notices.js';
 import { CurationPage } from './pages/curation-page.js';
+import { GraphPage } from './pages/graph-page.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { RunPage } from './pages/run-page.js';
-import { useRoute } from './router.js';
+import { useRoute, type Route } from './router.js';
+
+function titleOf(route: Route): string {
+  if (route.page === 'curation') return `adp · ${route.curationType}`;
+  if (route.page === 'run') return `adp · run ${route.name.slice(0, 20)}`;
+  return route.page === 'graph' ? 'adp · dependencies' : 'adp · curations';
+}
 
 function Page() {
   const route = useRoute();
   useEffect(() => {
-    document.title = route.page === 'overview' ? 'adp · curations' : route.page === 'curation' ? `adp · ${route.curationType}` : `adp · run ${route.name.slice(0, 20)}`;
+    document.title = titleOf(route);
   }, [route]);
   if (route.page === 'curation') return <CurationPage key={route.curationType} curationType={route.curationType} />;
   if (route.page === 'run') return <RunPage key={route.name} name={route.name} />;
+  if (route.page === 'graph') return <GraphPage />;
   return <OverviewPage />;
 }
 

@@ -2,19 +2,22 @@ import { useEffect, useState } from 'preact/hooks';
 
 export type Route =
   | { readonly page: 'overview' }
+  | { readonly page: 'graph' }
   | { readonly page: 'curation'; readonly curationType: string }
   | { readonly page: 'run'; readonly name: string };
 
-/** `#/`, `#/curations/NAME`, `#/runs/NAME`: hash routes, so the server only ever serves `/`. */
+/** `#/`, `#/graph`, `#/curations/NAME`, `#/runs/NAME`: hash routes, so the server only ever serves `/`. */
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'curations' && parts[1]) return { page: 'curation', curationType: parts[1] };
   if (parts[0] === 'runs' && parts[1]) return { page: 'run', name: parts[1] };
+  if (parts[0] === 'graph' && parts.length === 1) return { page: 'graph' };
   return { page: 'overview' };
 }
 
 export const href = {
   overview: () => '#/',
+  graph: () => '#/graph',
   curation: (type: string) => `#/curations/${encodeURIComponent(type)}`,
   run: (name: string) => `#/runs/${encodeURIComponent(name)}`,
 };

@@ -1,6 +1,7 @@
 // The API's response shapes, taken from the server's own schemas (types only: nothing of the server is bundled).
 export type { HistoryRecord, TerminalStatus } from '../domain/history.js';
 export type { CurationDefinition } from '../domain/curation.js';
+export type { DependencyGraph } from '../domain/dependency-graph.js';
 export type { CurationSummary, RunView } from '../server/schemas/records.js';
 
 export interface FieldIssue {

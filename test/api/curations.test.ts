@@ -131,6 +131,41 @@ describe('HTTP API: curations', () => {
     expect(other.checks.find((c: { check: string }) => c.check === 'script')).toMatchObject({ ok: false });
   });
 
+  it('returns the dependency graph, unregistered upstreams marked, as `adp curation graph --json` prints it', async () => {
+    await t.json('/api/v1/curations/graph-mid', { method: 'PUT', body: JSON.stringify(definition('graph-mid', { dependsOn: [TYPE, 'not-registered'] })), expect: 201 });
+    await t.json('/api/v1/curations/graph-end', { method: 'PUT', body: JSON.stringify(definition('graph-end', { dependsOn: ['graph-mid', TYPE] })), expect: 201 });
+    try {
+      const graph = await t.json('/api/v1/curations/graph');
+      const mine = graph.nodes.filter((n: { curationType: string }) => [TYPE, 'graph-mid', 'graph-end'].includes(n.curationType));
+      expect(mine.map((n: { curationType: string; depth: number }) => [n.curationType, n.depth])).toEqual([
+        [TYPE, 0],
+        ['graph-mid', 1],
+        ['graph-end', 2],
+      ]);
+      expect(mine[1]).toEqual({ curationType: 'graph-mid', dependsOn: [TYPE, 'not-registered'], missing: ['not-registered'], downstream: ['graph-end'], depth: 1 });
+      expect(mine[0].downstream).toEqual(['graph-end', 'graph-mid']);
+      expect(graph.edges).toEqual(
+        expect.arrayContaining([
+          { upstream: TYPE, downstream: 'graph-mid' },
+          { upstream: 'not-registered', downstream: 'graph-mid' },
+          { upstream: 'graph-mid', downstream: 'graph-end' },
+          { upstream: TYPE, downstream: 'graph-end' },
+        ]),
+      );
+      expect(graph.edges).toHaveLength(4); // the other curations here have no dependsOn
+      expect(graph.cycle).toBeUndefined();
+      const cli = await adp(['--home', t.home, 'curation', 'graph', '--json']);
+      expect(JSON.parse(cli.stdout)).toEqual(graph);
+
+      const strict = await t.api('/api/v1/curations/graph?depth=1');
+      expect(strict.status).toBe(400);
+      expect((await bodyOf(strict)).error.issues[0]).toMatchObject({ path: 'depth', message: expect.stringMatching(/unknown query parameter/) });
+      expect((await t.api('/api/v1/curations/graph', { auth: false })).status).toBe(401);
+    } finally {
+      for (const name of ['graph-end', 'graph-mid']) expect((await t.api(`/api/v1/curations/${name}`, { method: 'DELETE' })).status).toBe(204);
+    }
+  });
+
   it('lists and adds catalog tables', async () => {
     const { tables } = await t.json('/api/v1/catalog');
     expect(tables.map((x: { database: string; name: string }) => `${x.database}.${x.name}`)).toEqual(

@@ -1,45 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TOKEN, type TestServer } from '../api/harness.js';
+import { ARTIFACTS, buildWeb, CHROMIUM, launch, watchErrors, WEB_ROOT } from './chromium.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const ARTIFACTS = path.join(ROOT, 'test-artifacts');
-const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => fs.existsSync(p));
 const TYPE = 'wildrydes-rydebooking';
-
-/** Chromium from the Debian package, headless, with nothing that talks to the network on its own. */
-async function launch(userDataDir: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1366, height: 900 },
-    timezoneId: 'Europe/Paris',
-    locale: 'en-GB',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
-  });
-}
-
-/** Console errors and uncaught exceptions of a page. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  return errors;
-}
 
 // CI installs Debian's chromium (.ci/run); elsewhere the test says why it did not run.
 describe.skipIf(!CHROMIUM && !process.env.CI)('dashboard in Chromium', () => {
@@ -48,8 +14,8 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('dashboard in Chromium', () => {
   let userDataDir: string;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-web.mjs')], { stdio: 'inherit' });
-    t = await startTestServer({ rows: 200, server: { webRoot: path.join(ROOT, 'dist', 'web') } });
+    buildWeb();
+    t = await startTestServer({ rows: 200, server: { webRoot: WEB_ROOT } });
     userDataDir = fs.mkdtempSync(path.join(t.home, 'chromium-'));
     context = await launch(userDataDir);
     fs.mkdirSync(ARTIFACTS, { recursive: true });

@@ -1,11 +1,12 @@
-import { checkDependencies } from '../../engine/check-dependencies.js';
 import { createRoute, z } from '@hono/zod-openapi';
+import { dependencyGraph } from '../../domain/dependency-graph.js';
+import { checkDependencies } from '../../engine/check-dependencies.js';
 import { parseCuration } from '../../domain/curation.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { checkEnvironment } from '../../engine/steps/validate.js';
 import { assertScriptTemplates } from '../../engine/run-template.js';
 import { summarizeCuration, upcomingFires } from '../curation-summary.js';
-import { curationDefinitionSchema, curationSummarySchema, fieldIssueSchema } from '../schemas/records.js';
+import { curationDefinitionSchema, curationSummarySchema, dependencyGraphSchema, fieldIssueSchema } from '../schemas/records.js';
 import { curationParamSchema, noQuerySchema } from '../schemas/requests.js';
 import { validationHook } from '../validation-hook.js';
 import { errorResponses, json, type ApiApp, type ApiContext } from './route-kit.js';
@@ -19,6 +20,16 @@ const list = createRoute({
   summary: 'Every curation with its next fire time, last run and recent success rate',
   request: { query: noQuerySchema },
   responses: { 200: json(z.object({ curations: z.array(curationSummarySchema) }), 'Curations, by name'), ...errorResponses() },
+});
+
+const graph = createRoute({
+  method: 'get',
+  path: '/curations/graph',
+  tags,
+  summary: 'The dependency graph (dependsOn) of every curation, as `adp curation graph --json` prints it',
+  description: 'A curation named `graph` is read through the list (`GET /curations`): this path is the graph.',
+  request: { query: noQuerySchema },
+  responses: { 200: json(dependencyGraphSchema, 'Nodes (by depth, then name) and edges (upstream → downstream)'), ...errorResponses(400) },
 });
 
 const get = createRoute({
@@ -61,7 +72,7 @@ const remove = createRoute({
   responses: { 204: { description: 'Removed' }, ...errorResponses(400, 404) },
 });
 
-/** GET|PUT|DELETE /curations[/{curationType}]. */
+/** GET|PUT|DELETE /curations[/{curationType}], GET /curations/graph. */
 export function registerCurationRoutes(app: ApiApp, { ports, nextDue }: ApiContext): void {
   const context = async () => ({ now: ports.clock.now(), active: await ports.state.listActiveRuns(), nextDue });
 
@@ -70,6 +81,12 @@ export function registerCurationRoutes(app: ApiApp, { ports, nextDue }: ApiConte
     stored.sort((a, b) => (a.definition.curationType < b.definition.curationType ? -1 : 1));
     const curations = await Promise.all(stored.map((s) => summarizeCuration(ports.state, s, ctx)));
     return c.json({ curations }, 200);
+  });
+
+  // Before `get`, whose {curationType} would take the word `graph`.
+  app.openapi(graph, async (c) => {
+    const stored = await ports.state.listCurations();
+    return c.json(dependencyGraph(stored.map((s) => s.definition)), 200);
   });
 
   app.openapi(get, async (c) => {

@@ -3,6 +3,7 @@ import { curationSchema } from '../../domain/curation.js';
 import { RUN_STATUSES, TRIGGERS, type HistoryRecord } from '../../domain/history.js';
 import { QUALITY_CHECK_TYPES, QUALITY_SEVERITIES } from '../../domain/quality-checks.js';
 import { STEPS } from '../../domain/run.js';
+import type { DependencyGraph } from '../../domain/dependency-graph.js';
 import type { TableInfo } from '../../ports/catalog.js';
 
 // Response shapes. The definition schema is the domain's own; the record
@@ -129,6 +130,29 @@ export const curationSummarySchema = z
   .meta({ id: 'CurationSummary' });
 export type CurationSummary = z.infer<typeof curationSummarySchema>;
 
+const graphNodeSchema = z.object({
+  curationType: z.string(),
+  dependsOn: z.array(z.string()).readonly().meta({ description: 'Its upstreams, as the definition names them' }),
+  missing: z.array(z.string()).readonly().meta({ description: 'Upstreams that are not registered curations' }),
+  downstream: z.array(z.string()).readonly().meta({ description: 'Curations that name this one in their dependsOn, sorted' }),
+  depth: z.number().int().meta({ description: '0 without registered upstreams, else one more than the deepest upstream' }),
+});
+
+export const dependencyGraphSchema = z
+  .object({
+    nodes: z.array(graphNodeSchema).readonly().meta({ description: 'Every curation, by depth, then name' }),
+    edges: z
+      .array(z.object({ upstream: z.string(), downstream: z.string() }))
+      .readonly()
+      .meta({ description: 'upstream → downstream, one per name in a dependsOn (an unregistered upstream included)' }),
+    cycle: z
+      .array(z.string())
+      .readonly()
+      .optional()
+      .meta({ description: 'A cycle among the stored definitions (first name repeated at the end); puts refuse them, so only definitions stored before that check can hold one' }),
+  })
+  .meta({ id: 'DependencyGraph' });
+
 export const tableInfoSchema = z
   .object({
     database: z.string(),
@@ -159,5 +183,7 @@ export const errorSchema = z
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const recordMatches: Same<z.infer<typeof historyRecordSchema>, HistoryRecord> = true;
 const tableMatches: Same<z.infer<typeof tableInfoSchema>, TableInfo> = true;
+const graphMatches: Same<z.infer<typeof dependencyGraphSchema>, DependencyGraph> = true;
 void recordMatches;
 void tableMatches;
+void graphMatches;

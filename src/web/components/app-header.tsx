@@ -21,6 +21,7 @@ export function AppHeader() {
       </a>
       <nav aria-label="Main">
         <a href={href.overview()}>Overview</a>
+        <a href={href.graph()}>Dependencies</a>
       </nav>
       <div class="header-status">
         <span class={`live-dot ${live.offline ? 'off' : 'on'}`} aria-hidden="true" />

@@ -93,6 +93,7 @@ export function CurationPage({ curationType }: { curationType: string }) {
                 ['Database', <code>{def.glueDetails.database}</code>],
                 ['Tables', def.glueDetails.tables?.length ? def.glueDetails.tables.map((t) => <code key={t} class="tag">{t}</code>) : undefined],
                 ['Output', out && <code>{`${out.outputBucket}/${out.outputFolderPath ?? ''}${out.filename ?? '<query id>'}${out.includeTimestampInFilename ? '<YYYYmmddHHMMSS>' : ''}.${out.format ?? 'csv'}`}</code>],
+                ['Depends on', def.dependsOn?.length ? <>{def.dependsOn.map((u) => <a key={u} href={href.curation(u)} class="tag">{u}</a>)} <a href={href.graph()} class="small">graph</a></> : undefined],
                 ['Timeout', def.timeoutSeconds ? `${def.timeoutSeconds} s` : '1800 s (default)'],
                 ['Version', `${c.version}, updated ${formatDateTime(c.updatedAt)}`],
               ]}

@@ -8,6 +8,7 @@ import { Timeline } from '../components/timeline.js';
 import { loadHistory, RANGES, type RangeId } from '../history.js';
 import { useLive } from '../live.js';
 import { usePolling } from '../poll.js';
+import { href } from '../router.js';
 import type { CurationSummary } from '../types.js';
 
 /** Every curation, the runs timeline and what is running now. */
@@ -30,7 +31,11 @@ export function OverviewPage() {
 
   return (
     <main id="main">
-      <h1 tabIndex={-1}>Curations</h1>
+      <div class="page-head">
+        <h1 tabIndex={-1}>Curations</h1>
+        <div class="spacer" />
+        <a href={href.graph()}>Dependency graph</a>
+      </div>
       {curations.error && !curations.data ? (
         <p class="notice notice-error">Could not load curations: {curations.error.message}</p>
       ) : curations.data ? (
