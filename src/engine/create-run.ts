@@ -1,3 +1,4 @@
+import type { CurationDefinition } from '../domain/curation.js';
 import { NotFoundError, OverlapSkippedError, ValidationError } from '../domain/errors.js';
 import { resolveParameters } from '../domain/template/index.js';
 import type { Trigger } from '../domain/history.js';
@@ -15,6 +16,20 @@ export interface RunRequest {
   readonly parameters?: Record<string, string>;
   /** `--downstream`: queue the curations downstream once this run succeeded (the run gets `scheduledTime` now unless given, shared by the chain). */
   readonly downstream?: boolean;
+}
+
+/**
+ * Refuses parameter values a run of `definition` could not take: a name it
+ * does not declare, or a value not of the declared type (ValidationError,
+ * paths `parameters.NAME`). A missing required value is left to the run's
+ * start, which fails it (a run may be queued before anyone could tell).
+ * Every start on request checks this before queueing anything.
+ *
+ * @example checkRunParameters({ ...def, parameters: { n: { type: 'int' } } }, { n: 'x' }) // throws: parameters.n: 'x' is not a whole number
+ */
+export function checkRunParameters(definition: Pick<CurationDefinition, 'parameters'>, parameters: Readonly<Record<string, string>> | undefined): void {
+  const params = resolveParameters(definition.parameters, parameters, false);
+  if (params.issues.length > 0) throw new ValidationError(params.issues, 'run parameters');
 }
 
 /** A run {@link createRun} stored, and what the curation's overlap policy made of its start. */
@@ -41,9 +56,7 @@ export async function createRun(
   checkCurationType(request.curationType);
   const stored = await deps.state.getCuration(request.curationType);
   if (!stored) throw new NotFoundError('curation', request.curationType, 'see `adp curation list`');
-  // Unknown names and values of the wrong type are refused now; a missing required one fails the run at its start.
-  const params = resolveParameters(stored.definition.parameters, request.parameters, false);
-  if (params.issues.length > 0) throw new ValidationError(params.issues, 'run parameters');
+  checkRunParameters(stored.definition, request.parameters);
   const now = deps.clock.now();
   const run = newRun(request, now);
   const policy = resolveSchedulePolicy(stored.definition).overlap;

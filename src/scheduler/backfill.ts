@@ -47,6 +47,8 @@ export interface BackfillOptions {
   readonly leaseMs: number;
   readonly checkMs: number;
   readonly maxClaims: number;
+  /** Parameter values of every new run (checked by the caller: see checkRunParameters); resumed runs keep their own. */
+  readonly parameters?: Readonly<Record<string, string>>;
   readonly signal?: AbortSignal;
   /** After each tick's run ended. */
   readonly onRecord?: (record: HistoryRecord, done: number, total: number) => void;
@@ -74,7 +76,7 @@ export async function runBackfill(
       const tick = todo[i]!;
       let name = tick.executionName;
       if (!name) {
-        const run = newRun({ curationType, trigger: 'backfill', scheduledTime: new Date(tick.scheduledTime) }, engine.clock.now());
+        const run = newRun({ curationType, trigger: 'backfill', scheduledTime: new Date(tick.scheduledTime), parameters: options.parameters && { ...options.parameters } }, engine.clock.now());
         await engine.state.createRun(run);
         name = run.executionName;
       }

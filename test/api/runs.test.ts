@@ -27,6 +27,13 @@ describe('HTTP API: runs, cancel, backfills, schedule, metrics', () => {
     const body = await bodyOf(res);
     expect(body.error.code).toBe('VALIDATION_FAILED');
     expect(body.error.issues).toEqual([expect.objectContaining({ path: 'parameters.nope', message: expect.stringMatching(/unknown parameter 'nope'/) })]);
+    // A backfill's, dry run or not, before any fire time is looked at.
+    const backfill = await t.api(`/api/v1/curations/${TYPE}/backfills`, {
+      method: 'POST',
+      body: JSON.stringify({ from: '2027-01-01T00:00:00Z', to: '2027-01-01T00:05:00Z', dryRun: true, parameters: { nope: 'x' } }),
+    });
+    expect(backfill.status).toBe(400);
+    expect((await bodyOf(backfill)).error.issues).toEqual([expect.objectContaining({ path: 'parameters.nope' })]);
   });
   afterAll(async () => {
     expect(t.internalErrors).toEqual([]);

@@ -68,6 +68,26 @@ describe('templating, --param, validate --render and maxBytesScanned (CLI end to
     expect(given.code, given.stderr).toBe(0);
   });
 
+  it('adp backfill --param gives every run of the range the value, checked as adp run --param checks it', async () => {
+    const range = ['--home', home, 'backfill', 't-required', '--from', '2027-01-01T00:00:00Z', '--to', '2027-01-01T00:01:00Z'];
+    for (const bad of [['--param', 'nope=1'], ['--param', 'day=soon'], ['--param', 'day=soon', '--dry-run']]) {
+      const r = await adp([...range, ...bad]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(bad[1] === 'nope=1' ? /parameters\.nope: unknown parameter 'nope'/ : /parameters\.day: 'soon' is not a date \(YYYY-MM-DD\)/);
+    }
+    expect((await adp([...range, '--param', 'day'])).code).toBe(2);
+    const r = await adp([...range, '--json', '--param', 'day=2027-01-04']);
+    expect(r.code, r.stderr).toBe(0);
+    const records = JSON.parse(r.stdout) as { status: string; trigger: string; parameters?: Record<string, string> }[];
+    expect(records.map((x) => [x.trigger, x.status, x.parameters])).toEqual([
+      ['backfill', 'succeeded', { day: '2027-01-04' }],
+      ['backfill', 'succeeded', { day: '2027-01-04' }],
+    ]);
+    // Only that range ran: the refused calls queued nothing.
+    const history = JSON.parse((await adp(['--home', home, 'history', 't-required', '--json'])).stdout) as { trigger: string }[];
+    expect(history.filter((x) => x.trigger === 'backfill')).toHaveLength(2);
+  });
+
   it('curation put refuses unknown variables and parameters in the script and in key parts, naming them', async () => {
     commitScript(home, 't/bad.sql', 'select {{ nonsense }}, {{ params.ghost }}');
     const r = await put({ curationType: 't-bad', sqlFilePath: 't/bad.sql' });

@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { NotFoundError } from '../../domain/errors.js';
 import { checkCurationType } from '../../domain/names.js';
 import { planBackfill } from '../../engine/backfill.js';
+import { checkRunParameters } from '../../engine/create-run.js';
 import { backfillStatus, MAX_BACKFILL_TICKS, runBackfill, type BackfillTick } from '../../scheduler/backfill.js';
 import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
 import { printJson, type CliIo } from '../io.js';
-import { parseInstant, parseWholeNumber } from '../parse-args.js';
+import { collectParam, parseInstant, parseParams, parseWholeNumber } from '../parse-args.js';
 import { progressBar } from '../progress.js';
 import { withProject, type GlobalOptions } from '../project.js';
 import { renderTable } from '../table.js';
@@ -17,12 +18,13 @@ interface BackfillOptions {
   dryRun?: boolean;
   rerun?: boolean;
   json?: boolean;
+  param?: string[];
 }
 
 const action = (t: BackfillTick) => (t.status === 'pending' ? 'run' : t.status === 'active' ? `resume ${t.executionName}` : 'skip (succeeded before)');
 
 /**
- * `adp backfill <type> --from --to`: one `backfill` run per tick of the
+ * `adp backfill <type> --from --to [--param k=v]`: one `backfill` run per tick of the
  * curation's schedule in the range, each with its own scheduledTime.
  * Interrupt it at any time; the same command resumes (ticks that succeeded
  * are not run again unless --rerun).
@@ -38,14 +40,18 @@ export function registerBackfill(program: Command, io: CliIo, globals: () => Glo
     .option('--dry-run', 'list the ticks and what would happen to each, run nothing')
     .option('--rerun', 'run ticks again that already succeeded')
     .option('--json', 'print JSON')
+    .option('--param <name=value>', "a value of one of the curation's parameters for every run (repeatable)", collectParam)
     .action(async (type: string, opts: BackfillOptions) => {
       checkCurationType(type);
+      const parameters = parseParams(opts.param);
       const from = parseInstant('--from', opts.from);
       const to = parseInstant('--to', opts.to);
       const concurrency = parseWholeNumber('--concurrency', opts.concurrency, 1, 64);
       await withProject(globals(), async (p) => {
         const stored = await p.state.getCuration(type);
         if (!stored) throw new NotFoundError('curation', type, 'see `adp curation list`');
+        // As `adp run --param`: unknown names and values of another type are refused before anything runs (also with --dry-run).
+        checkRunParameters(stored.definition, parameters);
         const ticks = planBackfill(stored.definition, { from, to, maxRuns: MAX_BACKFILL_TICKS });
         const plan = await backfillStatus(p.scheduling, stored, ticks, Boolean(opts.rerun));
         if (opts.dryRun) {
@@ -67,6 +73,7 @@ export function registerBackfill(program: Command, io: CliIo, globals: () => Glo
           leaseMs: p.config.leaseSeconds * 1000,
           checkMs: p.config.scheduler.pollMs,
           maxClaims: 3,
+          parameters,
           onRecord: (r, done, total) => {
             if (io.interactive) bar.update(done, total);
             else io.err(`[${done}/${total}] ${r.scheduledTime} ${r.status} ${r.curationExecutionName}${r.error ? ` (${r.error})` : ''}`);

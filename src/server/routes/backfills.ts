@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { NotFoundError } from '../../domain/errors.js';
 import { planBackfill } from '../../engine/backfill.js';
-import { createRun } from '../../engine/create-run.js';
+import { checkRunParameters, createRun } from '../../engine/create-run.js';
 import { backfillStatus, type BackfillTick } from '../../scheduler/backfill.js';
 import { curationParamSchema, backfillRequestSchema, noQuerySchema } from '../schemas/requests.js';
 import { errorResponses, json, type ApiApp, type ApiContext } from './route-kit.js';
@@ -47,6 +47,8 @@ export function registerBackfillRoutes(app: ApiApp, { ports, launcher, schedule 
     const body = c.req.valid('json');
     const stored = await ports.state.getCuration(curationType);
     if (!stored) throw new NotFoundError('curation', curationType, 'see `adp curation list`');
+    // Before planning, so a dry run refuses the values the runs would be refused.
+    checkRunParameters(stored.definition, body.parameters);
     const times = planBackfill(stored.definition, { from: new Date(body.from), to: new Date(body.to), maxRuns: body.maxRuns });
     const ticks: BackfillTick[] = schedule
       ? await backfillStatus(schedule, stored, times, body.rerun ?? false)
