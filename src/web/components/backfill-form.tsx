@@ -4,6 +4,7 @@ import { formatDateTime, isoToLocalInput, localInputToIso, viewerZone } from '..
 import { useLive } from '../live.js';
 import { announce } from '../notices.js';
 import type { BackfillPlan, FieldIssue } from '../types.js';
+import { initialParameterTexts, ParameterFields, parameterPaths, parameterValues, type ParameterDefinitions } from './parameter-fields.js';
 
 /** What a backfill leaves alone: fire times that already succeeded or have a run in flight. */
 function skipped(plan: BackfillPlan): string {
@@ -14,23 +15,27 @@ function skipped(plan: BackfillPlan): string {
 }
 
 /**
- * Backfill: pick a range in the viewer's zone, preview the fire times it
- * holds (a dry run on the server), then queue one run per fire time.
+ * Backfill: pick a range in the viewer's zone (and the curation's parameter
+ * values, if it declares any), preview the fire times it holds (a dry run on
+ * the server), then queue one run per fire time. Named by the heading
+ * `#backfill-h` of the section it is in.
  */
-export function BackfillForm({ curationType, timezone }: { curationType: string; timezone: string }) {
+export function BackfillForm({ curationType, timezone, parameters }: { curationType: string; timezone: string; parameters?: ParameterDefinitions }) {
   const now = new Date();
   const [from, setFrom] = useState(isoToLocalInput(new Date(now.getTime() - 24 * 3600_000)));
   const [to, setTo] = useState(isoToLocalInput(now));
   const [plan, setPlan] = useState<BackfillPlan>();
   const [issues, setIssues] = useState<readonly FieldIssue[]>([]);
   const [busy, setBusy] = useState(false);
+  const [texts, setTexts] = useState(() => initialParameterTexts(parameters ?? {}));
   const live = useLive();
 
   const call = async (dryRun: boolean) => {
     setBusy(true);
     setIssues([]);
     try {
-      const body = { from: localInputToIso(from) ?? from, to: localInputToIso(to) ?? to, dryRun };
+      const values = parameterValues(parameters ?? {}, texts);
+      const body = { from: localInputToIso(from) ?? from, to: localInputToIso(to) ?? to, dryRun, ...(Object.keys(values).length ? { parameters: values } : {}) };
       const result = await api<BackfillPlan>(`/curations/${seg(curationType)}/backfills`, { method: 'POST', body });
       setPlan(result);
       if (!dryRun) {
@@ -45,8 +50,10 @@ export function BackfillForm({ curationType, timezone }: { curationType: string;
       }
     } catch (e) {
       setPlan(undefined);
-      if (e instanceof ApiError && e.issues.length) setIssues(e.issues);
-      else announce(`Backfill failed: ${(e as Error).message}`, 'error');
+      const shown = ['from', 'to', ...parameterPaths(parameters ?? {})];
+      const atFields = e instanceof ApiError ? e.issues.filter((i) => shown.includes(i.path)) : [];
+      setIssues(atFields);
+      if (atFields.length === 0 || (e instanceof ApiError && atFields.length < e.issues.length)) announce(`Backfill failed: ${(e as Error).message}`, 'error');
     } finally {
       setBusy(false);
     }
@@ -60,6 +67,7 @@ export function BackfillForm({ curationType, timezone }: { curationType: string;
         e.preventDefault();
         void call(false);
       }}
+      aria-labelledby="backfill-h"
       aria-describedby="backfill-help"
     >
       <p id="backfill-help" class="muted small">
@@ -85,6 +93,9 @@ export function BackfillForm({ curationType, timezone }: { curationType: string;
             </span>
           )}
         </label>
+        {parameters && Object.keys(parameters).length > 0 && (
+          <ParameterFields defs={parameters} texts={texts} onChange={(name, text) => setTexts((t) => ({ ...t, [name]: text }))} issues={issues} idPrefix="bf-param" />
+        )}
         <div class="form-actions">
           <button type="button" class="btn" disabled={busy} onClick={() => void call(true)}>
             Preview

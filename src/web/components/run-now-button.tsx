@@ -4,17 +4,26 @@ import { useLive } from '../live.js';
 import { announce } from '../notices.js';
 import { href } from '../router.js';
 
-/** Queues a run of `curationType` now (trigger `manual`) and says where to follow it. */
-export function RunNowButton({ curationType, parameters, compact = false }: { curationType: string; parameters?: Record<string, string>; compact?: boolean }) {
+/**
+ * Queues a run of `curationType` now (trigger `manual`) and says where to
+ * follow it. Errors (an ApiError with the server's issues) are the caller's.
+ */
+export async function startRun(curationType: string, parameters: Readonly<Record<string, string>> | undefined, poke: () => void): Promise<string> {
+  const body = parameters && Object.keys(parameters).length ? { trigger: 'manual', parameters } : { trigger: 'manual' };
+  const { curationExecutionName } = await api<{ curationExecutionName: string }>(`/curations/${seg(curationType)}/runs`, { method: 'POST', body });
+  announce(`Started ${curationType}.`, 'info', { href: href.run(curationExecutionName), label: 'Follow the run' });
+  poke();
+  return curationExecutionName;
+}
+
+/** A button that starts a run of `curationType` now, with its parameters' defaults. */
+export function RunNowButton({ curationType, compact = false }: { curationType: string; compact?: boolean }) {
   const [busy, setBusy] = useState(false);
   const live = useLive();
   const start = async () => {
     setBusy(true);
     try {
-      const body = parameters && Object.keys(parameters).length ? { trigger: 'manual', parameters } : { trigger: 'manual' };
-      const { curationExecutionName } = await api<{ curationExecutionName: string }>(`/curations/${seg(curationType)}/runs`, { method: 'POST', body });
-      announce(`Started ${curationType}.`, 'info', { href: href.run(curationExecutionName), label: 'Follow the run' });
-      live.poke();
+      await startRun(curationType, undefined, live.poke);
     } catch (e) {
       announce(`Could not start ${curationType}: ${e instanceof ApiError ? e.message : String(e)}`, 'error');
     } finally {

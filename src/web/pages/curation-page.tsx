@@ -5,6 +5,7 @@ import { BackfillForm } from '../components/backfill-form.js';
 import { KeyValues, MapTable } from '../components/key-values.js';
 import { RangePicker } from '../components/range-picker.js';
 import { RunNowButton } from '../components/run-now-button.js';
+import { RunNowForm } from '../components/run-now-form.js';
 import { RunsTable } from '../components/runs-table.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { Timeline } from '../components/timeline.js';
@@ -47,6 +48,8 @@ export function CurationPage({ curationType }: { curationType: string }) {
   const c = detail.data;
   const def = c?.definition;
   const out = def?.outputDetails;
+  const parameters = def?.parameters;
+  const hasParameters = Boolean(parameters && Object.keys(parameters).length > 0);
   return (
     <main id="main">
       <nav class="crumbs" aria-label="Breadcrumb">
@@ -56,7 +59,7 @@ export function CurationPage({ curationType }: { curationType: string }) {
         <h1 tabIndex={-1}>{curationType}</h1>
         {c && !c.enabled && <span class="pill">disabled</span>}
         <div class="spacer" />
-        <RunNowButton curationType={curationType} />
+        {def && !hasParameters && <RunNowButton curationType={curationType} />}
       </div>
       {!c || !def ? (
         <p class="muted">Loading…</p>
@@ -115,6 +118,14 @@ export function CurationPage({ curationType }: { curationType: string }) {
         </div>
       )}
 
+      {c && parameters && hasParameters && (
+        <section aria-labelledby="run-now-h">
+          <h2 id="run-now-h">Run now</h2>
+          {/* Keyed by version: a changed definition starts the fields from its defaults again. */}
+          <RunNowForm key={c.version} curationType={curationType} parameters={parameters} />
+        </section>
+      )}
+
       <section aria-labelledby="active-h">
         <h2 id="active-h">In progress</h2>
         <ActiveRuns runs={active} showCuration={false} />
@@ -122,7 +133,7 @@ export function CurationPage({ curationType }: { curationType: string }) {
 
       <section aria-labelledby="backfill-h">
         <h2 id="backfill-h">Backfill</h2>
-        <BackfillForm curationType={curationType} timezone={c?.timezone ?? 'UTC'} />
+        <BackfillForm key={c?.version} curationType={curationType} timezone={c?.timezone ?? 'UTC'} parameters={parameters} />
       </section>
 
       <section aria-labelledby="timeline-h">
