@@ -19,6 +19,9 @@ function SuccessRate({ c }: { c: CurationSummary }) {
   );
 }
 
+/** Whether the curation has a parameter without a default (a run must be given a value for it). */
+const needsValues = (c: CurationSummary) => Object.values(c.definition.parameters ?? {}).some((p) => p.default === undefined && p.type !== 'boolean');
+
 /** Every curation: schedule, next fire time in the viewer's zone, last run, success rate, run-now. */
 export function CurationsTable({ curations }: { curations: readonly CurationSummary[] }) {
   if (curations.length === 0) {
@@ -86,7 +89,14 @@ export function CurationsTable({ curations }: { curations: readonly CurationSumm
                 <SuccessRate c={c} />
               </td>
               <td class="actions">
-                <RunNowButton curationType={c.curationType} compact />
+                {needsValues(c) ? (
+                  // A run with the defaults would fail at its start: the curation's form asks for the values.
+                  <a class="btn btn-small" href={href.curation(c.curationType)} aria-label={`Run ${c.curationType}: give its parameters`}>
+                    <span aria-hidden="true">▶</span> Run…
+                  </a>
+                ) : (
+                  <RunNowButton curationType={c.curationType} compact />
+                )}
               </td>
             </tr>
           ))}
