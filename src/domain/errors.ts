@@ -113,6 +113,18 @@ export class StateError extends AdpError {
 }
 
 /**
+ * A worker's lease on a run lapsed and another worker took the run over:
+ * this worker stops executing it (nothing is recorded by it) so that two
+ * workers never both publish one run's output.
+ */
+export class LeaseLostError extends AdpError {
+  readonly code = 'LEASE_LOST';
+  constructor(executionName: string) {
+    super(`run ${executionName}: its lease passed to another worker, which carries the run on; this worker stopped it here`);
+  }
+}
+
+/**
  * Something outside adp is missing or refuses it (a database that cannot be
  * reached, a schema not migrated, a port in use): the message says what to
  * do; the CLI exits 2.

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { TransientError } from '../domain/errors.js';
+import { LeaseLostError, TransientError } from '../domain/errors.js';
 import { cleanup } from '../../test/helpers/cli.js';
 import { FakeClock } from '../../test/helpers/fake-clock.js';
 import { GatedQueryEngine } from '../../test/helpers/gated-query-engine.js';
@@ -68,6 +68,30 @@ describe('advanceRun: the run advanced one step per call', () => {
       'succeeded',
     ]);
     expect(await advanceRun(deps, name)).toEqual(rest.at(-1));
+  });
+
+  it('a worker whose lease another worker took stops right before publishing: LeaseLostError, nothing published, nothing recorded', async () => {
+    const { deps, clock, gate, name } = await setup();
+    gate.release();
+    let move: NextMove;
+    do {
+      move = await advanceRun(deps, name);
+      if (move.kind === 'wait') clock.set(new Date(clock.now().getTime() + move.ms));
+    } while (!(move.kind === 'step' && move.step === 'publishOutput'));
+    const lost = { ...deps, holdsLease: async () => false };
+    // publishOutput first saves the name it chose (a move to itself), then publishes: the fence is before that.
+    let stopped: unknown;
+    for (let i = 0; i < 3 && stopped === undefined; i++) await advanceRun(lost, name).catch((e: unknown) => (stopped = e));
+    expect(stopped).toBeInstanceOf(LeaseLostError);
+    const run = (await deps.state.getRun(name))!;
+    expect(run.step).toBe('publishOutput');
+    expect(run.context.failure).toBeUndefined();
+    expect(await deps.state.getHistoryRecord(name)).toBeUndefined();
+    const out = run.context.definition!.outputDetails;
+    expect(await deps.objects.list(out.outputBucket, out.outputFolderPath ?? '')).toEqual([]);
+    // The worker that holds the run carries it on to one record.
+    const moves = await drive(deps, clock, name);
+    expect(moves.at(-1)).toMatchObject({ kind: 'done', record: { status: 'succeeded' } });
   });
 
   it('with expectStep set to another step, answers where the run is and does nothing', async () => {

@@ -28,4 +28,11 @@ export interface EngineDeps {
   readonly onEvent?: (event: RunEvent) => void;
   /** Where a finished run's history record and alerts go (outbox entries written with the record). */
   readonly alerts?: AlertPolicy;
+  /**
+   * Present when a worker executes the run under a lease: true while this
+   * worker still holds it (the store checks and extends it in one call).
+   * Steps ask right before a side effect a second worker would repeat
+   * (publishing the output), and stop with LeaseLostError when it is gone.
+   */
+  readonly holdsLease?: () => Promise<boolean>;
 }

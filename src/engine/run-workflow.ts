@@ -1,4 +1,4 @@
-import { describeFailure, NotFoundError, QueryCancelledError } from '../domain/errors.js';
+import { describeFailure, LeaseLostError, NotFoundError, QueryCancelledError } from '../domain/errors.js';
 import { RUN_STATUSES, type HistoryRecord } from '../domain/history.js';
 import { STEPS, type RunContext, type RunState, type StepName } from '../domain/run.js';
 import type { EngineDeps } from './engine-deps.js';
@@ -38,6 +38,8 @@ export interface ExecuteOptions {
    * step starts, and the run ends with a `cancelled` history record.
    */
   readonly signal?: AbortSignal;
+  /** Asked before each step: false once another worker took the run over, and this one stops (LeaseLostError). */
+  readonly stillHeld?: () => boolean;
 }
 
 /** Options of {@link advanceRun}. */
@@ -76,7 +78,8 @@ export async function advanceRun(deps: EngineDeps, executionName: string, option
   try {
     result = await STEP_LIBRARY[step](deps, run, signal);
   } catch (error) {
-    if (step === 'record') throw error;
+    // Another worker holds the run now: leave every decision about it to that worker.
+    if (step === 'record' || error instanceof LeaseLostError) throw error;
     if (isRetryable(error) && run.attempt < deps.settings.retry.maxAttempts) {
       emit(deps, run, `${step} attempt ${run.attempt} failed (${(error as Error).message}); retrying`);
       const retries = (run.context.retries ?? 0) + 1;
@@ -103,8 +106,9 @@ export async function advanceRun(deps: EngineDeps, executionName: string, option
  * step asks to. Returns the run's one history record.
  */
 export async function executeRun(deps: EngineDeps, executionName: string, options: ExecuteOptions = {}): Promise<HistoryRecord> {
-  const { signal } = options;
+  const { signal, stillHeld } = options;
   for (;;) {
+    if (stillHeld && !stillHeld()) throw new LeaseLostError(executionName);
     const move = await advanceRun(deps, executionName, { signal });
     if (move.kind === 'done') return move.record;
     // An aborted signal ends the wait at once; the next advance then cancels the run.

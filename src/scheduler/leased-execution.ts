@@ -21,7 +21,9 @@ export interface LeaseSettings {
  * run when someone asks to cancel it, and releases the lease at the end. A run
  * whose earlier workers all died ends `failed` with a cause saying so rather
  * than being resumed forever. If execution itself throws (the store is gone),
- * the lease is left to expire so another worker resumes the run later.
+ * the lease is left to expire so another worker resumes the run later. A
+ * lease that lapsed and was taken over stops the run here before its next
+ * step, and before it publishes (LeaseLostError): one worker publishes a run.
  */
 export async function executeLeased(
   engine: EngineDeps,
@@ -40,9 +42,16 @@ export async function executeLeased(
   const onAbort = () => cancel.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
   const stopKeeper = new AbortController();
-  const keeper = keepLease(engine, settings, name, cancel, stopKeeper.signal);
+  const lease = { held: true };
+  const keeper = keepLease(engine, settings, name, cancel, stopKeeper.signal, lease);
+  // The fence before publishing: renewing is the store's atomic "still mine?".
+  const holdsLease = async () => {
+    const held = (await settings.queue.renewLeases(owner, [name], new Date(engine.clock.now().getTime() + settings.leaseMs))).includes(name);
+    if (!held) lease.held = false;
+    return held;
+  };
   try {
-    const record = await executeRun(engine, name, { signal: cancel.signal });
+    const record = await executeRun({ ...engine, holdsLease }, name, { signal: cancel.signal, stillHeld: () => lease.held });
     stopKeeper.abort();
     await keeper;
     await settings.queue.releaseLease(name, owner);
@@ -53,7 +62,7 @@ export async function executeLeased(
   }
 }
 
-async function keepLease(engine: EngineDeps, s: LeaseSettings, name: string, cancel: AbortController, stop: AbortSignal): Promise<void> {
+async function keepLease(engine: EngineDeps, s: LeaseSettings, name: string, cancel: AbortController, stop: AbortSignal, lease: { held: boolean }): Promise<void> {
   const { clock, workerId } = engine;
   let renewedAt = clock.now().getTime();
   const renewEvery = Math.max(1, Math.floor(s.leaseMs / 3));
@@ -63,8 +72,11 @@ async function keepLease(engine: EngineDeps, s: LeaseSettings, name: string, can
       if (!cancel.signal.aborted && (await s.queue.cancelRequests([name])).size > 0) cancel.abort('cancel requested');
       const now = clock.now().getTime();
       if (!first && now - renewedAt >= renewEvery) {
-        await s.queue.renewLeases(workerId, [name], new Date(now + s.leaseMs));
+        const held = await s.queue.renewLeases(workerId, [name], new Date(now + s.leaseMs));
         renewedAt = now;
+        // Lapsed and taken: the run stops before its next step (see executeLeased); it is not aborted,
+        // which would cancel the run the new holder carries on.
+        if (!held.includes(name)) lease.held = false;
       }
     } catch {
       // The next round tries again; a lease that lapses meanwhile is taken over, not corrupted.

@@ -1,5 +1,5 @@
 import { normaliseFolder, resolveOutput } from '../../domain/curation.js';
-import { ObjectExistsError, StateError } from '../../domain/errors.js';
+import { LeaseLostError, ObjectExistsError, StateError } from '../../domain/errors.js';
 import { MAX_OUTPUT_COPIES, finalOutputKey, numberedOutputKey, outputKeyNumber, resultMetadataKey, utcStamp, executionNameTime } from '../../domain/naming.js';
 import { MANIFEST_NAME, SUCCESS_NAME, outputExtension, resolveFileWriteOptions, resolveWriteMode, type OutputManifest } from '../../domain/output-options.js';
 import type { PublishedOutput } from '../../domain/history.js';
@@ -109,6 +109,7 @@ async function publishFolderAt(
     const published = await own();
     if (published) return published;
   }
+  await assertLease(deps, run);
   try {
     const info = await deps.objects.publishFolder(
       { bucket: raw.bucket, prefix: raw.key },
@@ -145,6 +146,7 @@ async function publishAt(
     const published = await deps.objects.head(target.bucket, key);
     if (ownedBy(run, published)) return published;
   }
+  await assertLease(deps, run);
   try {
     return await deps.objects.publish(
       { bucket: rawBucket, key: rawKey },
@@ -217,3 +219,8 @@ export const publishOutput: Step = async (deps, run) => {
     },
   };
 };
+
+/** The last moment before the output becomes visible: a worker whose lease another took stops here. */
+async function assertLease(deps: EngineDeps, run: RunState): Promise<void> {
+  if (deps.holdsLease && !(await deps.holdsLease())) throw new LeaseLostError(run.executionName);
+}
