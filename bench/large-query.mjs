@@ -5,7 +5,7 @@
 // pass from a miss, and it says so on stderr.
 // ADP_BENCH_ROWS and ADP_BENCH_PAIRS override the defaults (e.g. on a slow machine).
 import path from 'node:path';
-import { median, runChild } from './lib.mjs';
+import { median, pairedRatios, runChild } from './lib.mjs';
 
 const child = path.join(import.meta.dirname, 'large-query-child.mjs');
 
@@ -19,12 +19,7 @@ export async function largeQuery({
   pairs = Number(process.env.ADP_BENCH_PAIRS ?? 9),
 } = {}) {
   const r = await runChild(child, [format, String(rows), String(Math.max(MIN_PAIRS, pairs))]);
-  const ratios = r.adpMs.map((a, i) => a / r.rawMs[i]);
-  const ratioMedian = median(ratios);
-  const ratioMin = Math.min(...ratios);
-  const ratioMax = Math.max(...ratios);
-  const ratioSpread = (ratioMax - ratioMin) / ratioMedian;
-  const supported = ratioSpread <= 2 * Math.abs(LARGE_QUERY_RATIO_GOAL - 1);
+  const { ratios, ratioMedian, ratioMin, ratioMax, ratioSpread, spreadSupportsGoal: supported } = pairedRatios(r.adpMs, r.rawMs, LARGE_QUERY_RATIO_GOAL);
   if (!supported) {
     process.stderr.write(
       `warning: large-query ${format}: per-pair ratios run from ${ratioMin.toFixed(2)} to ${ratioMax.toFixed(2)} ` +

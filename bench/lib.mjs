@@ -34,6 +34,44 @@ export function spread(values) {
   return m === 0 ? 0 : (Math.max(...values) - Math.min(...values)) / m;
 }
 
+/**
+ * Runs `a` and `b` in `pairs` pairs after one warm-up pair, `b` first in every other pair so
+ * neither side always runs on a warmer process; returns each side's results, warm-up left out.
+ */
+export async function alternatingPairs(pairs, a, b) {
+  const as = [];
+  const bs = [];
+  for (let i = -1; i < pairs; i++) {
+    globalThis.gc?.();
+    let x;
+    let y;
+    if (i % 2 === 0) {
+      y = await b();
+      x = await a();
+    } else {
+      x = await a();
+      y = await b();
+    }
+    if (i < 0) continue;
+    as.push(x);
+    bs.push(y);
+  }
+  return [as, bs];
+}
+
+/**
+ * Per-pair ratios a/b with their median, min, max and spread ((max - min) / median), and whether
+ * that spread is narrow enough (within twice the goal's margin from 1) for the median to judge `goal`.
+ */
+export function pairedRatios(aMs, bMs, goal) {
+  const ratios = aMs.map((x, i) => x / bMs[i]);
+  const ratioMedian = median(ratios);
+  const ratioMin = Math.min(...ratios);
+  const ratioMax = Math.max(...ratios);
+  const ratioSpread = (ratioMax - ratioMin) / ratioMedian;
+  return { ratios, ratioMedian, ratioMin, ratioMax, ratioSpread, spreadSupportsGoal: ratioSpread <= 2 * Math.abs(goal - 1) };
+}
+
 /** A home with one curation named `type` whose script is `sql`, registered through the CLI; `options.databaseUrl` makes it a postgres home. */
 export async function homeWithCuration(type, sql, patch = {}, options = {}) {
   const { runCli } = await import(dist('cli/main.js'));

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { dist, homeWithCuration, tempDir } from './lib.mjs';
+import { alternatingPairs, dist, homeWithCuration, tempDir } from './lib.mjs';
 
 const [mode, rowsArg, pairsArg] = process.argv.slice(2);
 const rows = Number(rowsArg);
@@ -55,23 +55,7 @@ async function adpOnce() {
   return ms;
 }
 
-const adpMs = [];
-const rawMs = [];
-for (let i = -1; i < pairs; i++) {
-  globalThis.gc?.();
-  let a;
-  let r;
-  if (i % 2 === 0) {
-    r = await rawOnce();
-    a = await adpOnce();
-  } else {
-    a = await adpOnce();
-    r = await rawOnce();
-  }
-  if (i < 0) continue; // the warm-up pair
-  adpMs.push(a);
-  rawMs.push(r);
-}
+const [adpMs, rawMs] = await alternatingPairs(pairs, adpOnce, rawOnce);
 connection.closeSync();
 instance.closeSync();
 await project.close();

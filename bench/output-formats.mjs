@@ -6,7 +6,7 @@
 // CI-sized by default (500,000 rows); ADP_BENCH_ROWS=5000000 for the full size;
 // ADP_BENCH_PAIRS for more pairs. `node bench/output-formats.mjs [parquet|partitioned]`.
 import path from 'node:path';
-import { median, runChild } from './lib.mjs';
+import { median, pairedRatios, runChild } from './lib.mjs';
 
 const child = path.join(import.meta.dirname, 'output-formats-child.mjs');
 export const OUTPUT_RATIO_GOALS = { parquet: 1.05, partitioned: 1.1 };
@@ -19,12 +19,7 @@ export async function outputFormats({
 } = {}) {
   const r = await runChild(child, [mode, String(rows), String(Math.max(MIN_PAIRS, pairs))]);
   const goal = OUTPUT_RATIO_GOALS[mode];
-  const ratios = r.adpMs.map((a, i) => a / r.rawMs[i]);
-  const ratioMedian = median(ratios);
-  const ratioMin = Math.min(...ratios);
-  const ratioMax = Math.max(...ratios);
-  const ratioSpread = (ratioMax - ratioMin) / ratioMedian;
-  const supported = ratioSpread <= 2 * Math.abs(goal - 1);
+  const { ratios, ratioMedian, ratioMin, ratioMax, ratioSpread, spreadSupportsGoal: supported } = pairedRatios(r.adpMs, r.rawMs, goal);
   if (!supported) {
     process.stderr.write(
       `warning: output ${mode}: per-pair ratios run from ${ratioMin.toFixed(3)} to ${ratioMax.toFixed(3)} (spread ${(ratioSpread * 100).toFixed(0)}%), ` +

@@ -5,7 +5,7 @@
 // checkMs[i] is the time checkedMs[i] spent measuring the checks.
 import fs from 'node:fs';
 import path from 'node:path';
-import { dist, homeWithCuration } from './lib.mjs';
+import { alternatingPairs, dist, homeWithCuration } from './lib.mjs';
 
 const [rowsArg, pairsArg] = process.argv.slice(2);
 const rows = Number(rowsArg);
@@ -67,23 +67,7 @@ async function once(type) {
   return ms;
 }
 
-const plainMs = [];
-const checkedMs = [];
-for (let i = -1; i < pairs; i++) {
-  globalThis.gc?.();
-  let p;
-  let c;
-  if (i % 2 === 0) {
-    p = await once('plain');
-    c = await once('checked');
-  } else {
-    c = await once('checked');
-    p = await once('plain');
-  }
-  if (i < 0) continue; // the warm-up pair
-  plainMs.push(p);
-  checkedMs.push(c);
-}
+const [checkedMs, plainMs] = await alternatingPairs(pairs, () => once('checked'), () => once('plain'));
 await project.close();
 fs.rmSync(home, { recursive: true, force: true });
 console.log(JSON.stringify({ rows, pairs, plainMs, checkedMs, checkMs: checkMs.slice(1), maxRssMb: process.resourceUsage().maxRSS / 1024 }));

@@ -4,7 +4,7 @@
 // max and spread. CI-sized by default (1,000,000 rows); ADP_BENCH_QC_ROWS=5000000 is the
 // issue's full size. ADP_BENCH_PAIRS sets the pairs (default 9, at least 7).
 import path from 'node:path';
-import { median, runChild } from './lib.mjs';
+import { median, pairedRatios, runChild } from './lib.mjs';
 
 const child = path.join(import.meta.dirname, 'quality-checks-child.mjs');
 
@@ -13,12 +13,7 @@ export const QUALITY_CHECKS_RATIO_GOAL = 1.2;
 
 export async function qualityChecks({ rows = Number(process.env.ADP_BENCH_QC_ROWS ?? 1_000_000), pairs = Number(process.env.ADP_BENCH_PAIRS ?? 9) } = {}) {
   const r = await runChild(child, [String(rows), String(Math.max(7, pairs))]);
-  const ratios = r.checkedMs.map((c, i) => c / r.plainMs[i]);
-  const ratioMedian = median(ratios);
-  const ratioMin = Math.min(...ratios);
-  const ratioMax = Math.max(...ratios);
-  const ratioSpread = (ratioMax - ratioMin) / ratioMedian;
-  const supported = ratioSpread <= 2 * (QUALITY_CHECKS_RATIO_GOAL - 1);
+  const { ratios, ratioMedian, ratioMin, ratioMax, ratioSpread, spreadSupportsGoal: supported } = pairedRatios(r.checkedMs, r.plainMs, QUALITY_CHECKS_RATIO_GOAL);
   if (!supported) process.stderr.write(`warning: quality-checks: per-pair ratios spread ${(ratioSpread * 100).toFixed(0)}% of the median: this run neither supports nor refutes the goal\n`);
   return {
     rows,
