@@ -73,6 +73,18 @@ export interface QuerySpec {
   readonly pageSize?: number;
 }
 
+/** What every page of a Query sends: table or index (tables read consistently), key condition, filter, from `start`. */
+function queryInput(spec: Omit<QuerySpec, 'projection'>, start: Item | undefined) {
+  return {
+    TableName: spec.table,
+    ...(spec.index ? { IndexName: spec.index } : { ConsistentRead: true }),
+    KeyConditionExpression: spec.keyCondition,
+    ...(spec.filter ? { FilterExpression: spec.filter } : {}),
+    ...expressions(undefined, spec.expr),
+    ...(start ? { ExclusiveStartKey: start } : {}),
+  };
+}
+
 /**
  * The few DynamoDB calls the tables need, over the document client:
  * consistent reads on tables, conditional writes that answer true/false
@@ -191,15 +203,10 @@ export class DynamoDb {
       const out = await this.#send(spec.table, () =>
         this.#doc.send(
           new QueryCommand({
-            TableName: spec.table,
-            ...(spec.index ? { IndexName: spec.index } : { ConsistentRead: true }),
-            KeyConditionExpression: spec.keyCondition,
-            ...(spec.filter ? { FilterExpression: spec.filter } : {}),
+            ...queryInput(spec, start),
             ...(spec.projection ? { ProjectionExpression: spec.projection } : {}),
-            ...expressions(undefined, spec.expr),
             ScanIndexForward: spec.forward ?? true,
             ...(spec.pageSize ? { Limit: spec.pageSize } : {}),
-            ...(start ? { ExclusiveStartKey: start } : {}),
           }),
         ),
       );
@@ -222,15 +229,7 @@ export class DynamoDb {
     do {
       const out = await this.#send(spec.table, () =>
         this.#doc.send(
-          new QueryCommand({
-            TableName: spec.table,
-            ...(spec.index ? { IndexName: spec.index } : { ConsistentRead: true }),
-            KeyConditionExpression: spec.keyCondition,
-            ...(spec.filter ? { FilterExpression: spec.filter } : {}),
-            ...expressions(undefined, spec.expr),
-            Select: 'COUNT',
-            ...(start ? { ExclusiveStartKey: start } : {}),
-          }),
+          new QueryCommand({ ...queryInput(spec, start), Select: 'COUNT' }),
         ),
       );
       total += out.Count ?? 0;
