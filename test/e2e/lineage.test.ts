@@ -7,20 +7,9 @@ import { writeDefinition } from '../helpers/definitions.js';
 import { commitScript } from '../helpers/git.js';
 import { OpenLineageServer, type ReceivedEvent } from '../helpers/openlineage-server.js';
 import { patchConfig } from '../helpers/serve-process.js';
+import { withEnv } from '../helpers/env.js';
 
 const TOKEN_ENV = 'ADP_TEST_LINEAGE_TOKEN';
-
-async function withEnv<T>(name: string, value: string | undefined, fn: () => Promise<T>): Promise<T> {
-  const before = process.env[name];
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
-  try {
-    return await fn();
-  } finally {
-    if (before === undefined) delete process.env[name];
-    else process.env[name] = before;
-  }
-}
 
 const eventsOf = (server: OpenLineageServer, executionName: string): ReceivedEvent['event'][] =>
   server.events.map((e) => e.event).filter((e) => e.run.runId === lineageRunId(executionName));

@@ -3,6 +3,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adp, cleanup, tempDir } from '../helpers/cli.js';
+import { withEnv } from '../helpers/env.js';
 
 // The postgres driver through the CLI, on the machine's PostgreSQL: this file
 // works in databases of its own, created here and dropped at the end.
@@ -28,19 +29,6 @@ async function createDatabase(name: string): Promise<string> {
   return urlOf(name);
 }
 
-/** Runs `fn` with ADP_DATABASE_URL set (or removed), restoring it afterwards. */
-async function withEnv<T>(value: string | undefined, fn: () => Promise<T>): Promise<T> {
-  const before = process.env.ADP_DATABASE_URL;
-  if (value === undefined) delete process.env.ADP_DATABASE_URL;
-  else process.env.ADP_DATABASE_URL = value;
-  try {
-    return await fn();
-  } finally {
-    if (before === undefined) delete process.env.ADP_DATABASE_URL;
-    else process.env.ADP_DATABASE_URL = before;
-  }
-}
-
 describe('the postgres driver through the CLI (real PostgreSQL on 127.0.0.1)', () => {
   let dir: string;
   let home: string;
@@ -60,14 +48,14 @@ describe('the postgres driver through the CLI (real PostgreSQL on 127.0.0.1)', (
   });
 
   it('init --driver postgres writes the URL, migrates the schema, installs the example; a run lands in PostgreSQL', async () => {
-    const init = await withEnv(undefined, () => adp(['--home', home, 'init', '--driver', 'postgres', '--database-url', url, '--example', 'wildrydes', '--rows', '200']));
+    const init = await withEnv('ADP_DATABASE_URL', undefined, () => adp(['--home', home, 'init', '--driver', 'postgres', '--database-url', url, '--example', 'wildrydes', '--rows', '200']));
     expect(init.code, init.stderr).toBe(0);
     expect(init.stderr).toContain('state: postgres');
     const config = JSON.parse(fs.readFileSync(path.join(home, 'adp.config.json'), 'utf8'));
     expect(config).toMatchObject({ driver: 'postgres', postgres: { url } });
     expect(fs.existsSync(path.join(home, 'state.db'))).toBe(false);
 
-    const run = await withEnv(undefined, () => adp(['--home', home, 'run', 'wildrydes-rydebooking', '--wait', '--json']));
+    const run = await withEnv('ADP_DATABASE_URL', undefined, () => adp(['--home', home, 'run', 'wildrydes-rydebooking', '--wait', '--json']));
     expect(run.code, run.stderr).toBe(0);
     const record = JSON.parse(run.stdout);
     expect(record).toMatchObject({ curationType: 'wildrydes-rydebooking', status: 'succeeded', trigger: 'manual' });
@@ -80,12 +68,12 @@ describe('the postgres driver through the CLI (real PostgreSQL on 127.0.0.1)', (
     } finally {
       await db.end();
     }
-    const history = await withEnv(undefined, () => adp(['--home', home, 'history', '--json']));
+    const history = await withEnv('ADP_DATABASE_URL', undefined, () => adp(['--home', home, 'history', '--json']));
     expect(JSON.parse(history.stdout).map((r: { curationExecutionName: string }) => r.curationExecutionName)).toEqual([record.curationExecutionName]);
   });
 
   it('ADP_DATABASE_URL overrides the config; an unreachable server is exit 2 with what to do, no password, no stack', async () => {
-    const r = await withEnv('postgres://adp:s3cret-pw@127.0.0.1:9/nowhere', () => adp(['--home', home, 'curation', 'list']));
+    const r = await withEnv('ADP_DATABASE_URL', 'postgres://adp:s3cret-pw@127.0.0.1:9/nowhere', () => adp(['--home', home, 'curation', 'list']));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('127.0.0.1:9');
     expect(r.stderr).not.toContain('s3cret-pw');
@@ -94,12 +82,12 @@ describe('the postgres driver through the CLI (real PostgreSQL on 127.0.0.1)', (
 
   it('a schema that was never migrated says to run adp migrate; adp migrate fixes it', async () => {
     const fresh = await createDatabase(`adp_e2e_fresh_${suffix}`);
-    const before = await withEnv(fresh, () => adp(['--home', home, 'curation', 'list']));
+    const before = await withEnv('ADP_DATABASE_URL', fresh, () => adp(['--home', home, 'curation', 'list']));
     expect(before.code).toBe(2);
     expect(before.stderr).toContain('adp migrate');
-    const migrate = await withEnv(fresh, () => adp(['--home', home, 'migrate']));
+    const migrate = await withEnv('ADP_DATABASE_URL', fresh, () => adp(['--home', home, 'migrate']));
     expect(migrate.code, migrate.stderr).toBe(0);
-    const after = await withEnv(fresh, () => adp(['--home', home, 'curation', 'list', '--json']));
+    const after = await withEnv('ADP_DATABASE_URL', fresh, () => adp(['--home', home, 'curation', 'list', '--json']));
     expect(after.code, after.stderr).toBe(0);
     expect(JSON.parse(after.stdout)).toEqual([]);
   });
@@ -109,7 +97,7 @@ describe('the postgres driver through the CLI (real PostgreSQL on 127.0.0.1)', (
     const withPassword = new URL(url);
     withPassword.username = 'postgres';
     withPassword.password = 'not-needed-with-trust';
-    const init = await withEnv(undefined, () => adp(['--home', other, 'init', '--database-url', withPassword.href]));
+    const init = await withEnv('ADP_DATABASE_URL', undefined, () => adp(['--home', other, 'init', '--database-url', withPassword.href]));
     expect(init.code, init.stderr).toBe(0);
     expect(init.stderr).toContain('password is not written');
     const text = fs.readFileSync(path.join(other, 'adp.config.json'), 'utf8');

@@ -7,25 +7,13 @@ import { verifyWebhook } from '../../src/adapters/webhook/signature.js';
 import { adp, cleanup, exampleHome, tempDir } from '../helpers/cli.js';
 import { CaptureServer } from '../helpers/http-capture.js';
 import { patchConfig, startServeProcess } from '../helpers/serve-process.js';
+import { withEnv } from '../helpers/env.js';
 
 // Secrets given as {"env"} / {"file"} references: read at delivery, never
 // written to the state, checked by `adp config check` and at `adp serve` start.
 const SECRET = 'hook-secret-7f3a9c';
 const ENV = 'ADP_TEST_HOOK_SECRET';
 const SERVER = process.env.ADP_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-/** Runs `fn` with the env variable set (or removed), restoring it afterwards. */
-async function withEnv<T>(name: string, value: string | undefined, fn: () => Promise<T>): Promise<T> {
-  const before = process.env[name];
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
-  try {
-    return await fn();
-  } finally {
-    if (before === undefined) delete process.env[name];
-    else process.env[name] = before;
-  }
-}
 
 /** Every row of every table of a SQLite file, as one text. */
 function sqliteText(file: string): string {

@@ -9,6 +9,7 @@ import { CodeCommitServer } from './codecommit-server.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { startGlueServer, type GlueTestServer } from './glue-server.js';
 import { startS3rver, type S3rverHandle } from './s3rver-server.js';
+import { setEnv } from '../env.js';
 
 /** The sample's SQL, committed in the CodeCommit stand-in at `wildrydes/rydebooking-curation.sql`. */
 export const SAMPLE_SQL = 'select * from wildrydes.rydebookings;\n';
@@ -95,17 +96,7 @@ export async function startSampleLake(): Promise<SampleLake> {
     codecommit,
     scriptsCommit,
     env,
-    applyEnv(extra = {}) {
-      const vars = { ...env, ...extra };
-      const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-      Object.assign(process.env, vars);
-      return () => {
-        for (const [k, v] of Object.entries(saved)) {
-          if (v === undefined) delete process.env[k];
-          else process.env[k] = v;
-        }
-      };
-    },
+    applyEnv: (extra = {}) => setEnv({ ...env, ...extra }),
     async close() {
       await Promise.all([athena.close(), glue.close(), codecommit.close()]);
       await Promise.all([s3.stop(), dynamo.stop()]);
