@@ -13,7 +13,8 @@ export const SAMPLE_ENGINE = 'athena';
 
 /** A stored history item (the sample's or adp's) as a record; adp's own items come back unchanged. */
 export function recordFromItem(item: object): HistoryRecord {
-  const record = structuredClone(item) as Record<string, unknown>;
+  // A shallow copy: nested values are only read (outputDetails is rebuilt), so the item is never changed.
+  const record = { ...item } as Record<string, unknown>;
   for (const key of ['metadata', 'tags', 'error', 'errorCause', 'scriptFileCommitId', 'queryOutputLocation', 'curationOutputLocation'] as const) {
     if (record[key] === null) delete record[key];
   }
@@ -26,13 +27,11 @@ export function recordFromItem(item: object): HistoryRecord {
   record.attempt ??= 1;
   record.engine ??= SAMPLE_ENGINE;
   if (isObject(record.outputDetails)) {
-    const details = record.outputDetails;
-    if (!('includeTimestampInFilenameBool' in details) && typeof details.outputFilename === 'string') {
-      // adp's records before the sample's shape: `outputFilename` was the published name.
-      record.publishedFilename ??= details.outputFilename;
-      delete details.outputFilename;
-    }
-    record.outputDetails = outputDetailsFromItem(details);
+    const { outputFilename, ...rest } = record.outputDetails;
+    const older = !('includeTimestampInFilenameBool' in rest) && typeof outputFilename === 'string';
+    // adp's records before the sample's shape: `outputFilename` was the published name.
+    if (older) record.publishedFilename ??= outputFilename;
+    record.outputDetails = outputDetailsFromItem(older ? rest : record.outputDetails);
   }
   return record as unknown as HistoryRecord;
 }
