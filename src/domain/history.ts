@@ -1,10 +1,11 @@
 import type { CurationDefinition } from './curation.js';
 import type { QualityCheckResult } from './quality-checks.js';
+import type { StepName } from './run.js';
 
 export const RUN_STATUSES = ['succeeded', 'failed', 'cancelled', 'timed_out', 'skipped'] as const;
 export type TerminalStatus = (typeof RUN_STATUSES)[number];
 
-export const TRIGGERS = ['schedule', 'manual', 'backfill', 'api', 'dependency'] as const;
+export const TRIGGERS = ['schedule', 'manual', 'backfill', 'api', 'dependency', 'retry'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 
 export interface ErrorCause {
@@ -95,4 +96,8 @@ export interface HistoryRecord {
   qualityChecks?: QualityCheckResult[];
   /** What the run published: format, compression, write mode and, for a partitioned folder, its columns, file count and manifest. */
   publishedOutput?: PublishedOutput;
+  /** The step a run that did not succeed ended at: the one that failed, or the next one when it was cancelled. */
+  failedStep?: StepName;
+  /** The run this one retried (trigger `retry`). */
+  retryOf?: string;
 }

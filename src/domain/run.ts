@@ -1,6 +1,7 @@
 import type { CurationDefinition } from './curation.js';
 import type { Trigger, ErrorCause, TerminalStatus, PublishedOutput } from './history.js';
 import type { QualityCheckResult } from './quality-checks.js';
+import type { RunLogEvent } from './run-events.js';
 
 /** The workflow's steps, in order. A run's `step` is the next one to execute. */
 export const STEPS = ['retrieve', 'validate', 'startQuery', 'awaitQuery', 'publishOutput', 'record'] as const;
@@ -43,8 +44,12 @@ export interface RunContext {
   retries?: number;
   /** `adp run --downstream`: on success, the curations downstream of this one are queued (trigger `dependency`, same scheduledTime); `root` started the chain. */
   downstream?: { readonly root: string };
-  /** Set when a step fails for good; the record step turns it into the history record. */
-  failure?: { status: Exclude<TerminalStatus, 'succeeded' | 'skipped'>; error: string; errorCause: ErrorCause };
+  /** Set when a step fails for good (`step`: the one that failed, or was next when the run was cancelled); the record step turns it into the history record. */
+  failure?: { status: Exclude<TerminalStatus, 'succeeded' | 'skipped'>; error: string; errorCause: ErrorCause; step?: StepName };
+  /** `adp runs retry`: the run this one retries. */
+  retryOf?: string;
+  /** The run's event log (see run-events.ts), appended in the same save as the step it describes. */
+  events?: RunLogEvent[];
 }
 
 /** A run as the state store keeps it while it is in flight. */

@@ -9,5 +9,5 @@ export function failureFor(step: StepName, error: unknown): NonNullable<RunConte
   const { error: name, errorCause } = describeFailure(error);
   const code = error instanceof AdpError ? error.code : undefined;
   const status = code === 'QUERY_TIMEOUT' ? 'timed_out' : code === 'QUERY_CANCELLED' ? 'cancelled' : 'failed';
-  return { status, error: START_STEPS.has(step) ? 'Failed to start processing' : name, errorCause };
+  return { status, error: START_STEPS.has(step) ? 'Failed to start processing' : name, errorCause, step };
 }

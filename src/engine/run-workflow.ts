@@ -5,6 +5,8 @@ import type { EngineDeps } from './engine-deps.js';
 import { failureFor } from './failure.js';
 import { isRetryable, retryDelayMs } from './retry.js';
 import { STEP_LIBRARY, type StepResult } from './steps/index.js';
+import { RunLog } from './run-log.js';
+import { clipText } from '../domain/run-events.js';
 
 const TERMINAL: ReadonlySet<string> = new Set(RUN_STATUSES);
 
@@ -67,13 +69,24 @@ export async function advanceRun(deps: EngineDeps, executionName: string, option
   if (!run) throw new NotFoundError('run', executionName);
   if (TERMINAL.has(run.status)) return { kind: 'done', record: await recordOf(deps, executionName) };
   if (options.expectStep !== undefined && options.expectStep !== run.step) return moveTo(run);
+  const log = new RunLog(deps, run);
   if (run.status !== 'running' || run.leaseOwner !== deps.workerId) {
     const now = deps.clock.now().toISOString();
-    run = await save(deps, { ...run, status: 'running', startedAt: run.startedAt ?? now, leaseOwner: deps.workerId });
+    const previous = run.status === 'running' ? run.leaseOwner : undefined;
+    log.add(
+      previous
+        ? { kind: 'leaseTakenOver', at: now, worker: deps.workerId, previousWorker: previous }
+        : run.status === 'queued'
+          ? { kind: 'started', at: now, worker: deps.workerId }
+          : undefined,
+    );
+    run = await save(deps, { ...run, status: 'running', startedAt: run.startedAt ?? now, leaseOwner: deps.workerId, context: log.context(run.context) });
+    log.saved();
   }
   const step = run.step;
   const signal = options.signal;
-  if (signal?.aborted && step !== 'record') return moveTo(await cancel(deps, run));
+  if (signal?.aborted && step !== 'record') return moveTo(await cancel(deps, run, log, abortReason(signal)));
+  log.startStep(step, run.attempt);
   let result: StepResult;
   try {
     result = await STEP_LIBRARY[step](deps, run, signal);
@@ -81,23 +94,31 @@ export async function advanceRun(deps: EngineDeps, executionName: string, option
     // Another worker holds the run now: leave every decision about it to that worker.
     if (step === 'record' || error instanceof LeaseLostError) throw error;
     if (isRetryable(error) && run.attempt < deps.settings.retry.maxAttempts) {
-      emit(deps, run, `${step} attempt ${run.attempt} failed (${(error as Error).message}); retrying`);
+      const reason = (error as Error).message;
+      const ms = retryDelayMs(deps.settings.retry, run.attempt);
+      log.add({ kind: 'retryScheduled', at: log.now(), step, attempt: run.attempt, delayMs: ms, reason: clipText(reason) });
+      emit(deps, run, `${step} attempt ${run.attempt} failed (${reason}); retrying`);
       const retries = (run.context.retries ?? 0) + 1;
-      await save(deps, { ...run, attempt: run.attempt + 1, context: { ...run.context, retries } });
-      return { kind: 'wait', step, ms: retryDelayMs(deps.settings.retry, run.attempt), reason: 'retry', error: error as Error };
+      await save(deps, { ...run, attempt: run.attempt + 1, context: log.context({ ...run.context, retries }) });
+      return { kind: 'wait', step, ms, reason: 'retry', error: error as Error };
     }
     emit(deps, run, `${step} failed: ${(error as Error).message}`);
-    return moveTo(await toRecord(deps, run, failureFor(step, error)));
+    const failure = failureFor(step, error);
+    log.add(log.failed(step, run.attempt, failure));
+    return moveTo(await toRecord(deps, { ...run, context: log.context(run.context) }, failure));
   }
   // Saving is outside the step's failure handling: a store that fails here is the runner's problem, not the step's.
   if (step === 'record') return { kind: 'done', record: await recordOf(deps, executionName) };
   const next = result.next ?? following(step);
   if (result.waitMs !== undefined) {
-    await save(deps, { ...run, context: result.context, step: next, attempt: 1 });
+    await save(deps, { ...run, context: log.context(result.context), step: next, attempt: 1 });
     return { kind: 'wait', step: next, ms: result.waitMs, reason: 'poll' };
   }
   emit(deps, run, result.note ? `${step}: ${result.note}` : `${step} done`);
-  return moveTo(await save(deps, { ...run, context: result.context, step: next, attempt: 1 }));
+  if (STEPS.indexOf(next) > STEPS.indexOf(step)) log.add(log.succeeded(step, run.attempt, result));
+  else if (next !== step) log.add({ kind: 'retryScheduled', at: log.now(), step, attempt: run.attempt, delayMs: 0, reason: `${result.note ?? 'starting again'} (back to ${next})` });
+  else if (result.note) log.add({ kind: 'stepNote', at: log.now(), step, note: clipText(result.note) });
+  return moveTo(await save(deps, { ...run, context: log.context(result.context), step: next, attempt: 1 }));
 }
 
 /**
@@ -127,7 +148,10 @@ export async function failRun(deps: EngineDeps, executionName: string, error: un
   if (!run) throw new NotFoundError('run', executionName);
   if (TERMINAL.has(run.status) || (run.step === 'record' && run.context.failure)) return;
   emit(deps, run, `${run.step} failed: ${error instanceof Error ? error.message : String(error)}`);
-  await toRecord(deps, run, failureFor(run.step, error));
+  const failure = failureFor(run.step, error);
+  const log = new RunLog(deps, run);
+  log.add(log.failed(run.step, run.attempt, failure));
+  await toRecord(deps, { ...run, context: log.context(run.context) }, failure);
 }
 
 function moveTo(run: RunState): NextMove {
@@ -147,7 +171,7 @@ function toRecord(deps: EngineDeps, run: RunState, failure: NonNullable<RunConte
 }
 
 /** Stops where the run is: a query still running is told to stop, then the record step writes `cancelled`. */
-async function cancel(deps: EngineDeps, run: RunState): Promise<RunState> {
+async function cancel(deps: EngineDeps, run: RunState, log: RunLog, reason: string): Promise<RunState> {
   const queryId = run.context.queryExecutionId;
   if (queryId && run.step === 'awaitQuery') {
     await deps.queries.cancel(queryId).catch(() => undefined);
@@ -156,13 +180,21 @@ async function cancel(deps: EngineDeps, run: RunState): Promise<RunState> {
   }
   const { error, errorCause } = describeFailure(new QueryCancelledError(`run cancelled on request before step ${run.step}`));
   emit(deps, run, `cancelled before ${run.step}`);
-  return toRecord(deps, run, { status: 'cancelled', error, errorCause });
+  log.add({ kind: 'cancelRequested', at: log.now(), step: run.step, reason: clipText(reason) });
+  return toRecord(deps, { ...run, context: log.context(run.context) }, { status: 'cancelled', error, errorCause, step: run.step });
 }
 
 async function save(deps: EngineDeps, run: RunState): Promise<RunState> {
   const saved = { ...run, updatedAt: deps.clock.now().toISOString() };
   await deps.state.saveRun(saved);
   return saved;
+}
+
+/** Why the signal aborted, as the canceller said (an Error's message or a string reason). */
+function abortReason(signal: AbortSignal): string {
+  const r: unknown = signal.reason;
+  if (r instanceof Error && r.name !== 'AbortError') return r.message;
+  return typeof r === 'string' && r ? r : 'cancel requested';
 }
 
 function emit(deps: EngineDeps, run: RunState, message: string): void {

@@ -39,6 +39,8 @@ export function buildRecord(run: RunState, endedAt: Date, engine: string): Histo
     publishedFilename: publishedFilenameOf(run),
     qualityChecks: c.qualityChecks,
     publishedOutput: c.failure ? undefined : c.publishedOutput,
+    failedStep: c.failure?.step,
+    retryOf: c.retryOf,
   };
   for (const key of Object.keys(record) as (keyof HistoryRecord)[]) {
     if (record[key] === undefined) delete record[key];
