@@ -1,4 +1,4 @@
-import type { HistoryRecord, TerminalStatus } from './history.js';
+import type { HistoryRecord, TerminalStatus, Trigger } from './history.js';
 import { STEPS, type RunState, type StepName } from './run.js';
 
 /**
@@ -46,10 +46,24 @@ export type RunLogEvent =
 
 export type RunLogEventKind = RunLogEvent['kind'];
 
+/** Every kind of entry of {@link runTimeline}, in the order a run meets them. */
+export const RUN_TIMELINE_KINDS = [
+  'queued',
+  'started',
+  'leaseTakenOver',
+  'stepStarted',
+  'stepNote',
+  'retryScheduled',
+  'stepSucceeded',
+  'stepFailed',
+  'cancelRequested',
+  'finished',
+] as const;
+
 /** How a run's log starts and ends: derived from the run row and its record, never stored twice. */
 export type RunTimelineEvent =
   | RunLogEvent
-  | { readonly kind: 'queued'; readonly at: string; readonly trigger: string; readonly scheduledTime?: string }
+  | { readonly kind: 'queued'; readonly at: string; readonly trigger: Trigger; readonly scheduledTime?: string }
   | { readonly kind: 'finished'; readonly at: string; readonly status: TerminalStatus; readonly error?: string };
 
 /** A log entry longer than this is cut: a database error can quote a whole statement. */

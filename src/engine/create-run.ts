@@ -16,6 +16,8 @@ export interface RunRequest {
   readonly parameters?: Record<string, string>;
   /** `--downstream`: queue the curations downstream once this run succeeded (the run gets `scheduledTime` now unless given, shared by the chain). */
   readonly downstream?: boolean;
+  /** The run this one retries (trigger `retry`). */
+  readonly retryOf?: string;
 }
 
 /**
@@ -83,6 +85,7 @@ export function newRun(request: RunRequest, now: Date): RunState {
     run.scheduledTime ??= now.toISOString();
     run.context = { downstream: { root: request.curationType } };
   }
+  if (request.retryOf) run.context = { ...run.context, retryOf: request.retryOf };
   if (request.parameters && Object.keys(request.parameters).length > 0) run.parameters = request.parameters;
   return run;
 }

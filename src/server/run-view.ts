@@ -1,5 +1,6 @@
 import type { HistoryRecord } from '../domain/history.js';
 import type { RunState } from '../domain/run.js';
+import { stepSummaries } from '../domain/run-events.js';
 import type { RunView } from './schemas/records.js';
 
 /**
@@ -16,7 +17,9 @@ export function toRunView(run: RunState | undefined, record: HistoryRecord | und
       curationExecutionName: r.curationExecutionName,
       curationType: r.curationType,
       status: r.status,
-      step: 'record',
+      step: r.failedStep ?? 'record',
+      failedStep: r.failedStep,
+      steps: stepSummaries(undefined, r),
       trigger: r.trigger,
       scheduledTime: r.scheduledTime,
       parameters: r.parameters,
@@ -35,7 +38,9 @@ export function toRunView(run: RunState | undefined, record: HistoryRecord | und
     curationType: run.curationType,
     // The record is the truth once it exists, even if the run row lags behind.
     status: record?.status ?? run.status,
-    step: record ? 'record' : run.step,
+    step: record ? (record.failedStep ?? c.failure?.step ?? 'record') : run.step,
+    failedStep: record?.failedStep ?? c.failure?.step,
+    steps: stepSummaries(run, record),
     trigger: run.trigger,
     scheduledTime: run.scheduledTime,
     parameters: run.parameters,

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { dependencyGraph } from '../../domain/dependency-graph.js';
 import { checkDependencies } from '../../engine/check-dependencies.js';
+import { setCurationEnabled } from '../../engine/pause-curation.js';
 import { parseCuration } from '../../domain/curation.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { checkEnvironment } from '../../engine/steps/validate.js';
@@ -72,7 +73,22 @@ const remove = createRoute({
   responses: { 204: { description: 'Removed' }, ...errorResponses(400, 404) },
 });
 
-/** GET|PUT|DELETE /curations[/{curationType}], GET /curations/graph. */
+const enabledBody = z.object({ enabled: z.boolean().meta({ description: 'false pauses the schedule (runs start only by hand); true resumes it' }) }).strict();
+
+const setEnabled = createRoute({
+  method: 'put',
+  path: '/curations/{curationType}/enabled',
+  tags,
+  summary: "Pause or resume a curation's schedule (its definition's `enabled`)",
+  request: {
+    params: curationParamSchema,
+    query: noQuerySchema,
+    body: { required: true, content: { 'application/json': { schema: enabledBody } } },
+  },
+  responses: { 200: json(curationSummarySchema, 'The curation, paused or resumed'), ...errorResponses(400, 404, 413) },
+});
+
+/** GET|PUT|DELETE /curations[/{curationType}], GET /curations/graph, PUT /curations/{curationType}/enabled. */
 export function registerCurationRoutes(app: ApiApp, { ports, nextDue }: ApiContext): void {
   const context = async () => ({ now: ports.clock.now(), active: await ports.state.listActiveRuns(), nextDue });
 
@@ -122,6 +138,17 @@ export function registerCurationRoutes(app: ApiApp, { ports, nextDue }: ApiConte
       return c.json({ curation, created, warnings: [...warnings] }, created ? 201 : 200);
     },
     validationHook('curation definition'),
+  );
+
+  app.openapi(
+    setEnabled,
+    async (c) => {
+      const { curationType } = c.req.valid('param');
+      const { enabled } = c.req.valid('json');
+      const stored = await setCurationEnabled(ports.state, curationType, enabled);
+      return c.json(await summarizeCuration(ports.state, stored, await context()), 200);
+    },
+    validationHook('request body'),
   );
 
   app.openapi(remove, async (c) => {

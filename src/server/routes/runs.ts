@@ -3,7 +3,9 @@ import { NotFoundError, StateError } from '../../domain/errors.js';
 import { createRun } from '../../engine/create-run.js';
 import { ConflictError } from '../http-errors.js';
 import { toRunView } from '../run-view.js';
-import { runViewSchema, scriptSchema } from '../schemas/records.js';
+import { runEventSchema, runViewSchema, scriptSchema } from '../schemas/records.js';
+import { runTimeline } from '../../domain/run-events.js';
+import { retryRun } from '../../engine/retry-run.js';
 import { curationParamSchema, noQuerySchema, runParamSchema, runRequestSchema } from '../schemas/requests.js';
 import { errorResponses, json, type ApiApp, type ApiContext } from './route-kit.js';
 
@@ -63,7 +65,28 @@ const script = createRoute({
   responses: { 200: json(scriptSchema, 'The script'), ...errorResponses(400, 404, 409) },
 });
 
-/** Starting, following and cancelling runs. */
+const events = createRoute({
+  method: 'get',
+  path: '/runs/{name}/events',
+  tags,
+  summary: "A run's event log: queued, steps started and finished with durations, retries, take-overs, cancels, how it finished",
+  request: { params: runParamSchema, query: noQuerySchema },
+  responses: {
+    200: json(z.object({ curationExecutionName: z.string(), events: z.array(runEventSchema) }), 'Events, oldest first'),
+    ...errorResponses(400, 404),
+  },
+});
+
+const retry = createRoute({
+  method: 'post',
+  path: '/runs/{name}/retry',
+  tags,
+  summary: 'Start a new run repeating an ended one: same curation, parameters and scheduled time, trigger retry',
+  request: { params: runParamSchema, query: noQuerySchema },
+  responses: { 202: json(accepted, 'Queued; follow it at /runs/{curationExecutionName}'), ...errorResponses(400, 404, 409) },
+});
+
+/** Starting, following, retrying and cancelling runs. */
 export function registerRunRoutes(app: ApiApp, { ports, launcher }: ApiContext): void {
   const view = async (name: string) => {
     const [run, record] = await Promise.all([ports.state.getRun(name), ports.state.getHistoryRecord(name)]);
@@ -100,6 +123,21 @@ export function registerRunRoutes(app: ApiApp, { ports, launcher }: ApiContext):
       );
     }
     return c.json({ curationExecutionName: name, status: 'cancelling' as const }, 202);
+  });
+
+  app.openapi(events, async (c) => {
+    const { name } = c.req.valid('param');
+    const [run, record] = await Promise.all([ports.state.getRun(name), ports.state.getHistoryRecord(name)]);
+    if (!run && !record) throw new NotFoundError('run', name);
+    return c.json({ curationExecutionName: name, events: runTimeline(run, record) }, 200);
+  });
+
+  app.openapi(retry, async (c) => {
+    const { name } = c.req.valid('param');
+    const run = await retryRun({ ...ports, queue: ports.scheduling }, name);
+    await launcher.launch(run);
+    c.header('Location', `/api/v1/runs/${run.executionName}`);
+    return c.json({ curationExecutionName: run.executionName, status: 'queued' as const }, 202);
   });
 
   app.openapi(script, async (c) => {

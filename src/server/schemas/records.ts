@@ -3,6 +3,7 @@ import { curationSchema } from '../../domain/curation.js';
 import { RUN_STATUSES, TRIGGERS, type HistoryRecord } from '../../domain/history.js';
 import { QUALITY_CHECK_TYPES, QUALITY_SEVERITIES } from '../../domain/quality-checks.js';
 import { STEPS } from '../../domain/run.js';
+import { RUN_TIMELINE_KINDS } from '../../domain/run-events.js';
 import type { DependencyGraph } from '../../domain/dependency-graph.js';
 import type { TableInfo } from '../../ports/catalog.js';
 
@@ -26,6 +27,41 @@ const qualityCheckResultSchema = z
     error: z.string().optional().meta({ description: 'Why the check could not run (it counts as failed)' }),
   })
   .meta({ id: 'QualityCheckResult' });
+
+export const stepSummarySchema = z
+  .object({
+    step: z.enum(STEPS),
+    state: z.enum(['succeeded', 'failed', 'running', 'pending', 'notReached']),
+    startedAt: z.string().optional(),
+    endedAt: z.string().optional(),
+    durationMs: z.number().optional(),
+    attempts: z.number().int().optional(),
+  })
+  .meta({ id: 'StepSummary' });
+
+export const runEventSchema = z
+  .object({
+    kind: z.enum(RUN_TIMELINE_KINDS),
+    at: z.string().meta({ description: 'ISO-8601 UTC' }),
+    step: z.enum(STEPS).optional(),
+    attempt: z.number().int().optional(),
+    durationMs: z.number().optional(),
+    delayMs: z.number().optional().meta({ description: 'retryScheduled: the wait before the next attempt' }),
+    reason: z.string().optional().meta({ description: 'retryScheduled, cancelRequested: why' }),
+    note: z.string().optional(),
+    status: z.enum(RUN_STATUSES).optional(),
+    errorType: z.string().optional(),
+    error: z.string().optional(),
+    worker: z.string().optional(),
+    previousWorker: z.string().optional().meta({ description: 'leaseTakenOver: the worker whose lease had lapsed' }),
+    queryExecutionId: z.string().optional(),
+    rowCount: z.number().optional(),
+    bytesWritten: z.number().optional(),
+    bytesScanned: z.number().optional().meta({ description: 'startQuery: what the engine estimated the query would scan' }),
+    trigger: z.enum(TRIGGERS).optional(),
+    scheduledTime: z.string().optional(),
+  })
+  .meta({ id: 'RunEvent', description: "One entry of a run's event log" });
 
 export const historyRecordSchema = z
   .object({
@@ -80,6 +116,8 @@ export const historyRecordSchema = z
       .optional()
       .meta({ description: 'What the run published; a partitioned output names its columns, file count and _manifest.json' }),
     qualityChecks: z.array(qualityCheckResultSchema).optional().meta({ description: "Every quality check's result, in the definition's order" }),
+    failedStep: z.enum(STEPS).optional().meta({ description: 'The step a run that did not succeed ended at (the one that failed, or the next one when cancelled)' }),
+    retryOf: z.string().optional().meta({ description: 'The run this one retried (trigger retry)' }),
   })
   .meta({ id: 'HistoryRecord', description: "One terminal record per run: the sample's curationHistory item plus extensions" });
 
@@ -90,7 +128,9 @@ export const runViewSchema = z
     curationExecutionName: z.string(),
     curationType: z.string(),
     status: runStatusSchema,
-    step: z.enum(STEPS).meta({ description: 'The next step to execute (record once terminal)' }),
+    step: z.enum(STEPS).meta({ description: 'The next step to execute; once terminal, the step it failed at (record when it succeeded)' }),
+    failedStep: z.enum(STEPS).optional().meta({ description: 'The step the run failed at, or the next one when it was cancelled' }),
+    steps: z.array(stepSummarySchema).meta({ description: 'Every step in order: its state, times and attempts' }),
     trigger: z.enum(TRIGGERS),
     scheduledTime: z.string().optional(),
     parameters: stringMap.optional(),
