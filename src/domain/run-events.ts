@@ -179,3 +179,45 @@ export function stepSummaries(run: RunState | undefined, record: HistoryRecord |
     return { step, state: ended ? 'notReached' : 'pending', ...times };
   });
 }
+
+function duration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/** One line for a log entry, as `adp run --wait` prints it live and `adp runs show` lists it. */
+export function describeRunEvent(e: RunTimelineEvent): string {
+  switch (e.kind) {
+    case 'queued':
+      return `queued (trigger ${e.trigger}${e.scheduledTime ? `, scheduled for ${e.scheduledTime}` : ''})`;
+    case 'started':
+      return `started on ${e.worker}`;
+    case 'leaseTakenOver':
+      return `taken over by ${e.worker} from ${e.previousWorker}, whose lease lapsed`;
+    case 'stepStarted':
+      return `${e.step} started${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`;
+    case 'stepSucceeded': {
+      const details = [
+        e.queryExecutionId && `query ${e.queryExecutionId}`,
+        e.bytesScanned !== undefined && `about ${e.bytesScanned} bytes to scan`,
+        e.rowCount !== undefined && `${e.rowCount} rows`,
+        e.bytesWritten !== undefined && `${e.bytesWritten} bytes written`,
+        e.note,
+      ].filter(Boolean);
+      return `${e.step} succeeded in ${duration(e.durationMs)}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
+    }
+    case 'stepNote':
+      return `${e.step}: ${e.note}`;
+    case 'retryScheduled':
+      return `${e.step} attempt ${e.attempt} failed (${e.reason}); retrying in ${duration(e.delayMs)}`;
+    case 'stepFailed': {
+      const how = e.status === 'timed_out' ? 'timed out' : e.status === 'cancelled' ? 'was cancelled' : 'failed';
+      return `${e.step} ${how} after ${duration(e.durationMs)}: ${e.errorType}: ${e.error}`;
+    }
+    case 'cancelRequested':
+      return `cancelled before ${e.step}: ${e.reason}`;
+    case 'finished':
+      return `finished ${e.status}${e.error ? `: ${e.error}` : ''}`;
+  }
+}

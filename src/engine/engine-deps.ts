@@ -1,4 +1,5 @@
 import type { EngineSettings } from '../domain/settings.js';
+import type { RunLogEvent } from '../domain/run-events.js';
 import type { AlertPolicy } from '../domain/notify/plan-run-alerts.js';
 import type { Catalog } from '../ports/catalog.js';
 import type { Clock } from '../ports/clock.js';
@@ -12,6 +13,8 @@ export interface RunEvent {
   readonly executionName: string;
   readonly curationType: string;
   readonly message: string;
+  /** The log entry the message describes, when it is one. */
+  readonly event?: RunLogEvent;
 }
 
 /** Everything the steps need, as ports. Drivers build one of these. */

@@ -12,7 +12,7 @@ import { advanceRun, executeRun } from './run-workflow.js';
 const TYPE = 'wildrydes-rydebooking';
 
 /** Deps whose port behind `step` fails for good (a real project otherwise). */
-function failingAt(deps: EngineDeps, step: StepName): EngineDeps {
+function failingAt<D extends EngineDeps>(deps: D, step: StepName): D {
   const boom = (m: string) => new SandboxError(`${m} (injected)`);
   switch (step) {
     case 'retrieve':

@@ -1,4 +1,4 @@
-import { appendEvents, clipText, openStepStart, type RunLogEvent } from '../domain/run-events.js';
+import { appendEvents, clipText, describeRunEvent, openStepStart, type RunLogEvent } from '../domain/run-events.js';
 import type { RunContext, RunState, StepName } from '../domain/run.js';
 import type { EngineDeps } from './engine-deps.js';
 import type { StepResult } from './steps/step.js';
@@ -10,12 +10,14 @@ import type { StepResult } from './steps/step.js';
 export class RunLog {
   readonly #deps: EngineDeps;
   readonly #events: readonly RunLogEvent[] | undefined;
+  readonly #run: Pick<RunState, 'executionName' | 'curationType'>;
   #pending: RunLogEvent[] = [];
   #stepStart?: { step: StepName; at: string; logged: boolean };
 
   constructor(deps: EngineDeps, run: RunState) {
     this.#deps = deps;
     this.#events = run.context.events;
+    this.#run = run;
   }
 
   now(): string {
@@ -23,7 +25,7 @@ export class RunLog {
   }
 
   add(event: RunLogEvent | undefined): void {
-    if (event) this.#pending.push(event);
+    if (event) this.#push(event);
   }
 
   /** Notes when `step` began: now, unless the log shows it already running (a poll or a retry of it). */
@@ -31,7 +33,7 @@ export class RunLog {
     const open = openStepStart(this.#events, step);
     const at = open ?? this.now();
     this.#stepStart = { step, at, logged: open !== undefined };
-    if (open === undefined) this.#pending.push({ kind: 'stepStarted', at, step, attempt });
+    if (open === undefined) this.#push({ kind: 'stepStarted', at, step, attempt });
   }
 
   succeeded(step: StepName, attempt: number, result: StepResult): RunLogEvent {
@@ -70,6 +72,11 @@ export class RunLog {
   /** The pending events are in the store now (the context handed out carries them). */
   saved(): void {
     this.#pending = [];
+  }
+
+  #push(event: RunLogEvent): void {
+    this.#pending.push(event);
+    this.#deps.onEvent?.({ executionName: this.#run.executionName, curationType: this.#run.curationType, message: describeRunEvent(event), event });
   }
 
   #since(step: StepName, at: string): number {

@@ -97,12 +97,10 @@ export async function advanceRun(deps: EngineDeps, executionName: string, option
       const reason = (error as Error).message;
       const ms = retryDelayMs(deps.settings.retry, run.attempt);
       log.add({ kind: 'retryScheduled', at: log.now(), step, attempt: run.attempt, delayMs: ms, reason: clipText(reason) });
-      emit(deps, run, `${step} attempt ${run.attempt} failed (${reason}); retrying`);
       const retries = (run.context.retries ?? 0) + 1;
       await save(deps, { ...run, attempt: run.attempt + 1, context: log.context({ ...run.context, retries }) });
       return { kind: 'wait', step, ms, reason: 'retry', error: error as Error };
     }
-    emit(deps, run, `${step} failed: ${(error as Error).message}`);
     const failure = failureFor(step, error);
     log.add(log.failed(step, run.attempt, failure));
     return moveTo(await toRecord(deps, { ...run, context: log.context(run.context) }, failure));
@@ -114,7 +112,6 @@ export async function advanceRun(deps: EngineDeps, executionName: string, option
     await save(deps, { ...run, context: log.context(result.context), step: next, attempt: 1 });
     return { kind: 'wait', step: next, ms: result.waitMs, reason: 'poll' };
   }
-  emit(deps, run, result.note ? `${step}: ${result.note}` : `${step} done`);
   if (STEPS.indexOf(next) > STEPS.indexOf(step)) log.add(log.succeeded(step, run.attempt, result));
   else if (next !== step) log.add({ kind: 'retryScheduled', at: log.now(), step, attempt: run.attempt, delayMs: 0, reason: `${result.note ?? 'starting again'} (back to ${next})` });
   else if (result.note) log.add({ kind: 'stepNote', at: log.now(), step, note: clipText(result.note) });
@@ -147,7 +144,6 @@ export async function failRun(deps: EngineDeps, executionName: string, error: un
   const run = await deps.state.getRun(executionName);
   if (!run) throw new NotFoundError('run', executionName);
   if (TERMINAL.has(run.status) || (run.step === 'record' && run.context.failure)) return;
-  emit(deps, run, `${run.step} failed: ${error instanceof Error ? error.message : String(error)}`);
   const failure = failureFor(run.step, error);
   const log = new RunLog(deps, run);
   log.add(log.failed(run.step, run.attempt, failure));
@@ -179,7 +175,6 @@ async function cancel(deps: EngineDeps, run: RunState, log: RunLog, reason: stri
     await deps.queries.waitForEnd?.(queryId, CANCEL_SETTLE_MS).catch(() => undefined);
   }
   const { error, errorCause } = describeFailure(new QueryCancelledError(`run cancelled on request before step ${run.step}`));
-  emit(deps, run, `cancelled before ${run.step}`);
   log.add({ kind: 'cancelRequested', at: log.now(), step: run.step, reason: clipText(reason) });
   return toRecord(deps, { ...run, context: log.context(run.context) }, { status: 'cancelled', error, errorCause, step: run.step });
 }
@@ -195,8 +190,4 @@ function abortReason(signal: AbortSignal): string {
   const r: unknown = signal.reason;
   if (r instanceof Error && r.name !== 'AbortError') return r.message;
   return typeof r === 'string' && r ? r : 'cancel requested';
-}
-
-function emit(deps: EngineDeps, run: RunState, message: string): void {
-  deps.onEvent?.({ executionName: run.executionName, curationType: run.curationType, message });
 }
