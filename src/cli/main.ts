@@ -8,6 +8,7 @@ import { registerInit } from './commands/init.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerOutbox } from './commands/outbox.js';
 import { registerRun } from './commands/run.js';
+import { registerRuns } from './commands/runs.js';
 import { registerSchedule } from './commands/schedule.js';
 import { registerServe } from './commands/serve.js';
 import { registerValidate } from './commands/validate.js';
@@ -33,6 +34,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   registerMigrate(program, io, globals);
   registerCuration(program, io, globals);
   registerRun(program, io, globals, setExit);
+  registerRuns(program, io, globals, setExit);
   registerHistory(program, io, globals);
   registerValidate(program, io, globals, setExit);
   registerCatalog(program, io, globals);

@@ -40,7 +40,9 @@ export async function executeLeased(
   }
   const cancel = new AbortController();
   const onAbort = () => cancel.abort(signal?.reason);
-  signal?.addEventListener('abort', onAbort, { once: true });
+  // A signal aborted before the call never fires its event.
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
   const stopKeeper = new AbortController();
   const lease = { held: true };
   const keeper = keepLease(engine, settings, name, cancel, stopKeeper.signal, lease);

@@ -132,4 +132,20 @@ export function registerCuration(program: Command, io: CliIo, globals: () => Glo
         io.err(`removed curation ${type}`);
       });
     });
+
+  for (const [verb, enabled] of [['pause', false], ['resume', true]] as const) {
+    curation
+      .command(verb)
+      .description(enabled ? 'resume the schedule of a paused curation' : 'pause the schedule of a curation (it still runs when started by hand)')
+      .argument('<curationType>')
+      .action(async (type: string) => {
+        await withProject(globals(), async (p) => {
+          const { setCurationEnabled } = await import('../../engine/pause-curation.js');
+          const before = await p.state.getCuration(type);
+          await setCurationEnabled(p.state, type, enabled);
+          const already = before && (before.definition.enabled ?? true) === enabled;
+          io.err(`${type}: ${already ? 'already ' : ''}${enabled ? 'resumed' : 'paused'}`);
+        });
+      });
+  }
 }

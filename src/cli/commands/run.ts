@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
 import { checkCurationType } from '../../domain/names.js';
 import { createRun, type CreatedRun } from '../../engine/create-run.js';
-import { driveRun } from '../../scheduler/drive-run.js';
-import { queueDownstream } from '../../scheduler/downstream.js';
-import { downstreamLines } from '../serve-log.js';
 import { liveWorkers } from '../../scheduler/heartbeat.js';
-import { deliverRunNotifications } from '../../drivers/common/notifications.js';
+import { waitForRun } from '../wait-for-run.js';
 import { describeRecord } from '../describe-record.js';
 import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
 import { printJson, type CliIo } from '../io.js';
@@ -44,17 +41,7 @@ export function registerRun(program: Command, io: CliIo, globals: () => GlobalOp
         const run = await createRun({ ...deps, queue: p.scheduling }, { curationType: type, trigger: 'manual', downstream: opts.downstream, parameters });
         io.err(`${type}: started ${run.executionName}`);
         sayOverlap(io, run);
-        // Leased like a worker's run, so a running `adp serve` leaves it alone (and resumes it if this process dies).
-        const leaseMs = p.config.leaseSeconds * 1000;
-        const lease = { queue: p.scheduling, leaseMs, checkMs: p.config.scheduler.pollMs, maxClaims: 3 };
-        const record = await driveRun(deps, lease, run.executionName);
-        if (opts.downstream) {
-          // Queued for `adp serve`, which carries the chain on as each one succeeds.
-          const outcomes = await queueDownstream({ ...deps, schedule: p.scheduling, queue: p.scheduling }, run, record);
-          for (const line of downstreamLines(record, outcomes, p.clock.now())) io.err(line);
-        }
-        const outbox = await deliverRunNotifications(p, run.executionName, { log: (line) => io.err(line) });
-        if (outbox.pending > 0) io.err(`${outbox.pending} notification(s) not delivered yet: \`adp serve\` retries them (see \`adp outbox list\`)`);
+        const record = await waitForRun(p, deps, io, run, { downstream: opts.downstream });
         if (opts.json) printJson(io, record);
         else io.out(describeRecord(record));
         setExit(record.status === 'succeeded' ? EXIT_OK : EXIT_RUN_FAILED);
@@ -63,7 +50,7 @@ export function registerRun(program: Command, io: CliIo, globals: () => GlobalOp
 }
 
 /** What the curation's overlap policy made of the start, when other runs of it were active. */
-function sayOverlap(io: CliIo, run: CreatedRun): void {
+export function sayOverlap(io: CliIo, run: CreatedRun): void {
   const { behind, cancelling } = run.overlap;
   if (cancelling.length > 0) io.err(`${run.curationType}: cancelling ${cancelling.join(', ')} (overlap: cancelRunning); this run starts once they ended`);
   else if (behind.length > 0) io.err(`${run.curationType}: waiting behind ${behind.join(', ')} (overlap: queue)`);
