@@ -17,6 +17,8 @@ const reps = quick ? 1 : 3;
  */
 const SUITE = [
   ['runOverhead', 'run-overhead.mjs', [], reps],
+  // Alternates its pairs inside itself (ADP_BENCH_FULL=1 for more): run once.
+  ['cliStartup', 'cli-startup.mjs', [], 1],
   ['largeQueryCsv', 'large-query.mjs', ['csv'], 1],
   ['largeQueryParquet', 'large-query.mjs', ['parquet'], 1],
   ['qualityChecks', 'quality-checks.mjs', [], 1],
@@ -63,6 +65,11 @@ const addLargeQuery = (key, name) => {
   add(key, [r.ratioMedian], 'x', r.ratioGoal, 'lower', r.ratioSpread, { n: r.pairs, min: r.ratioMin, max: r.ratioMax, spreadSupportsGoal: r.spreadSupportsGoal });
 };
 add('runOverheadMsP50', pick('runOverhead', 'runOverheadMsP50'), 'ms', 15, 'lower');
+// `adp --help` / `node -e 0`, and a trivial `adp run --wait` / a bare CommonJS DuckDB COPY script, per alternating pair.
+for (const [key, part] of [['cliHelpRatio', 'help'], ['cliRunWaitRatio', 'runWait']]) {
+  const r = raw.cliStartup?.[0]?.[part];
+  if (r) add(key, [r.ratioMedian], 'x', r.ratioGoal, 'lower', r.ratioSpread, { n: r.pairs, min: r.ratioMin, max: r.ratioMax, spreadSupportsGoal: r.spreadSupportsGoal });
+}
 addLargeQuery('largeQueryRatioCsv', 'largeQueryCsv');
 addLargeQuery('largeQueryRatioParquet', 'largeQueryParquet');
 // Quality checks (rowCount + notNull + unique on one column) / the same Parquet run without them.

@@ -22,5 +22,6 @@ if (built < newestSource(path.join(root, 'src'))) {
     stdio: 'inherit',
   });
   execFileSync(process.execPath, [path.join(root, 'scripts', 'build-web.mjs')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'build-cli.mjs')], { stdio: 'inherit' });
   fs.utimesSync(marker, new Date(), new Date());
 }

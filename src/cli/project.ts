@@ -1,5 +1,4 @@
 import { assertHomeIsFolder, resolveHome } from '../drivers/common/home.js';
-import { openProject } from '../drivers/open-project.js';
 import type { OpenOptions, Project } from '../drivers/project.js';
 
 export interface GlobalOptions {
@@ -13,6 +12,8 @@ export const READ_ONLY: OpenOptions = { readOnly: true };
 export async function withProject<T>(options: GlobalOptions, fn: (project: Project) => Promise<T>, open: OpenOptions = {}): Promise<T> {
   const home = resolveHome(options.home);
   assertHomeIsFolder(home);
+  // Imported here, not at the top: the drivers bring DuckDB, SQLite, pg and the AWS SDKs, which `adp --help` and usage errors never need.
+  const { openProject } = await import('../drivers/open-project.js');
   const project = await openProject(home, open);
   try {
     return await fn(project);

@@ -1,8 +1,6 @@
 import fs from 'node:fs/promises';
 import type { Command } from 'commander';
-import { configSchema } from '../../domain/config.js';
-import { toFieldIssues } from '../../domain/zod-issues.js';
-import { checkReferences } from '../../drivers/common/check-references.js';
+import type { checkReferences } from '../../drivers/common/check-references.js';
 import { resolveHome } from '../../drivers/common/home.js';
 import { EnvironmentError } from '../../domain/errors.js';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
@@ -39,6 +37,12 @@ export function registerConfig(program: Command, io: CliIo, globals: () => Globa
         problems.push({ field: '', message: `not valid JSON (${(e as Error).message})` });
       }
       if (problems.length === 0) {
+        // The schemas and the secret resolvers load for this command only: `adp --help` and the others stay quick to start.
+        const [{ configSchema }, { toFieldIssues }, { checkReferences }] = await Promise.all([
+          import('../../domain/config.js'),
+          import('../../domain/zod-issues.js'),
+          import('../../drivers/common/check-references.js'),
+        ]);
         const parsed = configSchema.safeParse(json);
         if (!parsed.success) problems.push(...toFieldIssues(parsed.error).map((i) => ({ field: i.path, message: i.message })));
         else {

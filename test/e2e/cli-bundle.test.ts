@@ -1,0 +1,82 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adp, cleanup, tempDir } from '../helpers/cli.js';
+import { ADP_BIN, runAdpProcess } from '../helpers/serve-process.js';
+
+/** The files `file` imports statically, and theirs: what node evaluates before the entry's first line runs. */
+function staticClosure(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const text = fs.readFileSync(file, 'utf8');
+  for (const m of text.matchAll(/^(?:import|export)\s[^;]*?from\s*"(\.[^"]+)"/gms)) staticClosure(path.resolve(path.dirname(file), m[1]!), seen);
+  for (const m of text.matchAll(/^import\s*"(\.[^"]+)"/gm)) staticClosure(path.resolve(path.dirname(file), m[1]!), seen);
+  return seen;
+}
+
+describe('the bundled CLI (dist/cli/bin.js)', () => {
+  let home: string;
+  beforeAll(async () => {
+    if (!fs.existsSync(ADP_BIN)) throw new Error(`${ADP_BIN} is missing: run \`npm run build\` first`);
+    home = tempDir();
+    expect((await adp(['--home', home, 'init'])).code).toBe(0);
+    const scripts = path.join(home, 'scripts');
+    fs.writeFileSync(path.join(scripts, 'one.sql'), 'select 1 as one\n');
+    execFileSync('git', ['-C', scripts, '-c', 'user.name=t', '-c', 'user.email=t@localhost', 'add', '.']);
+    execFileSync('git', ['-C', scripts, '-c', 'user.name=t', '-c', 'user.email=t@localhost', 'commit', '-qm', 'one']);
+    fs.mkdirSync(path.join(home, 'buckets', 'data', 't'), { recursive: true });
+    fs.writeFileSync(path.join(home, 'buckets', 'data', 't', 'x.csv'), 'a\n1\n');
+    expect((await adp(['--home', home, 'catalog', 'add', 'lake.t', '--location', 'data/t', '--format', 'csv'])).code).toBe(0);
+    const def = path.join(home, 'one.json');
+    fs.writeFileSync(
+      def,
+      JSON.stringify({
+        curationType: 'one',
+        sqlFilePath: 'one.sql',
+        cronExpression: 'rate(1 hour)',
+        glueDetails: { database: 'lake' },
+        outputDetails: { outputBucket: 'out', outputFolderPath: 'one/', filename: 'one' },
+      }),
+    );
+    fs.mkdirSync(path.join(home, 'buckets', 'out'), { recursive: true });
+    const put = await adp(['--home', home, 'curation', 'put', def]);
+    expect(put.code, put.stderr).toBe(0);
+  });
+  afterAll(() => cleanup(home));
+
+  it('is one bundle whose entry imports no native binding, SDK or server before a command asks for them', () => {
+    const files = [...staticClosure(ADP_BIN)];
+    expect(files.length).toBeGreaterThan(1);
+    const text = files.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    expect(text).not.toMatch(/from\s*"(@duckdb\/node-api|better-sqlite3|pg|@aws-sdk\/[^"]+|hono|isomorphic-git|nodemailer)"/);
+    // The on-demand chunks sit beside it.
+    expect(fs.readdirSync(path.join(path.dirname(ADP_BIN), 'chunks')).some((f) => f.endsWith('.js'))).toBe(true);
+  });
+
+  it('prints --help without loading a native binding', async () => {
+    const r = await runAdpProcess(['--help'], { env: { ...process.env, NODE_DEBUG: 'module' } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: adp \[options\] \[command\]/);
+    for (const command of ['init', 'curation', 'run', 'history', 'serve', 'backfill']) expect(r.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    expect(r.stderr).not.toMatch(/better-sqlite3|@duckdb|[\\/]pg[\\/]/);
+  });
+
+  it('runs a curation to its end with run --wait on an embedded home', async () => {
+    const r = await runAdpProcess(['--home', home, 'run', 'one', '--wait', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const record = JSON.parse(r.stdout) as { status: string; curationType: string; outputs?: unknown };
+    expect(record.status).toBe('succeeded');
+    expect(record.curationType).toBe('one');
+    expect(fs.readFileSync(path.join(home, 'buckets', 'out', 'one', 'one.csv'), 'utf8').trim().split('\n')).toEqual(['one', '1']);
+    const history = await runAdpProcess(['--home', home, 'history', 'one', '--json']);
+    expect(history.code, history.stderr).toBe(0);
+    expect(history.stdout).toContain('succeeded');
+  });
+
+  it('maps a usage error to exit 2 without opening the project', async () => {
+    const r = await runAdpProcess(['--home', home, 'run']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/missing required argument/);
+  });
+});
