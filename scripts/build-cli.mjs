@@ -23,6 +23,20 @@ const isomorphicGitEsm = {
   },
 };
 
+// The native packages are CommonJS. Imported from ESM, node scans each of their files for the
+// names they export (cjs-module-lexer, through every re-export) before a line runs; required, it
+// just evaluates them, as a CommonJS script would. So the bundle requires them.
+const REQUIRED = /^(@duckdb\/node-api|better-sqlite3)$/;
+const requireNative = {
+  name: 'require-native',
+  setup(b) {
+    b.onResolve({ filter: REQUIRED }, (args) =>
+      args.namespace === 'require-native' ? { path: args.path, external: true } : { path: args.path, namespace: 'require-native' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'require-native' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
 export async function buildCli({ quiet = false } = {}) {
   fs.rmSync(path.join(outdir, 'chunks'), { recursive: true, force: true });
   const result = await build({
@@ -37,7 +51,7 @@ export async function buildCli({ quiet = false } = {}) {
     sourcemap: 'linked',
     legalComments: 'none',
     external,
-    plugins: [isomorphicGitEsm],
+    plugins: [requireNative, isomorphicGitEsm],
     metafile: true,
     mainFields: ['module', 'main'],
     // CommonJS dependencies call require(); an ESM bundle has none of its own. (The entry's hashbang is kept.)
