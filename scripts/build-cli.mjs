@@ -38,7 +38,6 @@ const requireNative = {
 };
 
 export async function buildCli({ quiet = false } = {}) {
-  fs.rmSync(path.join(outdir, 'chunks'), { recursive: true, force: true });
   const result = await build({
     entryPoints: { bin: path.join(root, 'src', 'cli', 'bin.ts') },
     outdir,
@@ -50,6 +49,9 @@ export async function buildCli({ quiet = false } = {}) {
     format: 'esm',
     sourcemap: 'linked',
     legalComments: 'none',
+    // Less to parse on every start; identifiers keep their names (error classes report theirs).
+    minifyWhitespace: process.env.ADP_CLI_MINIFY !== '0',
+    minifySyntax: process.env.ADP_CLI_MINIFY !== '0',
     external,
     plugins: [requireNative, isomorphicGitEsm],
     metafile: true,
@@ -64,6 +66,11 @@ export async function buildCli({ quiet = false } = {}) {
     logLevel: quiet ? 'error' : 'warning',
   });
   fs.chmodSync(path.join(outdir, 'bin.js'), 0o755);
+  // Old chunks go only once the new entry is in place: an `adp` started before the build still finds its own.
+  const written = new Set(Object.keys(result.metafile.outputs).map((f) => path.resolve(f)));
+  for (const f of fs.readdirSync(path.join(outdir, 'chunks'))) {
+    if (!written.has(path.join(outdir, 'chunks', f))) fs.rmSync(path.join(outdir, 'chunks', f), { force: true });
+  }
   if (analyze) console.log(await analyzeMetafile(result.metafile, { verbose: false }));
   if (!quiet) {
     const entry = fs.statSync(path.join(outdir, 'bin.js')).size;

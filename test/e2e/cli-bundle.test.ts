@@ -10,8 +10,8 @@ function staticClosure(file: string, seen = new Set<string>()): Set<string> {
   if (seen.has(file)) return seen;
   seen.add(file);
   const text = fs.readFileSync(file, 'utf8');
-  for (const m of text.matchAll(/^(?:import|export)\s[^;]*?from\s*"(\.[^"]+)"/gms)) staticClosure(path.resolve(path.dirname(file), m[1]!), seen);
-  for (const m of text.matchAll(/^import\s*"(\.[^"]+)"/gm)) staticClosure(path.resolve(path.dirname(file), m[1]!), seen);
+  // Static imports name their chunk after `from` or a bare `import`; dynamic ones are `import("…")`.
+  for (const m of text.matchAll(/(?:\bfrom|\bimport)\s*"(\.\.?\/[^"]+)"/g)) staticClosure(path.resolve(path.dirname(file), m[1]!), seen);
   return seen;
 }
 
@@ -49,7 +49,7 @@ describe('the bundled CLI (dist/cli/bin.js)', () => {
     const files = [...staticClosure(ADP_BIN)];
     expect(files.length).toBeGreaterThan(1);
     const text = files.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
-    expect(text).not.toMatch(/from\s*"(@duckdb\/node-api|better-sqlite3|pg|@aws-sdk\/[^"]+|hono|isomorphic-git|nodemailer)"/);
+    expect(text).not.toMatch(/(?:from|require\()\s*"(@duckdb\/node-api|better-sqlite3|pg|@aws-sdk\/[^"]+|hono|isomorphic-git|nodemailer)"/);
     // The on-demand chunks sit beside it.
     expect(fs.readdirSync(path.join(path.dirname(ADP_BIN), 'chunks')).some((f) => f.endsWith('.js'))).toBe(true);
   });
