@@ -1,34 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { QueryFailedError, SandboxError, TransientError } from '../domain/errors.js';
+import { TransientError } from '../domain/errors.js';
 import { runTimeline, stepSummaries } from '../domain/run-events.js';
-import { STEPS, type StepName } from '../domain/run.js';
+import { STEPS } from '../domain/run.js';
 import { cleanup } from '../../test/helpers/cli.js';
 import { openExample } from '../../test/helpers/project.js';
-import { override } from '../../test/helpers/override.js';
+import { failingAt } from '../../test/helpers/step-faults.js';
 import { createRun } from './create-run.js';
-import type { EngineDeps } from './engine-deps.js';
+import { override } from '../../test/helpers/override.js';
 import { advanceRun, executeRun } from './run-workflow.js';
 
 const TYPE = 'wildrydes-rydebooking';
-
-/** Deps whose port behind `step` fails for good (a real project otherwise). */
-function failingAt<D extends EngineDeps>(deps: D, step: StepName): D {
-  const boom = (m: string) => new SandboxError(`${m} (injected)`);
-  switch (step) {
-    case 'retrieve':
-      return { ...deps, scripts: override(deps.scripts, { readAtHead: async () => Promise.reject(boom('no script')) }) };
-    case 'validate':
-      return { ...deps, catalog: override(deps.catalog, { hasDatabase: async () => Promise.reject(boom('no catalog')) }) };
-    case 'startQuery':
-      return { ...deps, queries: override(deps.queries, { start: async () => Promise.reject(new QueryFailedError('syntax error (injected)')) }) };
-    case 'awaitQuery':
-      return { ...deps, queries: override(deps.queries, { status: async () => ({ state: 'FAILED', error: new QueryFailedError('division by zero (injected)') }) }) };
-    case 'publishOutput':
-      return { ...deps, objects: override(deps.objects, { publish: async () => Promise.reject(boom('bucket gone')) }) };
-    default:
-      throw new Error(`no fault for ${step}`);
-  }
-}
 
 describe('the run event log', () => {
   const homes: string[] = [];

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
+import { PauseToggle } from '../components/pause-toggle.js';
 import { api, seg } from '../api.js';
 import { ActiveRuns } from '../components/active-runs.js';
 import { BackfillForm } from '../components/backfill-form.js';
@@ -57,8 +58,9 @@ export function CurationPage({ curationType }: { curationType: string }) {
       </nav>
       <div class="page-head">
         <h1 tabIndex={-1}>{curationType}</h1>
-        {c && !c.enabled && <span class="pill">disabled</span>}
+        {c && !c.enabled && <span class="pill">paused</span>}
         <div class="spacer" />
+        {c && <PauseToggle curationType={curationType} enabled={c.enabled} />}
         {def && !hasParameters && <RunNowButton curationType={curationType} />}
       </div>
       {!c || !def ? (
@@ -85,7 +87,7 @@ export function CurationPage({ curationType }: { curationType: string }) {
                 ))}
               </ol>
             ) : (
-              <p class="muted">{c.enabled ? 'The schedule has ended.' : 'Disabled: it runs only when started by hand.'}</p>
+              <p class="muted">{c.enabled ? 'The schedule has ended.' : 'Paused: it runs only when started by hand.'}</p>
             )}
           </section>
           <section class="card" aria-labelledby="def-h">

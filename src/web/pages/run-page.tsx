@@ -4,31 +4,14 @@ import { cancelRun } from '../components/active-runs.js';
 import { KeyValues, MapTable } from '../components/key-values.js';
 import { QualityChecks } from '../components/quality-checks.js';
 import { StatusBadge } from '../components/status-badge.js';
+import { EventLog, StepBars, StepPills } from '../components/step-timeline.js';
+import { RetryButton } from '../components/retry-button.js';
+import type { RunTimelineEvent } from '../../domain/run-events.js';
 import { formatBytes, formatCount, formatDateTime, formatDuration } from '../format.js';
 import { useLive } from '../live.js';
 import { usePolling } from '../poll.js';
 import { href } from '../router.js';
 import type { RunView, Script } from '../types.js';
-
-const STEPS: RunView['step'][] = ['retrieve', 'validate', 'startQuery', 'awaitQuery', 'publishOutput', 'record'];
-
-/** Where the run is in its workflow, as an ordered list a screen reader can follow. */
-function Steps({ run }: { run: RunView }) {
-  const current = STEPS.indexOf(run.step);
-  const ended = Boolean(run.record);
-  return (
-    <ol class="steps" aria-label="Steps">
-      {STEPS.map((s, i) => {
-        const state = ended || i < current ? 'done' : i === current && run.status === 'running' ? 'current' : 'todo';
-        return (
-          <li key={s} class={`step step-${state}`} aria-current={state === 'current' ? 'step' : undefined}>
-            {s}
-          </li>
-        );
-      })}
-    </ol>
-  );
-}
 
 /** Everything about one run: status, output, metadata, tags, error, and the SQL at its commit. */
 export function RunPage({ name }: { name: string }) {
@@ -41,6 +24,8 @@ export function RunPage({ name }: { name: string }) {
     if (r?.record) setDone(true);
   }, [r]);
   const finished = Boolean(r?.record);
+  // The log grows while the run goes; polled with the run, then once more when it ended.
+  const events = usePolling((signal) => api<{ events: RunTimelineEvent[] }>(`/runs/${seg(name)}/events`, { signal }), done ? 0 : 1000, [name, live.version, done]);
   const script = usePolling(
     (signal) => (r?.scriptFileCommitId ? api<Script>(`/runs/${seg(name)}/script`, { signal }) : Promise.resolve(undefined)),
     0,
@@ -81,12 +66,14 @@ export function RunPage({ name }: { name: string }) {
             Cancel run
           </button>
         )}
+        {rec && rec.status !== 'succeeded' && rec.status !== 'skipped' && <RetryButton name={name} />}
       </div>
       {!r ? (
         <p class="muted">Loading…</p>
       ) : (
         <>
-          <Steps run={r} />
+          <StepPills run={r} />
+          <StepBars run={r} now={Date.now()} />
           {rec?.errorCause && (
             <section class="error-box" aria-labelledby="err-h">
               <h2 id="err-h">
@@ -148,6 +135,10 @@ export function RunPage({ name }: { name: string }) {
               <MapTable caption="Tags" map={rec?.tags} />
             </section>
           </div>
+          <section aria-labelledby="events-h">
+            <h2 id="events-h">Event log</h2>
+            {events.data ? <EventLog events={events.data.events} createdAt={r.createdAt} /> : events.error ? <p class="notice notice-error">{events.error.message}</p> : <p class="muted">Loading…</p>}
+          </section>
           <section aria-labelledby="sql-h">
             <h2 id="sql-h">
               SQL{' '}
@@ -164,7 +155,7 @@ export function RunPage({ name }: { name: string }) {
             ) : script.error ? (
               <p class="notice notice-error">{script.error.message}</p>
             ) : (
-              <p class="muted">{r.scriptFileCommitId ? 'Loading…' : 'The run has not read its script yet.'}</p>
+              <p class="muted">{r.scriptFileCommitId ? 'Loading…' : finished ? `The run ended before it read its script${r.failedStep ? ` (at ${r.failedStep})` : ''}.` : 'The run has not read its script yet.'}</p>
             )}
           </section>
           {r.renderedSql !== undefined && r.renderedSql !== script.data?.text && (

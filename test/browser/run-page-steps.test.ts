@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRun } from '../../src/engine/create-run.js';
+import type { EngineDeps } from '../../src/engine/engine-deps.js';
+import { advanceRun, executeRun } from '../../src/engine/run-workflow.js';
+import { STEPS } from '../../src/domain/run.js';
+import { startTestServer, type TestServer } from '../api/harness.js';
+import { failingAt, FAULTY_STEPS } from '../helpers/step-faults.js';
+import { ARTIFACTS, buildWeb, CHROMIUM, launch, watchErrors, WEB_ROOT } from './chromium.js';
+
+const TYPE = 'wildrydes-rydebooking';
+
+describe.skipIf(!CHROMIUM && !process.env.CI)('run page in Chromium: step timeline, event log, retry, pause', () => {
+  let t: TestServer;
+  let context: BrowserContext;
+  let deps: EngineDeps & { queue: TestServer['project']['scheduling'] };
+
+  beforeAll(async () => {
+    buildWeb();
+    t = await startTestServer({ rows: 40, server: { webRoot: WEB_ROOT } });
+    const base = await t.project.deps();
+    deps = { ...base, settings: { ...base.settings, retry: { maxAttempts: 1, intervalMs: 5, backoffRate: 1 } }, queue: t.project.scheduling };
+    context = await launch(fs.mkdtempSync(path.join(t.home, 'chromium-')));
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    const page = await context.newPage();
+    await page.goto(t.server.loginUrl!);
+    await page.close();
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    expect(t.internalErrors).toEqual([]);
+    await t?.close();
+  });
+
+  /** A run executed here (real engine and store; `d` may carry a fault), then its page. */
+  async function runThrough(d: EngineDeps, signal?: AbortSignal): Promise<string> {
+    const run = await createRun({ ...d, queue: t.project.scheduling }, { curationType: TYPE, trigger: 'manual' });
+    if (signal) await advanceRun(d, run.executionName);
+    await executeRun(d, run.executionName, { signal });
+    return run.executionName;
+  }
+
+  async function states(page: Page): Promise<string[]> {
+    return page.locator('ol.steps li').evaluateAll((items) => items.map((li) => li.getAttribute('data-state') ?? ''));
+  }
+
+  async function openRun(name: string): Promise<{ page: Page; errors: string[] }> {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${t.server.url}/#/runs/${name}`);
+    await expect.poll(() => page.locator('[data-testid="run-status"]').count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => page.locator('table.events tbody tr').count(), { timeout: 15_000 }).toBeGreaterThan(2);
+    return { page, errors };
+  }
+
+  it('a succeeded run: every step green with its duration, bars, and the event log from queued to finished', async () => {
+    const name = await runThrough(deps);
+    const { page, errors } = await openRun(name);
+    await expect.poll(() => states(page)).toEqual(STEPS.map(() => 'succeeded'));
+    expect(await page.locator('li[data-step="awaitQuery"] .step-duration').innerText()).toMatch(/\d+(\.\d)? (ms|s)/);
+    expect(await page.locator('.step-bar-row').count()).toBe(5);
+    const kinds = await page.locator('table.events tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind')));
+    expect(kinds[0]).toBe('queued');
+    expect(kinds.at(-1)).toBe('finished');
+    expect(kinds.filter((k) => k === 'stepSucceeded')).toHaveLength(5);
+    expect(await page.locator('table.events tbody tr td').first().innerText()).toMatch(/^\d\d:\d\d:\d\d\.\d{3}$/);
+    // A succeeded run offers no retry.
+    expect(await page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'run-steps-succeeded.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  for (const step of FAULTY_STEPS) {
+    it(`a run failed at ${step}: that step red, the later ones grey (never reached), the error in the log`, async () => {
+      const name = await runThrough(failingAt(deps, step));
+      const { page, errors } = await openRun(name);
+      const at = STEPS.indexOf(step);
+      await expect.poll(() => states(page)).toEqual(STEPS.map((s, i) => (s === 'record' ? 'succeeded' : i < at ? 'succeeded' : i === at ? 'failed' : 'notReached')));
+      const failed = page.locator(`li[data-step="${step}"]`);
+      expect(await failed.getAttribute('class')).toContain('step-failed');
+      expect(await failed.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): Record<string, string> }).getComputedStyle(el).backgroundColor)).toBe('rgb(207, 34, 46)');
+      const grey = page.locator('li[data-state="notReached"]').first();
+      if (at < STEPS.length - 2) expect(await grey.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): Record<string, string> }).getComputedStyle(el).borderStyle)).toBe('dashed');
+      expect(await page.locator('tr[data-kind="stepFailed"]').innerText()).toContain('(injected)');
+      if (step === 'retrieve') expect(await page.getByText('The run ended before it read its script (at retrieve).').count()).toBe(1);
+      if (step === 'awaitQuery') await page.screenshot({ path: path.join(ARTIFACTS, 'run-steps-failed.png'), fullPage: true });
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+  }
+
+  it('a timed-out run colours the step it timed out at as timed out', async () => {
+    const name = await runThrough(failingAt(deps, 'timeout'));
+    const { page, errors } = await openRun(name);
+    await expect.poll(() => page.locator('li[data-step="awaitQuery"]').getAttribute('class')).toContain('step-timed-out');
+    expect(await page.locator('li[data-step="publishOutput"]').getAttribute('data-state')).toBe('notReached');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a cancelled run shows the step it stopped before as cancelled, and the cancel in the log', async () => {
+    const controller = new AbortController();
+    controller.abort('cancelled from the browser test');
+    const name = await runThrough(deps, controller.signal);
+    const { page, errors } = await openRun(name);
+    await expect.poll(() => page.locator('li[data-step="validate"]').getAttribute('class')).toContain('step-cancelled');
+    expect(await page.locator('tr[data-kind="cancelRequested"]').innerText()).toContain('cancelled from the browser test');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Retry on a failed run starts a new run (trigger retry) and opens it', async () => {
+    const failed = await runThrough(failingAt(deps, 'publishOutput'));
+    const { page, errors } = await openRun(failed);
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(() => page.url()).not.toContain(failed);
+    const retried = decodeURIComponent(page.url().split('#/runs/')[1]!);
+    // The retry runs on the server's own (fault-free) engine.
+    await expect.poll(async () => (await t.json(`/api/v1/runs/${retried}`)).record?.status, { timeout: 20_000 }).toBe('succeeded');
+    expect((await t.json(`/api/v1/runs/${retried}`)).record).toMatchObject({ trigger: 'retry', retryOf: failed });
+    await expect.poll(() => page.locator('[data-testid="run-status"]').innerText(), { timeout: 20_000 }).toContain('Succeeded');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("the curation page's switch pauses and resumes the schedule", async () => {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${t.server.url}/#/curations/${TYPE}`);
+    const toggle = page.getByRole('switch');
+    await expect.poll(() => toggle.innerText(), { timeout: 15_000 }).toBe('Pause schedule');
+    expect(await toggle.getAttribute('aria-checked')).toBe('true');
+    await toggle.click();
+    await expect.poll(() => toggle.innerText()).toBe('Resume schedule');
+    expect(await toggle.getAttribute('aria-checked')).toBe('false');
+    expect((await t.json(`/api/v1/curations/${TYPE}`)).enabled).toBe(false);
+    expect(await page.locator('.page-head .pill', { hasText: 'paused' }).count()).toBe(1);
+    await toggle.click();
+    await expect.poll(() => toggle.innerText()).toBe('Pause schedule');
+    expect((await t.json(`/api/v1/curations/${TYPE}`)).enabled).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
