@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { wildrydesCuration } from '../examples/wildrydes.js';
 import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -49,6 +50,8 @@ async function demo(): Promise<number> {
   });
   if (code !== 0 || process.argv.includes('--no-serve')) return code;
   const port = (await portIsFree(8080)) ? 8080 : 0;
+  say(`\nnote: the sample's schedule ${wildrydesCuration.cronExpression} fires every minute of every third hour (00:00-00:59, 03:00-03:59, ... UTC),`);
+  say('not once every three hours: that would be cron(0 0/3 * * ? *). Pause it with `adp curation pause wildrydes-rydebooking`.');
   say('\nstarting the scheduler and the dashboard (adp serve); Ctrl-C stops it');
   return runCli(['--home', home, 'serve', '--port', String(port)]);
 }

@@ -14,7 +14,7 @@ export const WILDRYDES_DAYS = 30;
 /** Bookings per file; a busier day gets `part-00001.json` and so on. */
 export const ROWS_PER_PART = 100_000;
 
-/** The sample's curation: reads the bookings every 3 hours and publishes a timestamped CSV with metadata and tags. */
+/** The sample's curation, schedule included: `cron(* 0/3 * * ? *)` fires every minute of every third hour (as the sample wrote it). Publishes a timestamped CSV with metadata and tags. */
 export const wildrydesCuration: CurationDefinition = {
   curationType: 'wildrydes-rydebooking',
   sqlFilePath: 'wildrydes/rydebooking-curation.sql',

@@ -98,6 +98,11 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('run page in Chromium: step timeli
     const { page, errors } = await openRun(name);
     await expect.poll(() => page.locator('li[data-step="awaitQuery"]').getAttribute('class')).toContain('step-timed-out');
     expect(await page.locator('li[data-step="publishOutput"]').getAttribute('data-state')).toBe('notReached');
+    // The badge's icon is drawn, not a font glyph a system may lack.
+    const badge = page.locator('[data-testid="run-status"] .badge');
+    expect(await badge.innerText()).toContain('Timed out');
+    expect(await badge.locator('svg path').count()).toBe(1);
+    expect(await badge.locator('svg').evaluate((el) => el.getBoundingClientRect().width)).toBeGreaterThan(8);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -127,6 +132,20 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('run page in Chromium: step timeli
     await page.close();
   });
 
+  it('the selected time-range button stays readable when hovered', async () => {
+    const page = await context.newPage();
+    await page.goto(`${t.server.url}/#/`);
+    const selected = page.locator('.range-picker button[aria-pressed="true"]');
+    await expect.poll(() => selected.count(), { timeout: 15_000 }).toBe(1);
+    await selected.hover();
+    const [fg, bg] = await selected.evaluate((el) => {
+      const cs = (globalThis as unknown as { getComputedStyle(e: unknown): Record<string, string> }).getComputedStyle(el);
+      return [cs.color!, cs.backgroundColor!];
+    });
+    expect(contrast(fg, bg), `${fg} on ${bg}`).toBeGreaterThan(4.5);
+    await page.close();
+  });
+
   it("the curation page's switch pauses and resumes the schedule", async () => {
     const page = await context.newPage();
     const errors = watchErrors(page);
@@ -146,3 +165,17 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('run page in Chromium: step timeli
     await page.close();
   });
 });
+
+/** WCAG contrast ratio of two computed colours: `rgb(…)` (0–255) or `color(srgb …)` (0–1, what color-mix computes to). */
+function contrast(a: string, b: string): number {
+  const lum = (c: string) => {
+    const scale = c.startsWith('color(srgb') ? 1 : 255;
+    const [r, g, bl] = c.replace('color(srgb', '').match(/\d*\.?\d+/g)!.slice(0, 3).map(Number).map((v) => {
+      const s = v / scale;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+}
