@@ -1,5 +1,3 @@
-import type { HistoryRecord } from './history.js';
-
 /** Which time of a run places it on the timeline. */
 export type TimelineAxis = 'started' | 'scheduled';
 
@@ -17,7 +15,10 @@ export interface TimelinePlacement {
  *
  * @example timelinePlacement(record, 'scheduled') // { at: Date.parse(record.scheduledTime), fallback: false }
  */
-export function timelinePlacement(record: Pick<HistoryRecord, 'timestamp' | 'startedAt' | 'scheduledTime'>, by: TimelineAxis): TimelinePlacement {
+export function timelinePlacement(
+  record: { readonly timestamp: number; readonly startedAt?: string; readonly scheduledTime?: string },
+  by: TimelineAxis,
+): TimelinePlacement {
   const started = parseOr(record.startedAt, record.timestamp);
   if (by === 'started') return { at: started, fallback: false };
   const scheduled = parseOr(record.scheduledTime, Number.NaN);
