@@ -56,7 +56,9 @@ export function createApiApp(options: ApiAppOptions): ApiAppHandle {
   app.notFound((c) => c.json(errorBody(404, `no route for ${c.req.method} ${c.req.path}`), 404));
 
   const guard = (authenticateReads: boolean) => authGuard({ verifier: options.auth.verifier, sessions, cookieName, authenticateReads });
-  app.use(`${API_PREFIX}/*`, guard(options.auth.authenticateReads ?? true));
+  const apiGuard = guard(options.auth.authenticateReads ?? true);
+  // The OpenAPI document holds no data: the API reference page and code generators read it without a token.
+  app.use(`${API_PREFIX}/*`, (c, next) => (c.req.path === `${API_PREFIX}/openapi.json` && (c.req.method === 'GET' || c.req.method === 'HEAD') ? next() : apiGuard(c, next)));
   if (options.auth.openHealthz === false) app.use('/healthz', guard(true));
   if (options.auth.openMetrics === false) app.use('/metrics', guard(true));
 

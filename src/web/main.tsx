@@ -9,11 +9,13 @@ import { CurationPage } from './pages/curation-page.js';
 import { GraphPage } from './pages/graph-page.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { RunPage } from './pages/run-page.js';
+import { ApiReferencePage } from './pages/api-reference-page.js';
 import { useRoute, type Route } from './router.js';
 
 function titleOf(route: Route): string {
   if (route.page === 'curation') return `adp · ${route.curationType}`;
   if (route.page === 'run') return `adp · run ${route.name.slice(0, 20)}`;
+  if (route.page === 'api') return 'adp · API reference';
   return route.page === 'graph' ? 'adp · dependencies' : 'adp · curations';
 }
 
@@ -25,6 +27,7 @@ function Page() {
   if (route.page === 'curation') return <CurationPage key={route.curationType} curationType={route.curationType} />;
   if (route.page === 'run') return <RunPage key={route.name} name={route.name} />;
   if (route.page === 'graph') return <GraphPage />;
+  if (route.page === 'api') return <ApiReferencePage />;
   return <OverviewPage />;
 }
 

@@ -3,21 +3,24 @@ import { useEffect, useState } from 'preact/hooks';
 export type Route =
   | { readonly page: 'overview' }
   | { readonly page: 'graph' }
+  | { readonly page: 'api' }
   | { readonly page: 'curation'; readonly curationType: string }
   | { readonly page: 'run'; readonly name: string };
 
-/** `#/`, `#/graph`, `#/curations/NAME`, `#/runs/NAME`: hash routes, so the server only ever serves `/`. */
+/** `#/`, `#/graph`, `#/api`, `#/curations/NAME`, `#/runs/NAME`: hash routes, so the server only ever serves `/`. */
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'curations' && parts[1]) return { page: 'curation', curationType: parts[1] };
   if (parts[0] === 'runs' && parts[1]) return { page: 'run', name: parts[1] };
   if (parts[0] === 'graph' && parts.length === 1) return { page: 'graph' };
+  if (parts[0] === 'api' && parts.length === 1) return { page: 'api' };
   return { page: 'overview' };
 }
 
 export const href = {
   overview: () => '#/',
   graph: () => '#/graph',
+  api: () => '#/api',
   curation: (type: string) => `#/curations/${encodeURIComponent(type)}`,
   run: (name: string) => `#/runs/${encodeURIComponent(name)}`,
 };

@@ -22,6 +22,7 @@ export function AppHeader() {
       <nav aria-label="Main">
         <a href={href.overview()}>Overview</a>
         <a href={href.graph()}>Dependencies</a>
+        <a href={href.api()}>API</a>
       </nav>
       <div class="header-status">
         <span class={`live-dot ${live.offline ? 'off' : 'on'}`} aria-hidden="true" />
