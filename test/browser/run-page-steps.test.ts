@@ -135,7 +135,7 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('run page in Chromium: step timeli
   it('the selected time-range button stays readable when hovered', async () => {
     const page = await context.newPage();
     await page.goto(`${t.server.url}/#/`);
-    const selected = page.locator('.range-picker button[aria-pressed="true"]');
+    const selected = page.locator('.range-picker[aria-label="Time range"] button[aria-pressed="true"]');
     await expect.poll(() => selected.count(), { timeout: 15_000 }).toBe(1);
     await selected.hover();
     const [fg, bg] = await selected.evaluate((el) => {
@@ -143,6 +143,35 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('run page in Chromium: step timeli
       return [cs.color!, cs.backgroundColor!];
     });
     expect(contrast(fg, bg), `${fg} on ${bg}`).toBeGreaterThan(4.5);
+    await page.close();
+  });
+
+  it("the timeline's scheduled-time toggle spreads a 30-day backfill over its 30 days", async () => {
+    const sample = await t.json(`/api/v1/curations/${TYPE}`);
+    await t.json('/api/v1/curations/daily', { method: 'PUT', body: JSON.stringify({ ...sample.definition, curationType: 'daily', cronExpression: 'cron(0 6 * * ? *)' }), expect: 201 });
+    const to = Date.now() - 3_600_000;
+    const from = to - 30 * 86_400_000;
+    const res = await t.json('/api/v1/curations/daily/backfills', { method: 'POST', body: JSON.stringify({ from: new Date(from).toISOString(), to: new Date(to).toISOString() }), expect: 202 });
+    expect(res.runs).toHaveLength(30);
+    await expect
+      .poll(async () => (await t.json('/api/v1/history?curationType=daily&limit=100')).records.length, { timeout: 60_000 })
+      .toBe(30);
+
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${t.server.url}/#/curations/daily`);
+    const figure = page.locator('figure.timeline');
+    await expect.poll(() => figure.getAttribute('data-by'), { timeout: 15_000 }).toBe('started');
+    const span = async () => Number(await figure.getAttribute('data-x-to')) - Number(await figure.getAttribute('data-x-from'));
+    // By start time they all ran in the last minutes: the chart shows only its window.
+    const windowSpan = await span();
+    expect(windowSpan).toBeLessThanOrEqual(8 * 86_400_000);
+    await page.getByRole('button', { name: 'Scheduled time' }).click();
+    await expect.poll(() => figure.getAttribute('data-by')).toBe('scheduled');
+    expect(await span()).toBeGreaterThanOrEqual(29 * 86_400_000);
+    expect(await page.getByRole('button', { name: 'Scheduled time' }).getAttribute('aria-pressed')).toBe('true');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'timeline-scheduled.png') });
+    expect(errors).toEqual([]);
     await page.close();
   });
 

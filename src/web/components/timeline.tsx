@@ -17,10 +17,31 @@ function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
 }
 
-/** uPlot's columns: x = start time (s), one y column per status (duration in s, null elsewhere). */
-function toColumns(records: readonly HistoryRecord[]): { data: uPlot.AlignedData; sorted: HistoryRecord[] } {
-  const sorted = [...records].sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
-  const xs = sorted.map((r) => Date.parse(r.startedAt) / 1000);
+/** What the x axis means: when each run started, or the time it was scheduled for (a backfill's runs spread over their days). */
+export type TimeAxis = 'started' | 'scheduled';
+
+/** Where a run sits on the x axis (epoch ms): a run without a scheduled time (started by hand) sits at its start. */
+export function placedAt(r: HistoryRecord, by: TimeAxis): number {
+  return by === 'scheduled' && r.scheduledTime ? Date.parse(r.scheduledTime) : Date.parse(r.startedAt);
+}
+
+/** The x range drawn: the window asked for, widened by scheduled time to every run's place. */
+function drawnRange(records: readonly HistoryRecord[], range: TimeRange, by: TimeAxis): TimeRange {
+  if (by === 'started' || records.length === 0) return range;
+  let from = range.from;
+  let to = range.to;
+  for (const r of records) {
+    const at = placedAt(r, by);
+    if (at < from) from = at;
+    if (at > to) to = at;
+  }
+  return { from, to };
+}
+
+/** uPlot's columns: x = the run's time (s), one y column per status (duration in s, null elsewhere). */
+function toColumns(records: readonly HistoryRecord[], by: TimeAxis): { data: uPlot.AlignedData; sorted: HistoryRecord[] } {
+  const sorted = [...records].sort((a, b) => placedAt(a, by) - placedAt(b, by));
+  const xs = sorted.map((r) => placedAt(r, by) / 1000);
   const ys = STATUSES.map((s) => sorted.map((r) => (r.status === s ? Math.max(r.durationMs / 1000, 0.001) : null)));
   return { data: [xs, ...ys] as uPlot.AlignedData, sorted };
 }
@@ -49,10 +70,10 @@ function decades(min: number, max: number): number[] {
 }
 
 /** The run drawn nearest to a point of the plot, within 14 px. */
-function nearest(u: uPlot, sorted: readonly HistoryRecord[], left: number, top: number): { record: HistoryRecord; x: number; y: number } | undefined {
+function nearest(u: uPlot, sorted: readonly HistoryRecord[], left: number, top: number, by: TimeAxis): { record: HistoryRecord; x: number; y: number } | undefined {
   let best: { record: HistoryRecord; x: number; y: number; d: number } | undefined;
   for (const r of sorted) {
-    const x = u.valToPos(Date.parse(r.startedAt) / 1000, 'x');
+    const x = u.valToPos(placedAt(r, by) / 1000, 'x');
     const y = u.valToPos(Math.max(r.durationMs / 1000, 0.001), 'y');
     const d = Math.hypot(x - left, y - top);
     if (d < 14 && (!best || d < best.d)) best = { record: r, x, y, d };
@@ -74,6 +95,10 @@ export function Timeline({ records, range, label }: { records: readonly HistoryR
   const sortedRef = useRef<HistoryRecord[]>([]);
   const [hover, setHover] = useState<{ record: HistoryRecord; x: number; y: number }>();
   const [zoomed, setZoomed] = useState(false);
+  const [by, setBy] = useState<TimeAxis>('started');
+  // The plot's handlers are made once; they read the axis through this.
+  const byRef = useRef(by);
+  byRef.current = by;
 
   useEffect(() => {
     const el = host.current!;
@@ -129,7 +154,7 @@ export function Timeline({ records, range, label }: { records: readonly HistoryR
         setCursor: [
           (u) => {
             const { left, top } = u.cursor;
-            const hit = left === undefined || top === undefined || left < 0 ? undefined : nearest(u, sortedRef.current, left, top);
+            const hit = left === undefined || top === undefined || left < 0 ? undefined : nearest(u, sortedRef.current, left, top, byRef.current);
             if (!hit || !frame.current) return setHover(undefined);
             // Tip coordinates are relative to the frame; the plot area sits inside it after the axes.
             const over = u.over.getBoundingClientRect();
@@ -139,13 +164,13 @@ export function Timeline({ records, range, label }: { records: readonly HistoryR
         ],
       },
     };
-    const { data, sorted } = toColumns([]);
+    const { data, sorted } = toColumns([], byRef.current);
     sortedRef.current = sorted;
     const u = new uPlot(opts, data, el);
     plot.current = u;
     const onClick = (e: MouseEvent) => {
       const rect = u.over.getBoundingClientRect();
-      const hit = nearest(u, sortedRef.current, e.clientX - rect.left, e.clientY - rect.top);
+      const hit = nearest(u, sortedRef.current, e.clientX - rect.left, e.clientY - rect.top, byRef.current);
       if (hit) location.hash = href.run(hit.record.curationExecutionName);
     };
     const onDblClick = () => setZoomed(false);
@@ -162,28 +187,38 @@ export function Timeline({ records, range, label }: { records: readonly HistoryR
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
+  const drawn = drawnRange(records, range, by);
   useEffect(() => {
     const u = plot.current;
     if (!u) return;
-    const { data, sorted } = toColumns(records);
+    const { data, sorted } = toColumns(records, by);
     sortedRef.current = sorted;
-    u.scales.x!.range = () => [range.from / 1000, range.to / 1000];
+    u.scales.x!.range = () => [drawn.from / 1000, drawn.to / 1000];
     u.setData(data, !zoomed);
-    if (!zoomed) u.setScale('x', { min: range.from / 1000, max: range.to / 1000 });
-  }, [records, range.from, range.to, zoomed]);
+    if (!zoomed) u.setScale('x', { min: drawn.from / 1000, max: drawn.to / 1000 });
+  }, [records, drawn.from, drawn.to, zoomed, by]);
 
-  // A new span (1h → 24h) drops the zoom; the window sliding forward on a refresh keeps it.
-  useEffect(() => setZoomed(false), [range.to - range.from]);
+  // A new span (1h → 24h) or axis drops the zoom; the window sliding forward on a refresh keeps it.
+  useEffect(() => setZoomed(false), [range.to - range.from, by]);
 
   const resetZoom = () => {
     setZoomed(false);
-    plot.current?.setScale('x', { min: range.from / 1000, max: range.to / 1000 });
+    plot.current?.setScale('x', { min: drawn.from / 1000, max: drawn.to / 1000 });
   };
+  const unscheduled = by === 'scheduled' ? records.filter((r) => !r.scheduledTime).length : 0;
 
   const counts = STATUSES.map((s) => [s, records.filter((r) => r.status === s).length] as const).filter(([, n]) => n > 0);
   return (
-    <figure class="timeline">
+    <figure class="timeline" data-by={by} data-x-from={drawn.from} data-x-to={drawn.to}>
       <div class="timeline-bar">
+        <div class="range-picker" role="group" aria-label="Place runs by">
+          <button type="button" class="btn btn-small" aria-pressed={by === 'started'} onClick={() => setBy('started')}>
+            Start time
+          </button>
+          <button type="button" class="btn btn-small" aria-pressed={by === 'scheduled'} onClick={() => setBy('scheduled')}>
+            Scheduled time
+          </button>
+        </div>
         <ul class="legend" aria-label="Legend">
           {STATUSES.map((s) => (
             <li key={s}>
@@ -209,13 +244,21 @@ export function Timeline({ records, range, label }: { records: readonly HistoryR
           <div class="timeline-tip" style={{ left: `${hover.x}px`, top: `${hover.y}px` }}>
             <strong>{statusLabel(hover.record.status)}</strong> · {hover.record.curationType}
             <br />
-            {formatShort(hover.record.startedAt)} · {formatDuration(hover.record.durationMs)}
+            {by === 'scheduled' && hover.record.scheduledTime ? `scheduled for ${formatShort(hover.record.scheduledTime)}` : formatShort(hover.record.startedAt)} ·{' '}
+            {formatDuration(hover.record.durationMs)}
+            {by === 'scheduled' && !hover.record.scheduledTime && (
+              <>
+                <br />
+                no scheduled time (started by hand): drawn at its start
+              </>
+            )}
           </div>
         )}
       </div>
       <figcaption class="muted small">
-        Each dot is a run: when it started (across) and how long it took (up, log scale). Drag to zoom, double-click to reset, click a dot to open
-        the run.
+        Each dot is a run: {by === 'scheduled' ? 'the time it was scheduled for' : 'when it started'} (across) and how long it took (up, log scale).
+        {unscheduled > 0 && ` ${unscheduled} run${unscheduled === 1 ? '' : 's'} without a scheduled time (started by hand) sit at their start.`} Drag to
+        zoom, double-click to reset, click a dot to open the run.
       </figcaption>
     </figure>
   );
