@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { wildrydesCuration } from '../examples/wildrydes.js';
 import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -9,6 +8,7 @@ import { processIo } from './io.js';
 import { reportError } from './exit-codes.js';
 import { withProject } from './project.js';
 import { describeRecord } from './describe-record.js';
+import { wildrydesCuration } from '../examples/wildrydes.js';
 
 /** First `n` lines of a local output file. */
 async function headLines(file: string, n: number): Promise<string[]> {
