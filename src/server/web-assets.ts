@@ -27,11 +27,14 @@ interface Asset {
  * (tests). Undefined if it was never built.
  */
 export function defaultWebRoot(): string | undefined {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const candidate of [path.join(here, '..', 'web'), path.join(here, '..', '..', 'dist', 'web')]) {
-    if (fs.existsSync(path.join(candidate, 'index.html'))) return candidate;
+  // Up from this module, wherever it runs from: dist/server (tsc), dist/cli/chunks (the CLI bundle) or src/server (tests).
+  // A built dashboard has app.js beside index.html; the sources in src/web do not.
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    for (const candidate of [path.join(dir, 'web'), path.join(dir, 'dist', 'web')]) {
+      if (fs.existsSync(path.join(candidate, 'app.js')) && fs.existsSync(path.join(candidate, 'index.html'))) return candidate;
+    }
+    if (path.dirname(dir) === dir) return undefined;
   }
-  return undefined;
 }
 
 /** Reads every file of the built dashboard once; they are small and never change while the server runs. */
