@@ -1,6 +1,6 @@
 import { parseZonedInstant, ZONED_INSTANT_RULE } from '../domain/instant.js';
 import { UsageError } from './exit-codes.js';
-import { PARAMETER_NAME } from '../domain/template/index.js';
+import { PARAMETER_NAME } from '../domain/template/parameter-name.js';
 
 /** A whole-number option in [min, max], or a UsageError naming the flag. */
 export function parseWholeNumber(flag: string, value: string, min: number, max: number): number {

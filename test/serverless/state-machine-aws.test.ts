@@ -69,7 +69,8 @@ describe('the generated state machine on the aws driver, each Task served by the
     const started = lake.athena.queriesStarted();
     const name = await queue();
     const execution = await runLocally(definition, { executionName: name, caught: null }, handler);
-    expect(execution.status).toBe('SUCCEEDED');
+    // On failure, say why (the error, its cause and the states entered), not only that it failed.
+    expect(execution.status, JSON.stringify(execution)).toBe('SUCCEEDED');
     expect(lake.athena.queriesStarted()).toBe(started + 1);
     expect(await recordsOf(name)).toMatchObject([{ status: 'succeeded', rowCount: 3, engine: 'athena' }]);
     execution.entered.forEach((s, i) => s === 'AwaitQuery' && expect(execution.entered[i - 1]).toBe('WaitBeforeAwaitQuery'));

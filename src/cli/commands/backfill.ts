@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
 import { NotFoundError } from '../../domain/errors.js';
-import { checkCurationType } from '../../domain/names.js';
-import { planBackfill } from '../../engine/backfill.js';
-import { checkRunParameters } from '../../engine/create-run.js';
-import { backfillStatus, MAX_BACKFILL_TICKS, runBackfill, type BackfillTick } from '../../scheduler/backfill.js';
+import type { BackfillTick } from '../../scheduler/backfill.js';
 import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
 import { printJson, type CliIo } from '../io.js';
 import { collectParam, parseInstant, parseParams, parseWholeNumber } from '../parse-args.js';
@@ -42,6 +39,12 @@ export function registerBackfill(program: Command, io: CliIo, globals: () => Glo
     .option('--json', 'print JSON')
     .option('--param <name=value>', "a value of one of the curation's parameters for every run (repeatable)", collectParam)
     .action(async (type: string, opts: BackfillOptions) => {
+      const [{ checkCurationType }, { planBackfill }, { checkRunParameters }, { backfillStatus, MAX_BACKFILL_TICKS, runBackfill }] = await Promise.all([
+        import('../../domain/names.js'),
+        import('../../engine/backfill.js'),
+        import('../../engine/create-run.js'),
+        import('../../scheduler/backfill.js'),
+      ]);
       checkCurationType(type);
       const parameters = parseParams(opts.param);
       const from = parseInstant('--from', opts.from);

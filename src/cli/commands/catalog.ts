@@ -1,16 +1,23 @@
 import type { Command } from 'commander';
-import * as z from 'zod';
-import { catalogNameSchema, bucketNameSchema } from '../../domain/names.js';
-import { parseOrThrow } from '../../domain/zod-issues.js';
 import { printJson, type CliIo } from '../io.js';
 import { READ_ONLY, withProject, type GlobalOptions } from '../project.js';
 import { renderTable } from '../table.js';
 
-const addArgs = z.object({
-  table: z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'must be DATABASE.TABLE'),
-  location: z.string().regex(/^[^/]+(\/.*)?$/, 'must be BUCKET or BUCKET/PREFIX'),
-  format: z.enum(['json', 'csv', 'parquet']),
-});
+/** The arguments of `catalog add`, checked with zod (loaded when the command runs, not for `adp --help`). */
+async function addArgs() {
+  const [z, { catalogNameSchema, bucketNameSchema }, { parseOrThrow }] = await Promise.all([
+    import('zod'),
+    import('../../domain/names.js'),
+    import('../../domain/zod-issues.js'),
+  ]);
+  const args = z.object({
+    table: z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'must be DATABASE.TABLE'),
+    location: z.string().regex(/^[^/]+(\/.*)?$/, 'must be BUCKET or BUCKET/PREFIX'),
+    format: z.enum(['json', 'csv', 'parquet']),
+  });
+  const names = z.object({ database: catalogNameSchema, table: catalogNameSchema, bucket: bucketNameSchema });
+  return { args, names, parseOrThrow };
+}
 
 /** `adp catalog list|add`: the tables queries may read. */
 export function registerCatalog(program: Command, io: CliIo, globals: () => GlobalOptions): void {
@@ -39,12 +46,13 @@ export function registerCatalog(program: Command, io: CliIo, globals: () => Glob
     .requiredOption('--format <format>', 'json, csv or parquet')
     .option('--hive', 'folders named key=value are partition columns')
     .action(async (table: string, opts: { location: string; format: string; hive?: boolean }) => {
-      const args = parseOrThrow(addArgs, { table, location: opts.location, format: opts.format }, 'arguments');
+      const { args: argsSchema, names, parseOrThrow } = await addArgs();
+      const args = parseOrThrow(argsSchema, { table, location: opts.location, format: opts.format }, 'arguments');
       const [database, name] = args.table.split('.') as [string, string];
       const slash = args.location.indexOf('/');
       const bucket = slash < 0 ? args.location : args.location.slice(0, slash);
       const prefix = slash < 0 ? '' : args.location.slice(slash + 1).replace(/\/+$/, '');
-      parseOrThrow(z.object({ database: catalogNameSchema, table: catalogNameSchema, bucket: bucketNameSchema }), { database, table: name, bucket }, 'arguments');
+      parseOrThrow(names, { database, table: name, bucket }, 'arguments');
       await withProject(globals(), async (p) => {
         await p.catalog.putTable({ database, name, location: { bucket, prefix }, format: args.format, hivePartitioning: Boolean(opts.hive) });
         io.err(`added table ${database}.${name}`);

@@ -1,25 +1,12 @@
 import type { Command } from 'commander';
-import { parseCuration } from '../../domain/curation.js';
-import { curationSchedule } from '../../scheduler/curation-schedule.js';
-import { nextTick } from '../../scheduler/ticks.js';
 import type { StoredCuration } from '../../ports/state-store.js';
 import { NotFoundError } from '../../domain/errors.js';
-import { checkEnvironment } from '../../engine/steps/validate.js';
-import { assertScriptTemplates } from '../../engine/run-template.js';
-import { checkDependencies } from '../../engine/check-dependencies.js';
-import { dependencyGraph } from '../../domain/dependency-graph.js';
 import { graphText } from '../dependency-graph-text.js';
 import { describeRecord } from '../describe-record.js';
 import { printJson, type CliIo } from '../io.js';
 import { READ_ONLY, withProject, type GlobalOptions } from '../project.js';
 import { readJsonInput } from '../read-definition.js';
 import { renderTable } from '../table.js';
-
-/** The scheduler's own next tick (time zone, start date and all), so the list agrees with `adp serve`. */
-function nextFire(stored: StoredCuration): Date | undefined {
-  const ms = nextTick(curationSchedule(stored), Date.now());
-  return ms === undefined ? undefined : new Date(ms);
-}
 
 function shortTime(d: Date | undefined): string {
   return d ? d.toISOString().replace('T', ' ').slice(0, 19) : '-';
@@ -34,11 +21,12 @@ export function registerCuration(program: Command, io: CliIo, globals: () => Glo
     .description('add or replace a curation from a JSON file ("-" reads standard input)')
     .argument('<file>', 'definition file, or - for standard input')
     .action(async (file: string) => {
-      const definition = parseCuration(await readJsonInput(file, io));
+      const d = await import('./curation-work.js');
+      const definition = d.parseCuration(await readJsonInput(file, io));
       await withProject(globals(), async (p) => {
-        const dependencyWarnings = await checkDependencies(p.state, definition);
-        await assertScriptTemplates(p.scripts, definition);
-        for (const issue of await checkEnvironment(p, definition)) io.err(`warning: ${issue.path}: ${issue.message}`);
+        const dependencyWarnings = await d.checkDependencies(p.state, definition);
+        await d.assertScriptTemplates(p.scripts, definition);
+        for (const issue of await d.checkEnvironment(p, definition)) io.err(`warning: ${issue.path}: ${issue.message}`);
         for (const issue of dependencyWarnings) io.err(`warning: ${issue.path}: ${issue.message}`);
         const stored = await p.state.putCuration(definition);
         io.err(`${stored.version === 1 ? 'added' : 'updated'} curation ${definition.curationType} (version ${stored.version})`);
@@ -50,6 +38,7 @@ export function registerCuration(program: Command, io: CliIo, globals: () => Glo
     .description('list curations with their schedule and last run')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
+      const d = await import('./curation-work.js');
       await withProject(globals(), async (p) => {
         const curations = await p.state.listCurations();
         const rows = await Promise.all(
@@ -65,7 +54,7 @@ export function registerCuration(program: Command, io: CliIo, globals: () => Glo
               ...r.definition,
               version: r.version,
               updatedAt: r.updatedAt,
-              nextFireTime: r.definition.enabled === false ? null : (nextFire(r)?.toISOString() ?? null),
+              nextFireTime: r.definition.enabled === false ? null : (d.nextFire(r)?.toISOString() ?? null),
               lastRun: r.last ?? null,
             })),
           );
@@ -81,7 +70,7 @@ export function registerCuration(program: Command, io: CliIo, globals: () => Glo
             rows.map((r) => [
               r.definition.curationType,
               r.definition.cronExpression,
-              r.definition.enabled === false ? 'paused' : shortTime(nextFire(r)),
+              r.definition.enabled === false ? 'paused' : shortTime(d.nextFire(r)),
               r.last ? shortTime(new Date(r.last.timestamp)) : '-',
               r.last?.status ?? '-',
             ]),
@@ -115,8 +104,9 @@ export function registerCuration(program: Command, io: CliIo, globals: () => Glo
     .description('print the dependency graph (dependsOn): each curation after its upstreams')
     .option('--json', 'print JSON: nodes (curationType, dependsOn, missing, downstream, depth) and edges')
     .action(async (opts: { json?: boolean }) => {
+      const d = await import('./curation-work.js');
       await withProject(globals(), async (p) => {
-        const graph = dependencyGraph((await p.state.listCurations()).map((c) => c.definition));
+        const graph = d.dependencyGraph((await p.state.listCurations()).map((c) => c.definition));
         if (opts.json) printJson(io, graph);
         else io.out(graphText(graph));
       }, READ_ONLY);

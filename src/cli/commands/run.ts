@@ -1,9 +1,4 @@
 import type { Command } from 'commander';
-import { checkCurationType } from '../../domain/names.js';
-import { createRun, type CreatedRun } from '../../engine/create-run.js';
-import { liveWorkers } from '../../scheduler/heartbeat.js';
-import { waitForRun } from '../wait-for-run.js';
-import { describeRecord } from '../describe-record.js';
 import { EXIT_OK, EXIT_RUN_FAILED } from '../exit-codes.js';
 import { printJson, type CliIo } from '../io.js';
 import { withProject, type GlobalOptions } from '../project.js';
@@ -24,6 +19,14 @@ export function registerRun(program: Command, io: CliIo, globals: () => GlobalOp
     .option('--param <name=value>', 'a value of one of the curation\'s parameters (repeatable)', collectParam)
     .action(async (type: string, opts: { wait?: boolean; json?: boolean; downstream?: boolean; param?: string[] }) => {
       const parameters = parseParams(opts.param);
+      const [{ checkCurationType }, { createRun }, { liveWorkers }, { waitForRun }, { describeRecord }, { sayOverlap }] = await Promise.all([
+        import('../../domain/names.js'),
+        import('../../engine/create-run.js'),
+        import('../../scheduler/heartbeat.js'),
+        import('../wait-for-run.js'),
+        import('../describe-record.js'),
+        import('../say-overlap.js'),
+      ]);
       // Unknown curations are refused too (by createRun), before anything is queued.
       checkCurationType(type);
       await withProject(globals(), async (p) => {
@@ -47,11 +50,4 @@ export function registerRun(program: Command, io: CliIo, globals: () => GlobalOp
         setExit(record.status === 'succeeded' ? EXIT_OK : EXIT_RUN_FAILED);
       });
     });
-}
-
-/** What the curation's overlap policy made of the start, when other runs of it were active. */
-export function sayOverlap(io: CliIo, run: CreatedRun): void {
-  const { behind, cancelling } = run.overlap;
-  if (cancelling.length > 0) io.err(`${run.curationType}: cancelling ${cancelling.join(', ')} (overlap: cancelRunning); this run starts once they ended`);
-  else if (behind.length > 0) io.err(`${run.curationType}: waiting behind ${behind.join(', ')} (overlap: queue)`);
 }

@@ -9,7 +9,7 @@ import { printJson, type CliIo } from '../io.js';
 import { READ_ONLY, withProject, type GlobalOptions } from '../project.js';
 import { formatDuration, renderTable } from '../table.js';
 import type { Project } from '../../drivers/project.js';
-import { sayOverlap } from './run.js';
+import { sayOverlap } from '../say-overlap.js';
 
 const CANCEL_REASON = 'cancelled with `adp runs cancel`';
 

@@ -1,8 +1,6 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { parseCuration } from '../../domain/curation.js';
 import { NotFoundError } from '../../domain/errors.js';
-import { dryRun } from '../../engine/dry-run.js';
 import { EXIT_OK, EXIT_USAGE } from '../exit-codes.js';
 import { printJson, type CliIo } from '../io.js';
 import { collectParam, parseParams } from '../parse-args.js';
@@ -25,6 +23,7 @@ export function registerValidate(program: Command, io: CliIo, globals: () => Glo
     .option('--json', 'print JSON')
     .action(async (target: string, opts: { json?: boolean; plan?: boolean; render?: boolean; param?: string[] }) => {
       const parameters = parseParams(opts.param);
+      const [{ parseCuration }, { dryRun }] = await Promise.all([import('../../domain/curation.js'), import('../../engine/dry-run.js')]);
       const fromFile = target === '-' || target.endsWith('.json') || fs.existsSync(target);
       const fileDefinition = fromFile ? parseCuration(await readJsonInput(target, io)) : undefined;
       await withProject(globals(), async (p) => {

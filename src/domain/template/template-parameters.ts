@@ -3,8 +3,9 @@ import type { FieldIssue } from '../errors.js';
 import { VALUE_TYPES, type TemplateValue, type ValueType } from './template-types.js';
 import { coerceJson, coerceText } from './template-values.js';
 
-/** Parameter names: identifiers, as the API's `parameters` already requires. */
-export const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+import { PARAMETER_NAME } from './parameter-name.js';
+
+export { PARAMETER_NAME };
 
 /**
  * One declared parameter: `{"type": "string", "default": "eu"}`. Without a
