@@ -4,6 +4,11 @@ import type { HistoryRecord } from '../domain/history.js';
 import type { RunState } from '../domain/run.js';
 import type { CliIo } from './io.js';
 
+/** How this process holds a run it executes (as `adp serve`'s workers do): the project's lease length and poll. */
+export function cliLease(p: Project) {
+  return { queue: p.scheduling, leaseMs: p.config.leaseSeconds * 1000, checkMs: p.config.scheduler.pollMs, maxClaims: 3 };
+}
+
 /**
  * Sees a queued run through to its record in this process, leased like a
  * worker's run (a running `adp serve` leaves it alone, and resumes it if this
@@ -17,8 +22,7 @@ export async function waitForRun(p: Project, deps: EngineDeps, io: CliIo, run: R
     import('./serve-log.js'),
     import('../drivers/common/notifications.js'),
   ]);
-  const lease = { queue: p.scheduling, leaseMs: p.config.leaseSeconds * 1000, checkMs: p.config.scheduler.pollMs, maxClaims: 3 };
-  const record = await driveRun(deps, lease, run.executionName);
+  const record = await driveRun(deps, cliLease(p), run.executionName);
   if (options.downstream) {
     // Queued for `adp serve`, which carries the chain on as each one succeeds.
     const outcomes = await queueDownstream({ ...deps, schedule: p.scheduling, queue: p.scheduling }, run, record);

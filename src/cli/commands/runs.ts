@@ -62,12 +62,13 @@ export function registerRuns(program: Command, io: CliIo, globals: () => GlobalO
         const now = p.clock.now();
         const deps = await p.deps((e) => io.err(`${e.curationType}: ${e.message}`));
         // Nobody holds it (queued, or its worker died): end it here, so it gets its record now.
-        const claimed = await p.scheduling.claimRun(name, { owner: deps.workerId, now, leaseUntil: new Date(now.getTime() + p.config.leaseSeconds * 1000) });
+        const { cliLease } = await import('../wait-for-run.js');
+        const lease = cliLease(p);
+        const claimed = await p.scheduling.claimRun(name, { owner: deps.workerId, now, leaseUntil: new Date(now.getTime() + lease.leaseMs) });
         if (claimed) {
           const { executeLeased } = await import('../../scheduler/leased-execution.js');
           const controller = new AbortController();
           controller.abort(CANCEL_REASON);
-          const lease = { queue: p.scheduling, leaseMs: p.config.leaseSeconds * 1000, checkMs: p.config.scheduler.pollMs, maxClaims: 3 };
           const ended = await executeLeased(deps, lease, claimed, controller.signal);
           io.out(`${name}: ${ended.status}`);
           return;
