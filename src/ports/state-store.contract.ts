@@ -4,6 +4,7 @@ import type { CurationDefinition } from '../domain/curation.js';
 import { AdpError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { RUN_STATUSES, resolvedOutputDetails, type HistoryRecord, type TerminalStatus } from '../domain/history.js';
 import type { RunState } from '../domain/run.js';
+import { timelineOf, timelineRowOf, type TimelineQuery } from '../domain/timeline.js';
 import type { HistoryQuery, StateStore } from './state-store.js';
 
 // The behaviour every StateStore adapter must show, as a vitest suite that
@@ -380,6 +381,100 @@ export function stateStoreContract(
       });
     });
 
+    describe('historyTimeline', () => {
+      const t0 = Date.UTC(2027, 0, 4, 10, 0, 0);
+      /** A run scheduled at `scheduledMin` (minutes after t0; none when undefined), started at `startMin`, lasting `durationMs`. */
+      function timed(name: string, curationType: string, startMin: number, durationMs: number, status: TerminalStatus, scheduledMin?: number): HistoryRecord {
+        const startedMs = t0 + startMin * 60_000;
+        return {
+          ...failedRecord(name, curationType, startedMs + durationMs, status),
+          startedAt: new Date(startedMs).toISOString(),
+          durationMs,
+          ...(scheduledMin === undefined ? {} : { scheduledTime: new Date(t0 + scheduledMin * 60_000).toISOString(), trigger: 'backfill' as const }),
+        };
+      }
+      async function seed(): Promise<HistoryRecord[]> {
+        const records = [
+          timed('r1-alpha', 'alpha', 0, 5, 'succeeded', -1440),
+          timed('r2-alpha', 'alpha', 0, 50, 'succeeded', -1440),
+          timed('r3-alpha', 'alpha', 1, 4_000, 'failed'),
+          timed('r4-beta', 'beta', 2, 4_500, 'failed', 2),
+          timed('r5-beta', 'beta', 30, 20_000_000, 'timed_out', 29),
+          timed('R6-Gamma_x', 'gamma', 61, 100, 'succeeded'),
+        ];
+        const stored = [];
+        for (const r of records) stored.push(await store.finishRun(r));
+        return stored;
+      }
+      const window = (q: Partial<TimelineQuery> = {}): TimelineQuery => ({ from: t0, to: t0 + 3600_000, by: 'started', pointLimit: 100, ...q });
+
+      it('returns each run of the window by start time, oldest first, when there are few', async () => {
+        await seed();
+        const got = await store.historyTimeline(window());
+        expect(got.total).toBe(5);
+        expect('points' in got && got.points.map((p) => p.name)).toEqual(['r1-alpha', 'r2-alpha', 'r3-alpha', 'r4-beta', 'r5-beta']);
+        expect('points' in got && got.points[3]).toEqual({
+          name: 'r4-beta',
+          curationType: 'beta',
+          status: 'failed',
+          at: t0 + 2 * 60_000,
+          startedAt: t0 + 2 * 60_000,
+          durationMs: 4_500,
+          scheduled: true,
+        });
+      });
+
+      it('places the runs that started in the window by scheduled time, and those without one at their start', async () => {
+        await seed();
+        const got = await store.historyTimeline(window({ to: t0 + 40 * 60_000, by: 'scheduled' }));
+        expect('points' in got && got.points.map((p) => [p.name, (p.at - t0) / 60_000, p.scheduled])).toEqual([
+          ['r1-alpha', -1440, true],
+          ['r2-alpha', -1440, true],
+          ['r3-alpha', 1, false],
+          ['r4-beta', 2, true],
+          ['r5-beta', 29, true],
+        ]);
+      });
+
+      it('groups into minute, status and duration band cells past pointLimit', async () => {
+        await seed();
+        const got = await store.historyTimeline(window({ pointLimit: 2 }));
+        expect(got.total).toBe(5);
+        const m = Math.floor(t0 / 60_000);
+        expect('cells' in got && got.cells).toEqual([
+          { minute: m, status: 'succeeded', band: 0, count: 1, unscheduled: 0, minDurationMs: 5, maxDurationMs: 5 },
+          { minute: m, status: 'succeeded', band: 1, count: 1, unscheduled: 0, minDurationMs: 50, maxDurationMs: 50 },
+          { minute: m + 1, status: 'failed', band: 3, count: 1, unscheduled: 1, minDurationMs: 4_000, maxDurationMs: 4_000 },
+          { minute: m + 2, status: 'failed', band: 3, count: 1, unscheduled: 0, minDurationMs: 4_500, maxDurationMs: 4_500 },
+          { minute: m + 30, status: 'timed_out', band: 7, count: 1, unscheduled: 0, minDurationMs: 20_000_000, maxDurationMs: 20_000_000 },
+        ]);
+      });
+
+      it('filters by curation, statuses and a piece of the name (ASCII letters in either case, wildcards literal)', async () => {
+        await seed();
+        const names = async (q: Partial<TimelineQuery>) => {
+          const got = await store.historyTimeline(window({ to: t0 + 7200_000, ...q }));
+          return 'points' in got ? got.points.map((p) => p.name) : [];
+        };
+        expect(await names({ curationType: 'beta' })).toEqual(['r4-beta', 'r5-beta']);
+        expect(await names({ statuses: ['failed', 'timed_out'] })).toEqual(['r3-alpha', 'r4-beta', 'r5-beta']);
+        expect(await names({ statuses: [] })).toEqual([]);
+        expect(await names({ search: 'GAMMA' })).toEqual(['R6-Gamma_x']);
+        expect(await names({ search: 'r6-g' })).toEqual(['R6-Gamma_x']);
+        expect(await names({ search: 'a_x' })).toEqual(['R6-Gamma_x']);
+        expect(await names({ search: '%' })).toEqual([]);
+        expect(await names({ search: 'a_' })).toEqual(['R6-Gamma_x']);
+        expect(await names({ search: 'alp', statuses: ['succeeded'] })).toEqual(['r1-alpha', 'r2-alpha']);
+      });
+
+      it('refuses bad bounds and limits with ValidationError naming the field', async () => {
+        await expect(store.historyTimeline(window({ to: t0 - 1 }))).rejects.toThrow(/to/);
+        await expect(store.historyTimeline(window({ to: t0 - 1 }))).rejects.toBeInstanceOf(ValidationError);
+        await expect(store.historyTimeline(window({ pointLimit: -1 }))).rejects.toThrow(/pointLimit/);
+        await expect(store.historyTimeline(window({ from: 1.5 }))).rejects.toThrow(/from/);
+      });
+    });
+
     describe('object attributes', () => {
       const attrs = { metadata: { 'adp-run-id': 'r1', owner: 'data' }, tags: { project: 'wildrydes' } };
 
@@ -402,6 +497,58 @@ export function stateStoreContract(
   });
 
   describe(`StateStore contract (property): ${name}`, () => {
+    it('historyTimeline equals timelineOf over the stored records, for any window, axis, filters and limit', async () => {
+      const t0 = 1_800_000_000_000;
+      const run = fc.record({
+        curationType: fc.constantFrom('alpha', 'beta'),
+        startMin: fc.integer({ min: 0, max: 20 }),
+        startMs: fc.integer({ min: 0, max: 59_999 }),
+        durationMs: fc.constantFrom(0, 3, 9, 10, 99, 100, 999, 1000, 65_000, 12_000_000),
+        status: fc.constantFrom(...RUN_STATUSES),
+        lateMin: fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }),
+      });
+      const query = fc.record({
+        fromMin: fc.integer({ min: -31, max: 20 }),
+        spanMs: fc.integer({ min: 0, max: 40 * 60_000 }),
+        by: fc.constantFrom('started' as const, 'scheduled' as const),
+        curationType: fc.option(fc.constantFrom('alpha', 'beta'), { nil: undefined }),
+        statuses: fc.option(fc.subarray([...RUN_STATUSES]), { nil: undefined }),
+        search: fc.option(fc.constantFrom('ALPHA', 'x1', '_', 'beta_r'), { nil: undefined }),
+        pointLimit: fc.integer({ min: 0, max: 8 }),
+      });
+      await fc.assert(
+        fc.asyncProperty(fc.array(run, { maxLength: 14 }), query, async (runs, q) => {
+          const s = await open();
+          try {
+            const stored: HistoryRecord[] = [];
+            for (const [i, r] of runs.entries()) {
+              const startedMs = t0 + r.startMin * 60_000 + r.startMs;
+              const record: HistoryRecord = {
+                ...failedRecord(`${r.curationType}_r${i}x${i % 3}`, r.curationType, startedMs + r.durationMs, r.status),
+                startedAt: new Date(startedMs).toISOString(),
+                durationMs: r.durationMs,
+                ...(r.lateMin === undefined ? {} : { scheduledTime: new Date(startedMs - r.lateMin * 60_000).toISOString() }),
+              };
+              stored.push(await s.finishRun(record));
+            }
+            const tq: TimelineQuery = {
+              from: t0 + q.fromMin * 60_000,
+              to: t0 + q.fromMin * 60_000 + q.spanMs,
+              by: q.by,
+              pointLimit: q.pointLimit,
+              ...(q.curationType === undefined ? {} : { curationType: q.curationType }),
+              ...(q.statuses === undefined ? {} : { statuses: q.statuses }),
+              ...(q.search === undefined ? {} : { search: q.search }),
+            };
+            expect(await s.historyTimeline(tq)).toStrictEqual(timelineOf(stored.map(timelineRowOf), tq));
+          } finally {
+            await close(s);
+          }
+        }),
+        { numRuns: 30 },
+      );
+    });
+
     it('finishRun with colliding timestamps: one record per run, unique keys, exact newest-first pages', async () => {
       const base = 1_800_000_000_000;
       const op = fc.record({

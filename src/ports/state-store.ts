@@ -2,6 +2,7 @@ import type { CurationDefinition } from '../domain/curation.js';
 import type { HistoryRecord, TerminalStatus } from '../domain/history.js';
 import type { RunState } from '../domain/run.js';
 import type { RunAlertPlanner } from '../domain/notify/incidents.js';
+import type { Timeline, TimelineQuery } from '../domain/timeline.js';
 
 export interface StoredCuration {
   readonly definition: CurationDefinition;
@@ -60,6 +61,15 @@ export interface StateStore {
   /** Newest first. */
   listHistory(query: HistoryQuery): Promise<HistoryPage>;
   getHistoryRecord(executionName: string): Promise<HistoryRecord | undefined>;
+  /**
+   * The records of a window as the timeline draws them: each run when there
+   * are at most `pointLimit`, else counts per minute, status and duration
+   * band, grouped by the store so the answer stays small for any number of
+   * records (see `timelineOf` in domain/timeline.ts for the exact result).
+   *
+   * @throws ValidationError for bad bounds, span or limit.
+   */
+  historyTimeline(query: TimelineQuery): Promise<Timeline>;
 
   /** Metadata and tags of objects in a store that cannot keep them itself (local files). */
   putObjectAttributes(bucket: string, key: string, attributes: ObjectAttributes): Promise<void>;

@@ -21,6 +21,8 @@ import { PostgresSchedulingStore } from './postgres-scheduling-store.js';
 import { RunCache } from './run-cache.js';
 import * as runs from './runs.js';
 import { WakeListener } from './wake-listener.js';
+import { readTimeline } from './timeline.js';
+import type { Timeline, TimelineQuery } from '../../domain/timeline.js';
 
 /** Options of {@link PostgresStateStore.open}. */
 export interface PostgresStateStoreOptions {
@@ -169,6 +171,10 @@ export class PostgresStateStore implements StateStore, OutboxStore, WakeSignal {
 
   async listHistory(query: HistoryQuery): Promise<HistoryPage> {
     return history.listRecords(this.#sql(), query);
+  }
+
+  async historyTimeline(query: TimelineQuery): Promise<Timeline> {
+    return readTimeline(this.#sql(), query);
   }
 
   /** A record this process wrote or read comes from memory: terminal records never change. */

@@ -1,4 +1,4 @@
--- Generated from MIGRATIONS (version 4); do not edit.
+-- Generated from MIGRATIONS (version 5); do not edit.
 -- Regenerate: ADP_WRITE_SCHEMA=1 npx vitest run src/adapters/postgres/migrations.test.ts
 
 CREATE TABLE curation_change_counter (
@@ -30,6 +30,9 @@ CREATE TABLE history (
   status text NOT NULL,
   scheduled_time timestamp with time zone,
   record jsonb NOT NULL,
+  started_ms bigint,
+  scheduled_ms bigint,
+  duration_ms bigint,
   CONSTRAINT history_execution_name_key UNIQUE (execution_name),
   CONSTRAINT history_pkey PRIMARY KEY (curation_type, "timestamp")
 );
@@ -158,6 +161,18 @@ CREATE INDEX history_by_scheduled_time ON history USING btree (curation_type, sc
 CREATE INDEX history_by_status ON history USING btree (status, "timestamp", execution_name);
 
 CREATE INDEX history_newest ON history USING btree ("timestamp", execution_name);
+
+CREATE INDEX history_timeline_started ON history USING btree (((started_ms / 60000)), status, (
+CASE
+    WHEN (duration_ms < 10) THEN 0
+    WHEN (duration_ms < 100) THEN 1
+    WHEN (duration_ms < 1000) THEN 2
+    WHEN (duration_ms < 10000) THEN 3
+    WHEN (duration_ms < 100000) THEN 4
+    WHEN (duration_ms < 1000000) THEN 5
+    WHEN (duration_ms < 10000000) THEN 6
+    ELSE 7
+END)) INCLUDE (duration_ms, started_ms, scheduled_ms, curation_type, execution_name);
 
 CREATE INDEX outbox_by_execution ON outbox USING btree (execution_name, state) WHERE (execution_name IS NOT NULL);
 

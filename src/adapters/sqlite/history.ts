@@ -5,6 +5,7 @@ import type { SqliteDatabase } from './connection.js';
 import { encodeCursor } from '../../domain/history-page.js';
 import { buildHistoryQuery } from './history-query.js';
 import { recordFromItem } from '../../domain/history-item.js';
+import { timelineRowOf } from '../../domain/timeline.js';
 
 interface RecordRow {
   record: string;
@@ -27,8 +28,8 @@ export class HistoryTable {
     this.#taken = db.prepare<[string, number], { one: number }>(
       'SELECT 1 AS one FROM history WHERE curation_type = ? AND timestamp = ?',
     );
-    this.#insert = db.prepare<[string, number, string, string, string]>(
-      'INSERT INTO history (curation_type, timestamp, execution_name, status, record) VALUES (?, ?, ?, ?, ?)',
+    this.#insert = db.prepare<[string, number, string, string, string, number, number | null, number]>(
+      'INSERT INTO history (curation_type, timestamp, execution_name, status, record, started_ms, scheduled_ms, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.#markRun = db.prepare<[string, string, string]>('UPDATE runs SET status = ?, updated_at = ? WHERE execution_name = ?');
     this.#finish = db.transaction((record: HistoryRecord, now: string, onInserted?: (stored: HistoryRecord) => void) =>
@@ -76,7 +77,8 @@ export class HistoryTable {
     let timestamp = record.timestamp;
     while (this.#taken.get(record.curationType, timestamp)) timestamp += 1;
     const json = JSON.stringify({ ...record, timestamp });
-    this.#insert.run(record.curationType, timestamp, record.curationExecutionName, record.status, json);
+    const row = timelineRowOf(record);
+    this.#insert.run(record.curationType, timestamp, record.curationExecutionName, record.status, json, row.startedMs, row.scheduledMs ?? null, row.durationMs);
     this.#markRun.run(record.status, now, record.curationExecutionName);
     // Returned as parsed from storage, so it equals what every later read returns.
     const stored = recordFromItem(JSON.parse(json));

@@ -1,4 +1,4 @@
--- Generated from MIGRATIONS (version 4); do not edit.
+-- Generated from MIGRATIONS (version 5); do not edit.
 -- Regenerate: ADP_WRITE_SCHEMA=1 npx vitest run src/adapters/sqlite/migrations.test.ts
 
 CREATE TABLE curation_changes (
@@ -28,7 +28,7 @@ CREATE TABLE history (
   timestamp      INTEGER NOT NULL,
   execution_name TEXT NOT NULL UNIQUE,
   status         TEXT NOT NULL,
-  record         TEXT NOT NULL CHECK (json_valid(record)),
+  record         TEXT NOT NULL CHECK (json_valid(record)), started_ms INTEGER, scheduled_ms INTEGER, duration_ms INTEGER,
   PRIMARY KEY (curation_type, timestamp)
 ) STRICT;
 
@@ -37,6 +37,8 @@ CREATE INDEX history_by_curation_status ON history (curation_type, status, times
 CREATE INDEX history_by_status ON history (status, timestamp, execution_name);
 
 CREATE INDEX history_newest ON history (timestamp, execution_name);
+
+CREATE INDEX history_timeline_started ON history (started_ms / 60000, status, CASE WHEN duration_ms < 10 THEN 0 WHEN duration_ms < 100 THEN 1 WHEN duration_ms < 1000 THEN 2 WHEN duration_ms < 10000 THEN 3 WHEN duration_ms < 100000 THEN 4 WHEN duration_ms < 1000000 THEN 5 WHEN duration_ms < 10000000 THEN 6 ELSE 7 END, duration_ms, started_ms, scheduled_ms, curation_type, execution_name);
 
 CREATE TABLE incidents (
   curation_type TEXT NOT NULL,

@@ -2,6 +2,7 @@ import type { CurationDefinition } from '../../domain/curation.js';
 import { EnvironmentError, StateError } from '../../domain/errors.js';
 import type { HistoryRecord } from '../../domain/history.js';
 import type { RunState } from '../../domain/run.js';
+import type { Timeline, TimelineQuery } from '../../domain/timeline.js';
 import type { AlertPlan, Incident, IncidentPlanner, RunAlertPlanner } from '../../domain/notify/incidents.js';
 import type { OutboxEntry } from '../../domain/notify/outbox.js';
 import type { ClaimRequest, OutboxCounts, OutboxOutcome, OutboxPage, OutboxQuery, OutboxStore } from '../../ports/outbox-store.js';
@@ -9,6 +10,7 @@ import type { HistoryPage, HistoryQuery, ObjectAttributes, StateStore, StoredCur
 import { openConnection, openFailure, type SqliteDatabase } from './connection.js';
 import { CurationTable } from './curations.js';
 import { HistoryTable } from './history.js';
+import { HistoryTimeline } from './timeline.js';
 import { migrate, olderSchemaError, schemaStatus } from './migrate.js';
 import { MIGRATIONS } from './migrations.js';
 import { ObjectAttributeTable } from './object-attributes.js';
@@ -45,6 +47,7 @@ export class SqliteStateStore implements StateStore, OutboxStore {
   readonly #curations: CurationTable;
   readonly #runs: RunTable;
   readonly #history: HistoryTable;
+  readonly #timeline: HistoryTimeline;
   readonly #attributes: ObjectAttributeTable;
   readonly #outbox: OutboxTable;
   readonly #incidents: IncidentTable;
@@ -57,6 +60,7 @@ export class SqliteStateStore implements StateStore, OutboxStore {
     this.#curations = new CurationTable(db);
     this.#runs = new RunTable(db);
     this.#history = new HistoryTable(db);
+    this.#timeline = new HistoryTimeline(db);
     this.#attributes = new ObjectAttributeTable(db);
     this.#outbox = new OutboxTable(db);
     this.#incidents = new IncidentTable(db);
@@ -156,6 +160,10 @@ export class SqliteStateStore implements StateStore, OutboxStore {
 
   async getHistoryRecord(executionName: string): Promise<HistoryRecord | undefined> {
     return this.#live().#history.get(executionName);
+  }
+
+  async historyTimeline(query: TimelineQuery): Promise<Timeline> {
+    return this.#live().#timeline.read(query);
   }
 
   async putObjectAttributes(bucket: string, key: string, attributes: ObjectAttributes): Promise<void> {

@@ -18,6 +18,8 @@ import * as outbox from './outbox.js';
 import { AGAIN, commit, optimistic, type Tables } from './retry-conflicts.js';
 import * as runs from './runs.js';
 import { tableNames, type TableNames } from './table-layout.js';
+import { readTimeline } from './timeline.js';
+import type { Timeline, TimelineQuery } from '../../../domain/timeline.js';
 
 /** Where the tables are and how to reach them; what is not given comes from the AWS SDK's standard chain. */
 export interface DynamoConnectionOptions {
@@ -149,6 +151,10 @@ export class DynamoStateStore implements StateStore, OutboxStore {
 
   async getHistoryRecord(executionName: string): Promise<HistoryRecord | undefined> {
     return history.getRecord(this.#tables(), executionName);
+  }
+
+  async historyTimeline(query: TimelineQuery): Promise<Timeline> {
+    return readTimeline(this.#tables(), query);
   }
 
   async putObjectAttributes(bucket: string, key: string, value: ObjectAttributes): Promise<void> {

@@ -1,0 +1,74 @@
+import type { TerminalStatus } from '../../domain/history.js';
+import {
+  checkTimelineQuery,
+  MINUTE_MS,
+  sortCells,
+  sortPoints,
+  type Timeline,
+  type TimelineQuery,
+} from '../../domain/timeline.js';
+import { containsPattern, durationBandSql } from '../sql/timeline-sql.js';
+import type { Sql } from './database.js';
+
+const BAND = durationBandSql('duration_ms');
+/** Where a run is placed; the window is always on started_ms, which leads the index of migration 5. */
+const AXIS = { started: 'started_ms', scheduled: 'coalesce(scheduled_ms, started_ms)' } as const;
+
+/** WHERE text and values shared by the cell and point queries; the minute range lets PostgreSQL use the start index. */
+function where(query: TimelineQuery): { text: string; values: unknown[] } {
+  const values: unknown[] = [Math.floor(query.from / MINUTE_MS), Math.floor(query.to / MINUTE_MS), query.from, query.to];
+  const parts = ['started_ms / 60000 BETWEEN $1 AND $2', 'started_ms BETWEEN $3 AND $4'];
+  const param = (v: unknown) => `$${values.push(v)}`;
+  if (query.curationType !== undefined) {
+    parts.push(`curation_type = ${param(query.curationType)}`);
+    // A run ends after it starts: one curation's window is then a range of the primary key.
+    parts.push(`"timestamp" >= ${param(query.from)}`);
+  }
+  if (query.statuses !== undefined) parts.push(`status = ANY(${param(query.statuses)}::text[])`);
+  if (query.search) {
+    // LIKE on lower(): ILIKE would also fold letters outside ASCII, which the other stores keep apart.
+    const p = param(containsPattern(query.search.replace(/[A-Z]/g, (c) => c.toLowerCase())));
+    const lower = (col: string) => `translate(${col}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
+    parts.push(`(${lower('curation_type')} LIKE ${p} OR ${lower('execution_name')} LIKE ${p})`);
+  }
+  return { text: parts.join(' AND '), values };
+}
+
+/** The `history` timeline: counts grouped by minute, status and band in one statement, then the points when few enough. */
+export async function readTimeline(sql: Sql, query: TimelineQuery): Promise<Timeline> {
+  checkTimelineQuery(query);
+  const w = where(query);
+  const at = AXIS[query.by];
+  const cells = await sql.rows<{
+    minute: number;
+    status: TerminalStatus;
+    band: number;
+    count: number;
+    unscheduled: number;
+    minDurationMs: number;
+    maxDurationMs: number;
+  }>(
+    `SELECT (${at} / 60000)::bigint AS minute, status, ${BAND} AS band, count(*) AS count,
+            count(*) FILTER (WHERE scheduled_ms IS NULL) AS unscheduled,
+            min(duration_ms) AS "minDurationMs", max(duration_ms) AS "maxDurationMs"
+       FROM history WHERE ${w.text} GROUP BY 1, 2, 3`,
+    w.values,
+  );
+  const total = cells.reduce((n, c) => n + c.count, 0);
+  if (total > query.pointLimit) return { total, cells: sortCells(cells) };
+  const rows = await sql.rows<{
+    name: string;
+    curationType: string;
+    status: TerminalStatus;
+    at: number;
+    startedAt: number;
+    scheduledMs: number | null;
+    durationMs: number;
+  }>(
+    `SELECT execution_name AS name, curation_type AS "curationType", status, ${at} AS at, started_ms AS "startedAt",
+            scheduled_ms AS "scheduledMs", duration_ms AS "durationMs"
+       FROM history WHERE ${w.text}`,
+    w.values,
+  );
+  return { total, points: sortPoints(rows.map(({ scheduledMs, ...p }) => ({ ...p, scheduled: scheduledMs !== null }))) };
+}
