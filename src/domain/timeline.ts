@@ -2,8 +2,8 @@ import { ValidationError, type FieldIssue } from './errors.js';
 import type { HistoryRecord, TerminalStatus } from './history.js';
 
 /** What places a run on the timeline: when it started, or the time it was scheduled for (a run without one sits at its start). */
-export type TimeAxis = 'started' | 'scheduled';
-export const TIME_AXES: readonly TimeAxis[] = ['started', 'scheduled'];
+export const TIME_AXES = ['started', 'scheduled'] as const;
+export type TimeAxis = (typeof TIME_AXES)[number];
 
 export const MINUTE_MS = 60_000;
 
@@ -183,6 +183,15 @@ export function mergeCells(cells: readonly TimelineCell[], minutes: number): Tim
     }
   }
   return sortCells([...out.values()]);
+}
+
+/** Bucket widths (minutes) the timeline draws with: each a whole number of the one before or a familiar span. */
+const BUCKET_MINUTES = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10_080];
+
+/** The narrowest familiar bucket width that covers `spanMs` in at most `buckets` buckets. */
+export function bucketMinutesFor(spanMs: number, buckets: number): number {
+  const minutes = spanMs / MINUTE_MS / Math.max(1, buckets);
+  return BUCKET_MINUTES.find((m) => m >= minutes) ?? Math.ceil(minutes / 10_080) * 10_080;
 }
 
 /** The longest window one timeline query may span (a year): past it, ask for pieces. */

@@ -1,8 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ValidationError } from '../../domain/errors.js';
 import { isValidTimezone, nextFireTimes, parseScheduleExpression } from '../../domain/schedule/index.js';
-import { historyRecordSchema } from '../schemas/records.js';
-import { historyQuerySchema, scheduleNextQuerySchema } from '../schemas/requests.js';
+import { bucketMinutesFor, mergeCells, MINUTE_MS } from '../../domain/timeline.js';
+import { historyRecordSchema, timelineSchema } from '../schemas/records.js';
+import { historyQuerySchema, scheduleNextQuerySchema, timelineQuerySchema } from '../schemas/requests.js';
 import { errorResponses, json, type ApiApp, type ApiContext } from './route-kit.js';
 
 const history = createRoute({
@@ -19,6 +20,20 @@ const history = createRoute({
       }),
       'One page',
     ),
+    ...errorResponses(400),
+  },
+});
+
+const timeline = createRoute({
+  method: 'get',
+  path: '/timeline',
+  tags: ['history'],
+  summary: 'The runs that started in a window, as the timeline draws them: each run, or counts per bucket when there are many',
+  description:
+    'Status, times and duration only. Up to `pointLimit` runs come back one by one; past that, the store counts them per minute, status and duration decade and the counts are merged into at most `buckets` buckets across the drawn range, so the answer stays small for any number of runs.',
+  request: { query: timelineQuerySchema },
+  responses: {
+    200: json(timelineSchema, 'The window'),
     ...errorResponses(400),
   },
 });
@@ -44,6 +59,27 @@ export function registerHistoryRoutes(app: ApiApp, { ports }: ApiContext): void 
     const q = c.req.valid('query');
     const page = await ports.state.listHistory(q);
     return c.json(page.nextCursor === undefined ? { records: page.records } : page, 200);
+  });
+
+  app.openapi(timeline, async (c) => {
+    const q = c.req.valid('query');
+    const to = q.to ?? ports.clock.now().getTime();
+    const by = q.by ?? 'started';
+    const got = await ports.state.historyTimeline({
+      from: q.from,
+      to,
+      by,
+      pointLimit: q.pointLimit,
+      ...(q.curationType === undefined ? {} : { curationType: q.curationType }),
+      ...(q.status === undefined ? {} : { statuses: q.status }),
+      ...(q.q === undefined ? {} : { search: q.q }),
+    });
+    if ('points' in got) return c.json({ from: q.from, to, by, total: got.total, points: [...got.points] }, 200);
+    // Placed by scheduled time, runs may lie before the window: buckets cover what is drawn.
+    const first = Math.min(q.from, (got.cells[0]?.minute ?? Infinity) * MINUTE_MS);
+    const last = Math.max(to, (got.cells.at(-1)?.minute ?? -Infinity) * MINUTE_MS);
+    const bucketMinutes = bucketMinutesFor(last - first, q.buckets);
+    return c.json({ from: q.from, to, by, total: got.total, bucketMinutes, cells: mergeCells(got.cells, bucketMinutes) }, 200);
   });
 
   app.openapi(scheduleNext, async (c) => {

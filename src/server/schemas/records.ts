@@ -4,6 +4,7 @@ import { RUN_STATUSES, TRIGGERS, type HistoryRecord } from '../../domain/history
 import { QUALITY_CHECK_TYPES, QUALITY_SEVERITIES } from '../../domain/quality-checks.js';
 import { STEPS } from '../../domain/run.js';
 import { RUN_TIMELINE_KINDS } from '../../domain/run-events.js';
+import { TIME_AXES } from '../../domain/timeline.js';
 import type { DependencyGraph } from '../../domain/dependency-graph.js';
 import type { TableInfo } from '../../ports/catalog.js';
 
@@ -227,3 +228,39 @@ const graphMatches: Same<z.infer<typeof dependencyGraphSchema>, DependencyGraph>
 void recordMatches;
 void tableMatches;
 void graphMatches;
+
+export const timelinePointSchema = z
+  .object({
+    name: z.string().meta({ description: 'The run (execution name)' }),
+    curationType: z.string(),
+    status: z.enum(RUN_STATUSES),
+    at: z.number().int().meta({ description: 'Where the run is placed (epoch ms): its start, or its scheduled time with by=scheduled' }),
+    startedAt: z.number().int().meta({ description: 'Epoch ms' }),
+    durationMs: z.number().int(),
+    scheduled: z.boolean().meta({ description: 'False for a run started by hand (no scheduled time)' }),
+  })
+  .meta({ id: 'TimelinePoint', description: 'One run, as little as the timeline draws' });
+
+export const timelineCellSchema = z
+  .object({
+    minute: z.number().int().meta({ description: 'First epoch minute of the bucket (floor(at / 60000))' }),
+    status: z.enum(RUN_STATUSES),
+    band: z.number().int().meta({ description: 'Duration decade: 0 under 10 ms, 1 under 100 ms, … 7 from 10,000 s' }),
+    count: z.number().int(),
+    unscheduled: z.number().int().meta({ description: 'Of count, runs without a scheduled time' }),
+    minDurationMs: z.number().int(),
+    maxDurationMs: z.number().int(),
+  })
+  .meta({ id: 'TimelineCell', description: 'The runs of one bucket, status and duration band' });
+
+export const timelineSchema = z
+  .object({
+    from: z.number().int(),
+    to: z.number().int(),
+    by: z.enum(TIME_AXES),
+    total: z.number().int().meta({ description: 'Runs in the window after the filters' }),
+    points: z.array(timelinePointSchema).optional().meta({ description: 'Every run, oldest first: when total ≤ pointLimit' }),
+    bucketMinutes: z.number().int().optional().meta({ description: 'Width of the buckets of `cells`' }),
+    cells: z.array(timelineCellSchema).optional().meta({ description: 'Runs counted per bucket, status and band: when total > pointLimit' }),
+  })
+  .meta({ id: 'Timeline' });

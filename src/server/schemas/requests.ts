@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { curationTypeSchema } from '../../domain/names.js';
 import { RUN_STATUSES } from '../../domain/history.js';
 import { parseZonedInstant, ZONED_INSTANT_RULE } from '../../domain/instant.js';
+import { MAX_POINT_LIMIT, TIME_AXES } from '../../domain/timeline.js';
 
 // Request shapes: path parameters, query strings and bodies.
 
@@ -72,6 +73,31 @@ export const historyQuerySchema = strictQuery({
   to: instant.optional().meta({ description: 'Inclusive upper bound on the end time' }),
   limit: wholeNumber(1, MAX_HISTORY_PAGE, 50).meta({ description: `Page size, 1-${MAX_HISTORY_PAGE} (default 50)` }),
   cursor: z.string().max(1024).optional().meta({ description: 'nextCursor of the previous page' }),
+});
+
+/** Statuses as a comma-separated list (`failed,timed_out`). */
+const statusList = z
+  .string()
+  .transform((s, ctx) => {
+    const given = s.split(',').map((x) => x.trim()).filter((x) => x !== '');
+    const unknown = given.filter((x) => !(RUN_STATUSES as readonly string[]).includes(x));
+    if (unknown.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `unknown status ${unknown.map((u) => `'${u}'`).join(', ')}: use a comma-separated list of ${RUN_STATUSES.join(', ')}` });
+      return z.NEVER;
+    }
+    return [...new Set(given)] as (typeof RUN_STATUSES)[number][];
+  })
+  .meta({ description: `Comma-separated statuses to keep (${RUN_STATUSES.join(', ')}); all when absent`, example: 'failed,timed_out' });
+
+export const timelineQuerySchema = strictQuery({
+  from: instant.meta({ description: 'Inclusive lower bound on the start time' }),
+  to: instant.optional().meta({ description: 'Inclusive upper bound on the start time (default now)' }),
+  by: z.enum(TIME_AXES).optional().meta({ description: 'Where each run is placed: `started` (default) or `scheduled` (runs without a scheduled time stay at their start)' }),
+  curationType: curationTypeSchema.optional(),
+  status: statusList.optional(),
+  q: z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional().meta({ description: "A piece of the curation's or the run's name (ASCII letters in either case)" }),
+  pointLimit: wholeNumber(0, MAX_POINT_LIMIT, 2000).meta({ description: `Up to this many runs come back one by one (default 2000, at most ${MAX_POINT_LIMIT}); more come back in buckets` }),
+  buckets: wholeNumber(10, 2000, 400).meta({ description: 'The most time buckets across the window when runs come back bucketed (default 400)' }),
 });
 
 export const scheduleNextQuerySchema = strictQuery({
