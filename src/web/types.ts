@@ -27,3 +27,16 @@ export interface BackfillPlan {
   /** Runs queued by this call. */
   readonly runs: { curationExecutionName: string; scheduledTime: string }[];
 }
+
+export type { TimelinePoint, TimelineCell, TimeAxis } from '../domain/timeline.js';
+
+/** GET /timeline: each run (`points`), or counts per bucket (`cells`, `bucketMinutes`). */
+export interface TimelineResponse {
+  readonly from: number;
+  readonly to: number;
+  readonly by: import('../domain/timeline.js').TimeAxis;
+  readonly total: number;
+  readonly points?: import('../domain/timeline.js').TimelinePoint[];
+  readonly bucketMinutes?: number;
+  readonly cells?: import('../domain/timeline.js').TimelineCell[];
+}

@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { formatDuration, formatShort } from '../format.js';
+import { usePolling } from '../poll.js';
 import { href } from '../router.js';
-import type { HistoryRecord, TerminalStatus } from '../types.js';
+import { cellRadius, columnsOf, countsByStatus, drawnRange, loadTimeline, marksOf, STATUSES, unscheduledCount, type Mark } from '../timeline-data.js';
+import type { TerminalStatus, TimeAxis } from '../types.js';
 import { statusLabel } from './status-badge.js';
-
-const STATUSES: readonly TerminalStatus[] = ['succeeded', 'failed', 'timed_out', 'cancelled', 'skipped'];
 
 export interface TimeRange {
   /** Epoch ms. */
@@ -15,35 +15,6 @@ export interface TimeRange {
 
 function cssVar(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || '#888';
-}
-
-/** What the x axis means: when each run started, or the time it was scheduled for (a backfill's runs spread over their days). */
-export type TimeAxis = 'started' | 'scheduled';
-
-/** Where a run sits on the x axis (epoch ms): a run without a scheduled time (started by hand) sits at its start. */
-export function placedAt(r: HistoryRecord, by: TimeAxis): number {
-  return by === 'scheduled' && r.scheduledTime ? Date.parse(r.scheduledTime) : Date.parse(r.startedAt);
-}
-
-/** The x range drawn: the window asked for, widened by scheduled time to every run's place. */
-function drawnRange(records: readonly HistoryRecord[], range: TimeRange, by: TimeAxis): TimeRange {
-  if (by === 'started' || records.length === 0) return range;
-  let from = range.from;
-  let to = range.to;
-  for (const r of records) {
-    const at = placedAt(r, by);
-    if (at < from) from = at;
-    if (at > to) to = at;
-  }
-  return { from, to };
-}
-
-/** uPlot's columns: x = the run's time (s), one y column per status (duration in s, null elsewhere). */
-function toColumns(records: readonly HistoryRecord[], by: TimeAxis): { data: uPlot.AlignedData; sorted: HistoryRecord[] } {
-  const sorted = [...records].sort((a, b) => placedAt(a, by) - placedAt(b, by));
-  const xs = sorted.map((r) => placedAt(r, by) / 1000);
-  const ys = STATUSES.map((s) => sorted.map((r) => (r.status === s ? Math.max(r.durationMs / 1000, 0.001) : null)));
-  return { data: [xs, ...ys] as uPlot.AlignedData, sorted };
 }
 
 const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -69,40 +40,119 @@ function decades(min: number, max: number): number[] {
   return out.filter((v) => v >= min * 0.999 && v <= max * 1.001);
 }
 
-/** The run drawn nearest to a point of the plot, within 14 px. */
-function nearest(u: uPlot, sorted: readonly HistoryRecord[], left: number, top: number, by: TimeAxis): { record: HistoryRecord; x: number; y: number } | undefined {
-  let best: { record: HistoryRecord; x: number; y: number; d: number } | undefined;
-  for (const r of sorted) {
-    const x = u.valToPos(placedAt(r, by) / 1000, 'x');
-    const y = u.valToPos(Math.max(r.durationMs / 1000, 0.001), 'y');
+const POINT_RADIUS = 4.5;
+const radiusOf = (m: Mark) => (m.kind === 'cell' ? cellRadius(m.cell.count) : POINT_RADIUS);
+
+/** The mark drawn nearest to a point of the plot (CSS px), within its radius plus 8 px. */
+function nearest(u: uPlot, marks: readonly Mark[], left: number, top: number): { mark: Mark; x: number; y: number } | undefined {
+  let best: { mark: Mark; x: number; y: number; d: number } | undefined;
+  for (const m of marks) {
+    const x = u.valToPos(m.x / 1000, 'x');
+    const y = u.valToPos(m.y / 1000, 'y');
     const d = Math.hypot(x - left, y - top);
-    if (d < 14 && (!best || d < best.d)) best = { record: r, x, y, d };
+    if (d < radiusOf(m) + 8 && (!best || d < best.d)) best = { mark: m, x, y, d };
   }
   return best;
 }
 
+/** Discs for every mark: a run is a dot, a bucket a disc sized by its count (drawn here: uPlot's points have one size per series). */
+function drawMarks(u: uPlot, marks: readonly Mark[], colors: ReadonlyMap<TerminalStatus, string>): void {
+  const ctx = u.ctx;
+  const ratio = uPlot.pxRatio;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height);
+  ctx.clip();
+  ctx.lineWidth = 1.5 * ratio;
+  for (const m of marks) {
+    const x = u.valToPos(m.x / 1000, 'x', true);
+    const y = u.valToPos(m.y / 1000, 'y', true);
+    const color = colors.get(m.status) ?? '#888';
+    ctx.beginPath();
+    ctx.arc(x, y, radiusOf(m) * ratio, 0, 2 * Math.PI);
+    ctx.fillStyle = m.kind === 'cell' ? `${color}99` : `${color}cc`;
+    ctx.strokeStyle = color;
+    ctx.fill();
+    ctx.stroke();
+  }
+  ctx.restore();
+}
+
+/** A bucket width in words: "5 min", "2 h", "1 day". */
+function bucketWidth(minutes: number): string {
+  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 1440) return `${minutes / 60} h`;
+  return minutes === 1440 ? '1 day' : `${minutes / 1440} days`;
+}
+
+function bucketText(m: Extract<Mark, { kind: 'cell' }>): string {
+  return `${formatShort(new Date(m.cell.minute * 60_000).toISOString())} + ${bucketWidth(m.minutes)}`;
+}
+
 /**
- * Runs as points in time (x: when each started, y: how long it took, log
- * scale), coloured by status. Drag across the chart to zoom into a time
- * range; double-click or "Reset zoom" to go back. Clicking a point opens
- * the run. The runs table beside it holds the same data for keyboards and
- * screen readers.
+ * Runs as marks in time (x: when each started, or the time it was scheduled
+ * for; y: how long it took, log scale), coloured by status. Loads GET
+ * /timeline: each run while there are few, else counts per bucket drawn as
+ * discs sized by count. Status toggles, a name search and (on the overview) a
+ * curation filter narrow it. Drag to zoom (by start time the zoomed window is
+ * loaded again, so buckets resolve into runs); double-click or "Reset zoom"
+ * to go back; click a run to open it, a bucket to zoom into it.
  */
-export function Timeline({ records, range, label }: { records: readonly HistoryRecord[]; range: TimeRange; label: string }) {
+export function Timeline({
+  span,
+  label,
+  curationType,
+  curations,
+  refreshKey,
+}: {
+  /** The window: the last `span` ms. */
+  span: number;
+  label: string;
+  /** Only this curation's runs (its own page). */
+  curationType?: string;
+  /** Offer a curation filter over these (the overview). */
+  curations?: readonly string[];
+  refreshKey?: unknown;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const frame = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot>();
-  const sortedRef = useRef<HistoryRecord[]>([]);
-  const [hover, setHover] = useState<{ record: HistoryRecord; x: number; y: number }>();
-  const [zoomed, setZoomed] = useState(false);
+  const marksRef = useRef<Mark[]>([]);
+  const [hover, setHover] = useState<{ mark: Mark; x: number; y: number }>();
+  const [zoom, setZoom] = useState<TimeRange>();
   const [by, setBy] = useState<TimeAxis>('started');
-  // The plot's handlers are made once; they read the axis through this.
-  const byRef = useRef(by);
-  byRef.current = by;
+  const [statuses, setStatuses] = useState<ReadonlySet<TerminalStatus>>(() => new Set(STATUSES));
+  const [search, setSearch] = useState('');
+  const [query, setQuery] = useState('');
+  const [onlyCuration, setOnlyCuration] = useState('');
+  // The plot's handlers are made once; they read the latest state through this.
+  const live = useRef({ by, zoomTo: (r: TimeRange | undefined) => setZoom(r) });
+  live.current = { by, zoomTo: (r) => setZoom(r) };
+
+  useEffect(() => {
+    const t = setTimeout(() => setQuery(search), 250);
+    return () => clearTimeout(t);
+  }, [search]);
+
+  const filters = { by, statuses, search: query, curationType: curationType ?? (onlyCuration || undefined) };
+  const statusKey = [...statuses].sort().join(',');
+  // Zoomed by start time, the zoomed window is what is loaded; by scheduled time the zoom only narrows the view.
+  const loadWindow = by === 'started' ? zoom : undefined;
+  const timeline = usePolling(
+    async (signal) => {
+      const to = Date.now();
+      const range = loadWindow ?? { from: to - span, to };
+      return { range: loadWindow ? range : { from: to - span, to }, data: await loadTimeline(range, filters, host.current?.clientWidth ?? 900, signal) };
+    },
+    30_000,
+    [span, by, statusKey, query, filters.curationType, loadWindow?.from, loadWindow?.to, refreshKey],
+  );
+  const range = timeline.data?.range ?? { from: Date.now() - span, to: Date.now() };
+  const data = timeline.data?.data;
 
   useEffect(() => {
     const el = host.current!;
-    const colors = STATUSES.map((s) => cssVar(`--status-${s.replace('_', '-')}`));
+    const colors = new Map(STATUSES.map((s) => [s, cssVar(`--status-${s.replace('_', '-')}`)] as const));
     const axisColor = cssVar('--text-muted');
     const gridColor = cssVar('--grid');
     const opts: uPlot.Options = {
@@ -111,7 +161,7 @@ export function Timeline({ records, range, label }: { records: readonly HistoryR
       legend: { show: false },
       cursor: { drag: { x: true, y: false, setScale: true }, points: { show: false }, y: false },
       scales: {
-        x: { time: true, auto: false, range: () => [range.from / 1000, range.to / 1000] },
+        x: { time: true, auto: false },
         // Whole decades, so the first and last labels sit on the frame.
         y: {
           distr: 3,
@@ -139,41 +189,40 @@ export function Timeline({ records, range, label }: { records: readonly HistoryR
           labelSize: 16,
         },
       ],
-      series: [
-        {},
-        ...STATUSES.map((s, i) => ({
-          label: statusLabel(s),
-          stroke: colors[i],
-          fill: colors[i],
-          paths: () => null,
-          points: { show: true, size: 9, width: 1.5, stroke: colors[i], fill: `${colors[i]}cc` },
-        })),
-      ],
+      series: [{}, ...STATUSES.map((s) => ({ label: statusLabel(s), paths: () => null, points: { show: false } }))],
       hooks: {
-        setSelect: [() => setZoomed(true)],
+        draw: [(u) => drawMarks(u, marksRef.current, colors)],
+        setSelect: [
+          (u) => {
+            if (u.select.width < 2) return;
+            const from = u.posToVal(u.select.left, 'x') * 1000;
+            const to = u.posToVal(u.select.left + u.select.width, 'x') * 1000;
+            live.current.zoomTo({ from: Math.floor(from), to: Math.ceil(to) });
+          },
+        ],
         setCursor: [
           (u) => {
             const { left, top } = u.cursor;
-            const hit = left === undefined || top === undefined || left < 0 ? undefined : nearest(u, sortedRef.current, left, top, byRef.current);
+            const hit = left === undefined || top === undefined || left < 0 ? undefined : nearest(u, marksRef.current, left, top);
             if (!hit || !frame.current) return setHover(undefined);
             // Tip coordinates are relative to the frame; the plot area sits inside it after the axes.
             const over = u.over.getBoundingClientRect();
             const box = frame.current.getBoundingClientRect();
-            setHover({ record: hit.record, x: hit.x + over.left - box.left, y: hit.y + over.top - box.top });
+            setHover({ mark: hit.mark, x: hit.x + over.left - box.left, y: hit.y + over.top - box.top });
           },
         ],
       },
     };
-    const { data, sorted } = toColumns([], byRef.current);
-    sortedRef.current = sorted;
-    const u = new uPlot(opts, data, el);
+    const u = new uPlot(opts, columnsOf([]).data, el);
     plot.current = u;
     const onClick = (e: MouseEvent) => {
       const rect = u.over.getBoundingClientRect();
-      const hit = nearest(u, sortedRef.current, e.clientX - rect.left, e.clientY - rect.top, byRef.current);
-      if (hit) location.hash = href.run(hit.record.curationExecutionName);
+      const hit = nearest(u, marksRef.current, e.clientX - rect.left, e.clientY - rect.top);
+      if (!hit) return;
+      if (hit.mark.kind === 'point') location.hash = href.run(hit.mark.point.name);
+      else live.current.zoomTo({ from: hit.mark.cell.minute * 60_000, to: (hit.mark.cell.minute + hit.mark.minutes) * 60_000 - 1 });
     };
-    const onDblClick = () => setZoomed(false);
+    const onDblClick = () => live.current.zoomTo(undefined);
     u.over.addEventListener('click', onClick);
     u.over.addEventListener('dblclick', onDblClick);
     const resize = new ResizeObserver(() => u.setSize({ width: el.clientWidth, height: 260 }));
@@ -183,33 +232,39 @@ export function Timeline({ records, range, label }: { records: readonly HistoryR
       u.destroy();
       plot.current = undefined;
     };
-    // The range closure is refreshed by the effect below; the plot is built once.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const drawn = drawnRange(records, range, by);
+  const marks = marksOf(data);
+  const drawn = zoom ?? drawnRange(marks, range);
   useEffect(() => {
     const u = plot.current;
     if (!u) return;
-    const { data, sorted } = toColumns(records, by);
-    sortedRef.current = sorted;
-    u.scales.x!.range = () => [drawn.from / 1000, drawn.to / 1000];
-    u.setData(data, !zoomed);
-    if (!zoomed) u.setScale('x', { min: drawn.from / 1000, max: drawn.to / 1000 });
-  }, [records, drawn.from, drawn.to, zoomed, by]);
+    const { data: columns, sorted } = columnsOf(marks);
+    marksRef.current = sorted;
+    u.setData(columns, false);
+    u.setScale('x', { min: drawn.from / 1000, max: drawn.to / 1000 });
+    setHover(undefined);
+  }, [data, drawn.from, drawn.to]);
 
-  // A new span (1h → 24h) or axis drops the zoom; the window sliding forward on a refresh keeps it.
-  useEffect(() => setZoomed(false), [range.to - range.from, by]);
+  // A new span (1h → 24h), axis or filter drops the zoom.
+  useEffect(() => setZoom(undefined), [span, by, statusKey, query, onlyCuration]);
 
-  const resetZoom = () => {
-    setZoomed(false);
-    plot.current?.setScale('x', { min: drawn.from / 1000, max: drawn.to / 1000 });
+  const toggle = (s: TerminalStatus) => {
+    const next = new Set(statuses);
+    if (next.has(s)) next.delete(s);
+    else next.add(s);
+    setStatuses(next);
   };
-  const unscheduled = by === 'scheduled' ? records.filter((r) => !r.scheduledTime).length : 0;
-
-  const counts = STATUSES.map((s) => [s, records.filter((r) => r.status === s).length] as const).filter(([, n]) => n > 0);
+  const counts = countsByStatus(data);
+  const unscheduled = by === 'scheduled' ? unscheduledCount(data) : 0;
+  const total = data?.total ?? 0;
+  const mode = data ? (data.points ? 'points' : 'buckets') : 'loading';
+  const countsText = STATUSES.filter((s) => (counts.get(s) ?? 0) > 0)
+    .map((s) => `${(counts.get(s) ?? 0).toLocaleString()} ${statusLabel(s).toLowerCase()}`)
+    .join(', ');
+  const hm = hover?.mark;
   return (
-    <figure class="timeline" data-by={by} data-x-from={drawn.from} data-x-to={drawn.to}>
+    <figure class="timeline" data-by={by} data-x-from={drawn.from} data-x-to={drawn.to} data-mode={mode} data-total={total}>
       <div class="timeline-bar">
         <div class="range-picker" role="group" aria-label="Place runs by">
           <button type="button" class="btn btn-small" aria-pressed={by === 'started'} onClick={() => setBy('started')}>
@@ -219,46 +274,76 @@ export function Timeline({ records, range, label }: { records: readonly HistoryR
             Scheduled time
           </button>
         </div>
-        <ul class="legend" aria-label="Legend">
+        <div class="legend" role="group" aria-label="Show statuses">
           {STATUSES.map((s) => (
-            <li key={s}>
+            <button key={s} type="button" class="legend-toggle" aria-pressed={statuses.has(s)} onClick={() => toggle(s)} title={`Show or hide ${statusLabel(s).toLowerCase()} runs`}>
               <span class={`swatch swatch-${s.replace('_', '-')}`} aria-hidden="true" />
               {statusLabel(s)}
-            </li>
+            </button>
           ))}
-        </ul>
-        {zoomed && (
-          <button type="button" class="btn btn-small" onClick={resetZoom}>
-            Reset zoom
-          </button>
-        )}
+        </div>
+        <div class="timeline-filters">
+          {curations && curations.length > 1 && (
+            <select aria-label="Curation" value={onlyCuration} onChange={(e) => setOnlyCuration((e.target as HTMLSelectElement).value)}>
+              <option value="">All curations</option>
+              {curations.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </select>
+          )}
+          <input type="search" placeholder="Search by name" aria-label="Search runs by name" value={search} onInput={(e) => setSearch((e.target as HTMLInputElement).value)} />
+          {zoom && (
+            <button type="button" class="btn btn-small" onClick={() => setZoom(undefined)}>
+              Reset zoom
+            </button>
+          )}
+        </div>
       </div>
+      {timeline.error && <p class="notice notice-error">Could not load the timeline: {timeline.error.message}</p>}
       <div
         class="timeline-plot"
         ref={frame}
         role="img"
-        aria-label={`${label}: ${records.length} runs${counts.length ? ` (${counts.map(([s, n]) => `${n} ${statusLabel(s).toLowerCase()}`).join(', ')})` : ''}. Drag across the chart to zoom; the table below lists the same runs.`}
+        aria-label={`${label}: ${total.toLocaleString()} runs${countsText ? ` (${countsText})` : ''}. Drag across the chart to zoom; the table below lists recent runs.`}
       >
         <div ref={host} />
-        {hover && (
+        {hm && hover && (
           <div class="timeline-tip" style={{ left: `${hover.x}px`, top: `${hover.y}px` }}>
-            <strong>{statusLabel(hover.record.status)}</strong> · {hover.record.curationType}
-            <br />
-            {by === 'scheduled' && hover.record.scheduledTime ? `scheduled for ${formatShort(hover.record.scheduledTime)}` : formatShort(hover.record.startedAt)} ·{' '}
-            {formatDuration(hover.record.durationMs)}
-            {by === 'scheduled' && !hover.record.scheduledTime && (
+            {hm.kind === 'point' ? (
               <>
+                <strong>{statusLabel(hm.status)}</strong> · {hm.point.curationType}
                 <br />
-                no scheduled time (started by hand): drawn at its start
+                {by === 'scheduled' && hm.point.scheduled ? `scheduled for ${formatShort(new Date(hm.point.at).toISOString())}` : formatShort(new Date(hm.point.startedAt).toISOString())} ·{' '}
+                {formatDuration(hm.point.durationMs)}
+                {by === 'scheduled' && !hm.point.scheduled && (
+                  <>
+                    <br />
+                    no scheduled time (started by hand): drawn at its start
+                  </>
+                )}
+              </>
+            ) : (
+              <>
+                <strong>
+                  {hm.cell.count.toLocaleString()} {statusLabel(hm.status).toLowerCase()}
+                </strong>{' '}
+                {hm.cell.count === 1 ? 'run' : 'runs'} · {bucketText(hm)}
+                <br />
+                {hm.cell.minDurationMs === hm.cell.maxDurationMs ? formatDuration(hm.cell.minDurationMs) : `${formatDuration(hm.cell.minDurationMs)} – ${formatDuration(hm.cell.maxDurationMs)}`} · click to zoom in
               </>
             )}
           </div>
         )}
       </div>
       <figcaption class="muted small">
-        Each dot is a run: {by === 'scheduled' ? 'the time it was scheduled for' : 'when it started'} (across) and how long it took (up, log scale).
-        {unscheduled > 0 && ` ${unscheduled} run${unscheduled === 1 ? '' : 's'} without a scheduled time (started by hand) sit at their start.`} Drag to
-        zoom, double-click to reset, click a dot to open the run.
+        {mode === 'buckets'
+          ? `${total.toLocaleString()} runs, counted per ${bucketWidth(data?.bucketMinutes ?? 1)}: a disc's size grows with its count. `
+          : 'Each dot is a run. '}
+        Placed by {by === 'scheduled' ? 'the time it was scheduled for' : 'when it started'} (across) and how long it took (up, log scale).
+        {unscheduled > 0 && ` ${unscheduled.toLocaleString()} run${unscheduled === 1 ? '' : 's'} without a scheduled time (started by hand) sit at their start.`} Drag to zoom,
+        double-click to reset, click a {mode === 'buckets' ? 'disc to zoom into it' : 'dot to open the run'}.
       </figcaption>
     </figure>
   );

@@ -28,7 +28,7 @@ export function CurationPage({ curationType }: { curationType: string }) {
   const history = usePolling(
     async (signal) => {
       const to = Date.now();
-      return { range: { from: to - span, to }, records: await loadHistory({ from: to - span, curationType }, signal) };
+      return { records: await loadHistory({ from: to - span, curationType }, signal, 100) };
     },
     30_000,
     [curationType, live.version, span],
@@ -143,8 +143,8 @@ export function CurationPage({ curationType }: { curationType: string }) {
           <h2 id="timeline-h">Runs</h2>
           <RangePicker value={rangeId} onChange={setRangeId} />
         </div>
-        <Timeline records={history.data?.records ?? []} range={history.data?.range ?? { from: Date.now() - span, to: Date.now() }} label={`Runs of ${curationType}`} />
-        {history.data ? <RunsTable records={history.data.records.slice(0, 100)} showCuration={false} caption={`Runs of ${curationType}, newest first`} /> : <p class="muted">Loading…</p>}
+        <Timeline span={span} curationType={curationType} refreshKey={live.version} label={`Runs of ${curationType}`} />
+        {history.data ? <RunsTable records={history.data.records} showCuration={false} caption={`Runs of ${curationType} in this range, newest first (the last 100 at most)`} /> : <p class="muted">Loading…</p>}
       </section>
     </main>
   );

@@ -17,17 +17,8 @@ export function OverviewPage() {
   const [rangeId, setRangeId] = useState<RangeId>('24h');
   const curations = usePolling((signal) => api<{ curations: CurationSummary[] }>('/curations', { signal }), 15_000, [live.version]);
   const span = RANGES.find((r) => r.id === rangeId)!.ms;
-  // The window slides with each refresh; computed per load, not per render.
-  const history = usePolling(
-    async (signal) => {
-      const to = Date.now();
-      return { range: { from: to - span, to }, records: await loadHistory({ from: to - span }, signal) };
-    },
-    30_000,
-    [live.version, span],
-  );
-  const range = history.data?.range ?? { from: Date.now() - span, to: Date.now() };
-  const recent = useMemo(() => (history.data?.records ?? []).slice(0, 25), [history.data]);
+  const recent = usePolling((signal) => loadHistory({ from: 0 }, signal, 25), 30_000, [live.version]);
+  const names = useMemo(() => (curations.data?.curations ?? []).map((c) => c.definition.curationType).sort(), [curations.data]);
 
   return (
     <main id="main">
@@ -54,12 +45,12 @@ export function OverviewPage() {
           <h2 id="timeline-h">Runs timeline</h2>
           <RangePicker value={rangeId} onChange={setRangeId} />
         </div>
-        <Timeline records={history.data?.records ?? []} range={range} label={`Runs in the last ${RANGES.find((r) => r.id === rangeId)!.label}`} />
+        <Timeline span={span} curations={names} refreshKey={live.version} label={`Runs in the last ${RANGES.find((r) => r.id === rangeId)!.label}`} />
       </section>
 
       <section aria-labelledby="recent-h">
         <h2 id="recent-h">Recent runs</h2>
-        {history.data ? <RunsTable records={recent} caption="Recent runs, newest first" /> : <p class="muted">Loading…</p>}
+        {recent.data ? <RunsTable records={recent.data} caption="Recent runs, newest first" /> : <p class="muted">Loading…</p>}
       </section>
     </main>
   );
