@@ -52,8 +52,8 @@ async function seededHome() {
               200 + (i * 7919) % 60000 AS dur
        FROM n JOIN t ON t.k = i % ${CURATIONS}
      )
-     INSERT INTO history (curation_type, timestamp, execution_name, status, record)
-     SELECT type, ts, exec, s, json_object(
+     INSERT INTO history (curation_type, timestamp, execution_name, status, started_ms, started_minute, scheduled_ms, duration_ms, duration_band, record)
+     SELECT type, ts, exec, s, ts - dur, (ts - dur) / 60000, ts - dur, dur, CASE WHEN dur < 10 THEN 0 WHEN dur < 100 THEN 1 WHEN dur < 1000 THEN 2 WHEN dur < 10000 THEN 3 WHEN dur < 100000 THEN 4 WHEN dur < 1000000 THEN 5 WHEN dur < 10000000 THEN 6 ELSE 7 END, json_object(
        'curationType', type, 'timestamp', ts, 'curationExecutionName', exec,
        'scriptFileCommitId', '0123456789abcdef0123456789abcdef01234567',
        'glueDetails', json('{"database":"wildrydes","tables":["rydebookings","wildrydes-external.ryders"]}'),

@@ -26,6 +26,7 @@ const SUITE = [
   ['outboxDispatch', 'outbox-dispatch.mjs', [], reps],
   ['schedulerLag', 'scheduler-lag.mjs', [], 1],
   ['historyApi', 'history-api.mjs', [], 1],
+  ['timelineLoad', 'timeline-load.mjs', [], 1, { ADP_BENCH_TIMELINE_ROWS: quick ? '200000' : '1000000', ADP_BENCH_PAIRS: quick ? '3' : '7' }],
   ['exampleData', 'example-data.mjs', [], 1],
   // Each of these alternates postgres and embedded (or measures its sizes) inside itself: run once.
   ...(postgres

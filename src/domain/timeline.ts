@@ -59,7 +59,7 @@ export interface TimelineCell {
   readonly status: TerminalStatus;
   readonly band: number;
   readonly count: number;
-  /** Of `count`, the runs without a scheduled time. */
+  /** Of `count`, the runs placed at their start for want of a scheduled time: by scheduled time only (0 by start). */
   readonly unscheduled: number;
   readonly minDurationMs: number;
   readonly maxDurationMs: number;
@@ -154,7 +154,7 @@ export function timelineOf(rows: Iterable<TimelineRow>, query: TimelineQuery): T
     const band = durationBand(row.durationMs);
     const key = `${minute}|${row.status}|${band}`;
     const cell = cells.get(key);
-    const unscheduled = row.scheduledMs === undefined ? 1 : 0;
+    const unscheduled = query.by === 'scheduled' && row.scheduledMs === undefined ? 1 : 0;
     if (!cell) {
       cells.set(key, { minute, status: row.status, band, count: 1, unscheduled, minDurationMs: row.durationMs, maxDurationMs: row.durationMs });
     } else {

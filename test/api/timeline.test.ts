@@ -63,7 +63,7 @@ describe('HTTP API: GET /timeline', () => {
     const first = body.cells.filter((c: { minute: number }) => c.minute === BASE / 60_000);
     expect(first).toEqual([
       { minute: BASE / 60_000, status: 'failed', band: 3, count: 3, unscheduled: 0, minDurationMs: 2_001, maxDurationMs: 2_009 },
-      { minute: BASE / 60_000, status: 'succeeded', band: 3, count: 7, unscheduled: 5, minDurationMs: 2_000, maxDurationMs: 2_008 },
+      { minute: BASE / 60_000, status: 'succeeded', band: 3, count: 7, unscheduled: 0, minDurationMs: 2_000, maxDurationMs: 2_008 },
     ]);
     // By scheduled time the drawn range reaches back 10 days, and the buckets widen to fit all 11 days in 24.
     const scheduled = await t.json(`/api/v1/timeline?from=${BASE}&to=${BASE + 24 * HOUR}&pointLimit=100&buckets=24&by=scheduled`);

@@ -6,7 +6,7 @@ import { encodeCursor } from '../../domain/history-page.js';
 import { buildHistoryQuery } from './history-query.js';
 import { json } from './values.js';
 import { recordFromItem } from '../../domain/history-item.js';
-import { timelineRowOf } from '../../domain/timeline.js';
+import { durationBand, MINUTE_MS, timelineRowOf } from '../../domain/timeline.js';
 
 /** What {@link finishRecord} does for alerts: `lock` before the record is written, `write` after, for a new record only. */
 export interface RecordHook {
@@ -56,8 +56,8 @@ export async function finishRecord(tx: Sql, record: HistoryRecord, now: string, 
 
 // Any unique key refuses the insert: the run's name (finished already) or the timestamp (taken). The run (if any) takes the record's status.
 const INSERT_RECORD = `WITH inserted AS (
-  INSERT INTO history (curation_type, "timestamp", execution_name, status, scheduled_time, record, started_ms, scheduled_ms, duration_ms)
-  VALUES ($1, $2, $3, $4, $5, $6, $8, $9, $10)
+  INSERT INTO history (curation_type, "timestamp", execution_name, status, scheduled_time, record, started_ms, started_minute, scheduled_ms, duration_ms, duration_band)
+  VALUES ($1, $2, $3, $4, $5, $6, $8, $9, $10, $11, $12)
   ON CONFLICT DO NOTHING RETURNING execution_name, status, record),
 marked AS (UPDATE runs r SET status = i.status, updated_at = $7 FROM inserted i WHERE r.execution_name = i.execution_name)
 SELECT record FROM inserted`;
@@ -81,8 +81,10 @@ export async function insertRecord(sql: Sql, record: HistoryRecord, timestamp: n
     json({ ...record, timestamp }),
     now,
     row.startedMs,
+    Math.floor(row.startedMs / MINUTE_MS),
     row.scheduledMs ?? null,
     row.durationMs,
+    durationBand(row.durationMs),
   ]);
   return inserted && recordFromItem(inserted.record);
 }

@@ -234,21 +234,24 @@ UPDATE outbox SET destination_type = destination_type;
   },
   {
     version: 5,
-    name: 'history timeline: start, scheduled time and duration as columns, an index by start',
+    name: 'history timeline: start minute, scheduled time, duration and its band as columns, an index by start',
     sql: `
 -- The timeline groups the runs that started in a window by minute, status and
 -- duration band: the index leads with the start minute, so a window is one
--- range of one index. The band
--- CASE is DURATION_BAND_THRESHOLDS_MS (domain/timeline.ts).
+-- range of one index. The band is durationBand() of domain/timeline.ts,
+-- written by the insert; the CASE below only fills the records stored before.
 ALTER TABLE history ADD COLUMN started_ms bigint;
+ALTER TABLE history ADD COLUMN started_minute bigint;
 ALTER TABLE history ADD COLUMN scheduled_ms bigint;
 ALTER TABLE history ADD COLUMN duration_ms bigint;
+ALTER TABLE history ADD COLUMN duration_band smallint;
 UPDATE history SET
   started_ms = round(extract(epoch FROM (record->>'startedAt')::timestamptz) * 1000)::bigint,
   scheduled_ms = round(extract(epoch FROM scheduled_time) * 1000)::bigint,
   duration_ms = greatest(0, round(coalesce((record->>'durationMs')::numeric, 0)))::bigint;
 UPDATE history SET started_ms = "timestamp" - duration_ms WHERE started_ms IS NULL;
-CREATE INDEX history_timeline_started ON history ((started_ms / 60000), status, (CASE WHEN duration_ms < 10 THEN 0 WHEN duration_ms < 100 THEN 1 WHEN duration_ms < 1000 THEN 2 WHEN duration_ms < 10000 THEN 3 WHEN duration_ms < 100000 THEN 4 WHEN duration_ms < 1000000 THEN 5 WHEN duration_ms < 10000000 THEN 6 ELSE 7 END)) INCLUDE (duration_ms, started_ms, scheduled_ms, curation_type, execution_name);
+UPDATE history SET started_minute = started_ms / 60000, duration_band = CASE WHEN duration_ms < 10 THEN 0 WHEN duration_ms < 100 THEN 1 WHEN duration_ms < 1000 THEN 2 WHEN duration_ms < 10000 THEN 3 WHEN duration_ms < 100000 THEN 4 WHEN duration_ms < 1000000 THEN 5 WHEN duration_ms < 10000000 THEN 6 ELSE 7 END;
+CREATE INDEX history_timeline ON history (started_minute, status, duration_band) INCLUDE (duration_ms, started_ms, scheduled_ms, curation_type, execution_name);
 `,
   },
 ];

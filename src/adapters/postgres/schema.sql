@@ -31,8 +31,10 @@ CREATE TABLE history (
   scheduled_time timestamp with time zone,
   record jsonb NOT NULL,
   started_ms bigint,
+  started_minute bigint,
   scheduled_ms bigint,
   duration_ms bigint,
+  duration_band smallint,
   CONSTRAINT history_execution_name_key UNIQUE (execution_name),
   CONSTRAINT history_pkey PRIMARY KEY (curation_type, "timestamp")
 );
@@ -162,17 +164,7 @@ CREATE INDEX history_by_status ON history USING btree (status, "timestamp", exec
 
 CREATE INDEX history_newest ON history USING btree ("timestamp", execution_name);
 
-CREATE INDEX history_timeline_started ON history USING btree (((started_ms / 60000)), status, (
-CASE
-    WHEN (duration_ms < 10) THEN 0
-    WHEN (duration_ms < 100) THEN 1
-    WHEN (duration_ms < 1000) THEN 2
-    WHEN (duration_ms < 10000) THEN 3
-    WHEN (duration_ms < 100000) THEN 4
-    WHEN (duration_ms < 1000000) THEN 5
-    WHEN (duration_ms < 10000000) THEN 6
-    ELSE 7
-END)) INCLUDE (duration_ms, started_ms, scheduled_ms, curation_type, execution_name);
+CREATE INDEX history_timeline ON history USING btree (started_minute, status, duration_band) INCLUDE (duration_ms, started_ms, scheduled_ms, curation_type, execution_name);
 
 CREATE INDEX outbox_by_execution ON outbox USING btree (execution_name, state) WHERE (execution_name IS NOT NULL);
 

@@ -7,17 +7,16 @@ import {
   type Timeline,
   type TimelineQuery,
 } from '../../domain/timeline.js';
-import { containsPattern, durationBandSql } from '../sql/timeline-sql.js';
+import { containsPattern } from '../sql/timeline-sql.js';
 import type { Sql } from './database.js';
 
-const BAND = durationBandSql('duration_ms');
-/** Where a run is placed; the window is always on started_ms, which leads the index of migration 5. */
+/** Where a run is placed; the window is always on the start (started_minute leads the index of migration 5). */
 const AXIS = { started: 'started_ms', scheduled: 'coalesce(scheduled_ms, started_ms)' } as const;
 
 /** WHERE text and values shared by the cell and point queries; the minute range lets PostgreSQL use the start index. */
 function where(query: TimelineQuery): { text: string; values: unknown[] } {
   const values: unknown[] = [Math.floor(query.from / MINUTE_MS), Math.floor(query.to / MINUTE_MS), query.from, query.to];
-  const parts = ['started_ms / 60000 BETWEEN $1 AND $2', 'started_ms BETWEEN $3 AND $4'];
+  const parts = ['started_minute BETWEEN $1 AND $2', 'started_ms BETWEEN $3 AND $4'];
   const param = (v: unknown) => `$${values.push(v)}`;
   if (query.curationType !== undefined) {
     parts.push(`curation_type = ${param(query.curationType)}`);
@@ -48,8 +47,8 @@ export async function readTimeline(sql: Sql, query: TimelineQuery): Promise<Time
     minDurationMs: number;
     maxDurationMs: number;
   }>(
-    `SELECT (${at} / 60000)::bigint AS minute, status, ${BAND} AS band, count(*) AS count,
-            count(*) FILTER (WHERE scheduled_ms IS NULL) AS unscheduled,
+    `SELECT ${query.by === 'started' ? 'started_minute' : `(${at} / 60000)::bigint`} AS minute, status, duration_band::int AS band, count(*) AS count,
+            ${query.by === 'started' ? '0::int8' : 'count(*) FILTER (WHERE scheduled_ms IS NULL)'} AS unscheduled,
             min(duration_ms) AS "minDurationMs", max(duration_ms) AS "maxDurationMs"
        FROM history WHERE ${w.text} GROUP BY 1, 2, 3`,
     w.values,

@@ -5,7 +5,7 @@ import type { SqliteDatabase } from './connection.js';
 import { encodeCursor } from '../../domain/history-page.js';
 import { buildHistoryQuery } from './history-query.js';
 import { recordFromItem } from '../../domain/history-item.js';
-import { timelineRowOf } from '../../domain/timeline.js';
+import { durationBand, MINUTE_MS, timelineRowOf } from '../../domain/timeline.js';
 
 interface RecordRow {
   record: string;
@@ -28,8 +28,9 @@ export class HistoryTable {
     this.#taken = db.prepare<[string, number], { one: number }>(
       'SELECT 1 AS one FROM history WHERE curation_type = ? AND timestamp = ?',
     );
-    this.#insert = db.prepare<[string, number, string, string, string, number, number | null, number]>(
-      'INSERT INTO history (curation_type, timestamp, execution_name, status, record, started_ms, scheduled_ms, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    this.#insert = db.prepare<[string, number, string, string, string, number, number, number | null, number, number]>(
+      `INSERT INTO history (curation_type, timestamp, execution_name, status, record, started_ms, started_minute, scheduled_ms, duration_ms, duration_band)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.#markRun = db.prepare<[string, string, string]>('UPDATE runs SET status = ?, updated_at = ? WHERE execution_name = ?');
     this.#finish = db.transaction((record: HistoryRecord, now: string, onInserted?: (stored: HistoryRecord) => void) =>
@@ -78,7 +79,18 @@ export class HistoryTable {
     while (this.#taken.get(record.curationType, timestamp)) timestamp += 1;
     const json = JSON.stringify({ ...record, timestamp });
     const row = timelineRowOf(record);
-    this.#insert.run(record.curationType, timestamp, record.curationExecutionName, record.status, json, row.startedMs, row.scheduledMs ?? null, row.durationMs);
+    this.#insert.run(
+      record.curationType,
+      timestamp,
+      record.curationExecutionName,
+      record.status,
+      json,
+      row.startedMs,
+      Math.floor(row.startedMs / MINUTE_MS),
+      row.scheduledMs ?? null,
+      row.durationMs,
+      durationBand(row.durationMs),
+    );
     this.#markRun.run(record.status, now, record.curationExecutionName);
     // Returned as parsed from storage, so it equals what every later read returns.
     const stored = recordFromItem(JSON.parse(json));

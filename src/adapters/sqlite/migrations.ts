@@ -198,22 +198,25 @@ ALTER TABLE outbox DROP COLUMN destination;
   },
   {
     version: 5,
-    name: 'history timeline: start, scheduled time and duration as columns, a covering index by start',
+    name: 'history timeline: start minute, scheduled time, duration and its band as columns, a covering index by start',
     sql: `
 -- The timeline groups the runs that started in a window by minute, status and
 -- duration band in the index's own order, so a million runs are one pass
 -- over one index (placed by scheduled time, they are sorted once more). The
--- band CASE is DURATION_BAND_THRESHOLDS_MS (domain/timeline.ts); queries
--- repeat it verbatim (timeline-query.ts) so SQLite matches the index.
+-- band is durationBand() of domain/timeline.ts, written by the insert; the
+-- CASE below only fills the records stored before this step.
 ALTER TABLE history ADD COLUMN started_ms INTEGER;
+ALTER TABLE history ADD COLUMN started_minute INTEGER;
 ALTER TABLE history ADD COLUMN scheduled_ms INTEGER;
 ALTER TABLE history ADD COLUMN duration_ms INTEGER;
+ALTER TABLE history ADD COLUMN duration_band INTEGER;
 UPDATE history SET
   started_ms = CAST(round(unixepoch(json_extract(record, '$.startedAt'), 'subsec') * 1000) AS INTEGER),
   scheduled_ms = CAST(round(unixepoch(json_extract(record, '$.scheduledTime'), 'subsec') * 1000) AS INTEGER),
   duration_ms = max(0, CAST(round(coalesce(json_extract(record, '$.durationMs'), 0)) AS INTEGER));
 UPDATE history SET started_ms = timestamp - duration_ms WHERE started_ms IS NULL;
-CREATE INDEX history_timeline_started ON history (started_ms / 60000, status, CASE WHEN duration_ms < 10 THEN 0 WHEN duration_ms < 100 THEN 1 WHEN duration_ms < 1000 THEN 2 WHEN duration_ms < 10000 THEN 3 WHEN duration_ms < 100000 THEN 4 WHEN duration_ms < 1000000 THEN 5 WHEN duration_ms < 10000000 THEN 6 ELSE 7 END, duration_ms, started_ms, scheduled_ms, curation_type, execution_name);
+UPDATE history SET started_minute = started_ms / 60000, duration_band = CASE WHEN duration_ms < 10 THEN 0 WHEN duration_ms < 100 THEN 1 WHEN duration_ms < 1000 THEN 2 WHEN duration_ms < 10000 THEN 3 WHEN duration_ms < 100000 THEN 4 WHEN duration_ms < 1000000 THEN 5 WHEN duration_ms < 10000000 THEN 6 ELSE 7 END;
+CREATE INDEX history_timeline ON history (started_minute, status, duration_band, duration_ms, started_ms, scheduled_ms, curation_type, execution_name);
 `,
   },
 ];

@@ -28,7 +28,7 @@ CREATE TABLE history (
   timestamp      INTEGER NOT NULL,
   execution_name TEXT NOT NULL UNIQUE,
   status         TEXT NOT NULL,
-  record         TEXT NOT NULL CHECK (json_valid(record)), started_ms INTEGER, scheduled_ms INTEGER, duration_ms INTEGER,
+  record         TEXT NOT NULL CHECK (json_valid(record)), started_ms INTEGER, started_minute INTEGER, scheduled_ms INTEGER, duration_ms INTEGER, duration_band INTEGER,
   PRIMARY KEY (curation_type, timestamp)
 ) STRICT;
 
@@ -38,7 +38,7 @@ CREATE INDEX history_by_status ON history (status, timestamp, execution_name);
 
 CREATE INDEX history_newest ON history (timestamp, execution_name);
 
-CREATE INDEX history_timeline_started ON history (started_ms / 60000, status, CASE WHEN duration_ms < 10 THEN 0 WHEN duration_ms < 100 THEN 1 WHEN duration_ms < 1000 THEN 2 WHEN duration_ms < 10000 THEN 3 WHEN duration_ms < 100000 THEN 4 WHEN duration_ms < 1000000 THEN 5 WHEN duration_ms < 10000000 THEN 6 ELSE 7 END, duration_ms, started_ms, scheduled_ms, curation_type, execution_name);
+CREATE INDEX history_timeline ON history (started_minute, status, duration_band, duration_ms, started_ms, scheduled_ms, curation_type, execution_name);
 
 CREATE TABLE incidents (
   curation_type TEXT NOT NULL,

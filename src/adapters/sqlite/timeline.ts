@@ -9,11 +9,10 @@ import {
   type TimelinePoint,
   type TimelineQuery,
 } from '../../domain/timeline.js';
-import { containsPattern, durationBandSql } from '../sql/timeline-sql.js';
+import { containsPattern } from '../sql/timeline-sql.js';
 import type { SqliteDatabase } from './connection.js';
 
-const BAND = durationBandSql('duration_ms');
-/** Where a run is placed; the window is always on started_ms, which leads the index of migration 5. */
+/** Where a run is placed; the window is always on the start (started_minute leads the index of migration 5). */
 const AXIS = { started: 'started_ms', scheduled: 'coalesce(scheduled_ms, started_ms)' } as const;
 
 interface CellRow {
@@ -38,7 +37,7 @@ interface PointRow {
 
 /** WHERE text and values shared by the cell and point queries; the minute range lets SQLite seek the start index. */
 function where(query: TimelineQuery): { sql: string; params: (string | number)[] } {
-  const parts = ['started_ms / 60000 BETWEEN ? AND ?', 'started_ms BETWEEN ? AND ?'];
+  const parts = ['started_minute BETWEEN ? AND ?', 'started_ms BETWEEN ? AND ?'];
   const params: (string | number)[] = [Math.floor(query.from / MINUTE_MS), Math.floor(query.to / MINUTE_MS), query.from, query.to];
   if (query.curationType !== undefined) {
     parts.push('curation_type = ?');
@@ -75,10 +74,15 @@ export class HistoryTimeline {
     checkTimelineQuery(query);
     const w = where(query);
     const at = AXIS[query.by];
+    // By start, the groups follow the index order (no sort), and no run is placed for want of a scheduled time.
     const cells = this.#all<CellRow>(
-      `SELECT ${at} / 60000 AS minute, status, ${BAND} AS band, count(*) AS count, sum(scheduled_ms IS NULL) AS unscheduled,
-              min(duration_ms) AS lo, max(duration_ms) AS hi
-         FROM history WHERE ${w.sql} GROUP BY ${at} / 60000, status, ${BAND}`,
+      query.by === 'started'
+        ? `SELECT started_minute AS minute, status, duration_band AS band, count(*) AS count, 0 AS unscheduled,
+                  min(duration_ms) AS lo, max(duration_ms) AS hi
+             FROM history WHERE ${w.sql} GROUP BY started_minute, status, duration_band`
+        : `SELECT ${at} / 60000 AS minute, status, duration_band AS band, count(*) AS count, sum(scheduled_ms IS NULL) AS unscheduled,
+                  min(duration_ms) AS lo, max(duration_ms) AS hi
+             FROM history WHERE ${w.sql} GROUP BY ${at} / 60000, status, duration_band`,
       w.params,
     );
     const total = cells.reduce((n, c) => n + c.count, 0);

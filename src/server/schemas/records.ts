@@ -247,7 +247,7 @@ export const timelineCellSchema = z
     status: z.enum(RUN_STATUSES),
     band: z.number().int().meta({ description: 'Duration decade: 0 under 10 ms, 1 under 100 ms, … 7 from 10,000 s' }),
     count: z.number().int(),
-    unscheduled: z.number().int().meta({ description: 'Of count, runs without a scheduled time' }),
+    unscheduled: z.number().int().meta({ description: 'Of count, runs placed at their start for want of a scheduled time (by=scheduled only; 0 by start)' }),
     minDurationMs: z.number().int(),
     maxDurationMs: z.number().int(),
   })
