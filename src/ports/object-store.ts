@@ -83,5 +83,12 @@ export interface ObjectStore {
   delete(bucket: string, key: string): Promise<void>;
   list(bucket: string, prefix: string): Promise<string[]>;
   getText(bucket: string, key: string): Promise<string>;
+  /**
+   * Bytes `start` up to (not including) `end` of an object, cut at its end:
+   * fewer bytes (or none) when the object is shorter. Reads only that range
+   * (S3: a ranged GET), so a preview of a large file costs what it shows.
+   * NotFoundError if the object is missing.
+   */
+  readRange(bucket: string, key: string, start: number, end: number): Promise<Uint8Array>;
   putText(bucket: string, key: string, body: string): Promise<void>;
 }

@@ -155,6 +155,33 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
+  async readRange(bucket: string, key: string, start: number, end: number): Promise<Uint8Array> {
+    const file = this.#paths.filePath(bucket, key);
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(file, 'r');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw new NotFoundError('object', `${bucket}/${key}`);
+      throw e;
+    }
+    try {
+      const stat = await handle.stat();
+      if (!stat.isFile()) throw new NotFoundError('object', `${bucket}/${key}`);
+      const length = Math.max(0, Math.min(end, stat.size) - start);
+      const buffer = Buffer.alloc(length);
+      let read = 0;
+      while (read < length) {
+        const { bytesRead } = await handle.read(buffer, read, length - read, start + read);
+        if (bytesRead === 0) break;
+        read += bytesRead;
+      }
+      return buffer.subarray(0, read);
+    } finally {
+      await handle.close();
+    }
+  }
+
   /** Writes atomically. Like an S3 PUT, the new object has no metadata or tags. */
   async putText(bucket: string, key: string, body: string): Promise<void> {
     const target = await this.#writablePath(bucket, key);

@@ -266,6 +266,24 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  /** A ranged GetObject; a range that starts at or past the end is an empty answer, not S3's 416. */
+  async readRange(bucket: string, key: string, start: number, end: number): Promise<Uint8Array> {
+    if (end <= start) {
+      if (!(await this.head(bucket, key))) throw new NotFoundError('object', `${bucket}/${key}`);
+      return new Uint8Array();
+    }
+    const { sdk, client } = await this.#s3();
+    try {
+      const object = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=${start}-${end - 1}` }));
+      return (await object.Body?.transformToByteArray()) ?? new Uint8Array();
+    } catch (e) {
+      // A range that starts at or past the end: S3 answers 416, some S3-compatible servers drop the connection.
+      const info = await this.head(bucket, key).catch(() => undefined);
+      if (info && start >= info.size) return new Uint8Array();
+      throw s3Error(e, 'GetObject', { bucket, key });
+    }
+  }
+
   /** A plain PutObject (UTF-8 text), encrypted with the store's KMS key if it has one. */
   async putText(bucket: string, key: string, body: string): Promise<void> {
     const { sdk, client } = await this.#s3();
