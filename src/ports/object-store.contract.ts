@@ -45,6 +45,14 @@ export function objectStoreContract(name: string, open: () => Promise<ObjectStor
       expect((await store.readRange(BUCKET, 'range/empty.csv', 0, 100)).length).toBe(0);
     });
 
+    it('locates the bucket and key of its own URIs, and nothing for foreign ones', async () => {
+      for (const key of ['a.csv', 'deep/er/file name.parquet', 'x/_SUCCESS']) {
+        expect(store.locate(store.uri(BUCKET, key))).toEqual({ bucket: BUCKET, key });
+      }
+      expect(store.locate('https://example.com/contract-bucket/a.csv')).toBeUndefined();
+      expect(store.locate(store.uri(BUCKET, 'a.csv').replace('contract-bucket/a.csv', 'contract-bucket'))).toBeUndefined();
+    });
+
     it('refuses a missing object with NotFoundError, for any range', async () => {
       await expect(store.readRange(BUCKET, 'range/missing.csv', 0, 10)).rejects.toBeInstanceOf(NotFoundError);
       await expect(store.readRange(BUCKET, 'range/missing.csv', 3, 3)).rejects.toBeInstanceOf(NotFoundError);

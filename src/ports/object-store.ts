@@ -46,6 +46,8 @@ export interface PublishOptions {
 export interface ObjectStore {
   /** `file:///…` locally, `s3://bucket/key` on S3. */
   uri(bucket: string, key: string): string;
+  /** The bucket and key a URI of {@link uri}'s form names in this store; undefined for another store's URI or one that escapes its bucket. */
+  locate(uri: string): { bucket: string; key: string } | undefined;
   bucketExists(bucket: string): Promise<boolean>;
   createBucket(bucket: string): Promise<void>;
   head(bucket: string, key: string): Promise<ObjectInfo | undefined>;

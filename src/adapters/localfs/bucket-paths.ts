@@ -35,4 +35,20 @@ export class BucketPaths {
   uri(bucket: string, key: string): string {
     return `file://${this.filePath(bucket, key)}`;
   }
+
+  /** The inverse of {@link uri}: undefined for a file outside the root, or a key the buckets refuse. */
+  locate(uri: string): { bucket: string; key: string } | undefined {
+    const prefix = `file://${this.root}${path.sep}`;
+    if (!uri.startsWith(prefix)) return undefined;
+    const rest = uri.slice(prefix.length);
+    const slash = rest.indexOf('/');
+    if (slash <= 0) return undefined;
+    const location = { bucket: rest.slice(0, slash), key: rest.slice(slash + 1) };
+    try {
+      this.filePath(location.bucket, location.key);
+    } catch {
+      return undefined;
+    }
+    return location;
+  }
 }

@@ -41,6 +41,10 @@ export class LocalObjectStore implements ObjectStore {
     return this.#paths.uri(bucket, key);
   }
 
+  locate(uri: string): { bucket: string; key: string } | undefined {
+    return this.#paths.locate(uri);
+  }
+
   async bucketExists(bucket: string): Promise<boolean> {
     return isDirectory(this.#paths.bucketDir(bucket));
   }

@@ -3,10 +3,11 @@ import { NotFoundError, StateError } from '../../domain/errors.js';
 import { createRun } from '../../engine/create-run.js';
 import { ConflictError } from '../http-errors.js';
 import { toRunView } from '../run-view.js';
-import { runEventSchema, runViewSchema, scriptSchema } from '../schemas/records.js';
+import { outputPreviewSchema, runEventSchema, runViewSchema, scriptSchema } from '../schemas/records.js';
+import { previewOutput } from '../output-preview/preview-output.js';
 import { runTimeline } from '../../domain/run-events.js';
 import { retryRun } from '../../engine/retry-run.js';
-import { curationParamSchema, noQuerySchema, runParamSchema, runRequestSchema } from '../schemas/requests.js';
+import { curationParamSchema, noQuerySchema, previewQuerySchema, runParamSchema, runRequestSchema } from '../schemas/requests.js';
 import { errorResponses, json, type ApiApp, type ApiContext } from './route-kit.js';
 
 const tags = ['runs'];
@@ -77,6 +78,17 @@ const events = createRoute({
   },
 });
 
+const preview = createRoute({
+  method: 'get',
+  path: '/runs/{name}/preview',
+  tags,
+  summary: "The first rows of a finished run's output, and whether its output and raw result are still there",
+  description:
+    'Read through the object store in ranges: at most 256 KiB of a CSV or JSON file (gzip and zstd included), the footer and first pages of a Parquet file, the first data file of a partitioned folder. A file that is gone or cannot be read gives a `note`, not an error.',
+  request: { params: runParamSchema, query: previewQuerySchema },
+  responses: { 200: json(outputPreviewSchema, 'The preview'), ...errorResponses(404, 409) },
+});
+
 const retry = createRoute({
   method: 'post',
   path: '/runs/{name}/retry',
@@ -130,6 +142,17 @@ export function registerRunRoutes(app: ApiApp, { ports, launcher }: ApiContext):
     const [run, record] = await Promise.all([ports.state.getRun(name), ports.state.getHistoryRecord(name)]);
     if (!run && !record) throw new NotFoundError('run', name);
     return c.json({ curationExecutionName: name, events: runTimeline(run, record) }, 200);
+  });
+
+  app.openapi(preview, async (c) => {
+    const { name } = c.req.valid('param');
+    const record = await ports.state.getHistoryRecord(name);
+    if (!record) {
+      if (await ports.state.getRun(name)) throw new ConflictError(`run '${name}' has not finished: its output can be previewed once it has`);
+      throw new NotFoundError('run', name);
+    }
+    const definition = (await ports.state.getCuration(record.curationType))?.definition;
+    return c.json(await previewOutput(ports.objects, record, definition, c.req.valid('query').rows), 200);
   });
 
   app.openapi(retry, async (c) => {

@@ -264,3 +264,32 @@ export const timelineSchema = z
     cells: z.array(timelineCellSchema).optional().meta({ description: 'Runs counted per bucket, status and band: when total > pointLimit' }),
   })
   .meta({ id: 'Timeline' });
+
+export const outputPreviewSchema = z
+  .object({
+    output: z
+      .object({
+        uri: z.string(),
+        state: z.enum(['present', 'missing']).meta({ description: '`missing`: deleted or moved since the run published it' }),
+        format: z.enum(['csv', 'json', 'parquet']),
+        compression: z.string(),
+        size: z.number().int().optional().meta({ description: 'Bytes of the file the rows come from' }),
+        file: z.string().optional().meta({ description: "The data file shown, when the output is a partitioned folder" }),
+        partition: z.record(z.string(), z.string()).optional().meta({ description: "That file's partition values (its rows do not repeat them)" }),
+        files: z.number().int().optional().meta({ description: 'Data files in a partitioned folder' }),
+      })
+      .optional()
+      .meta({ description: 'Absent when the run published no output' }),
+    raw: z
+      .object({ uri: z.string(), state: z.enum(['present', 'deleted']).meta({ description: '`deleted`: removed after publishing (deleteAthenaQueryFile)' }) })
+      .optional(),
+    table: z
+      .object({
+        columns: z.array(z.string()),
+        rows: z.array(z.array(z.string().nullable())).meta({ description: 'Display text per cell, null for NULL; long cells are cut at 500 characters' }),
+        truncated: z.boolean().meta({ description: 'More rows follow in the file' }),
+      })
+      .optional(),
+    note: z.string().optional().meta({ description: 'Why there are no rows, when there are none' }),
+  })
+  .meta({ id: 'OutputPreview' });

@@ -3,6 +3,7 @@ import { curationTypeSchema } from '../../domain/names.js';
 import { RUN_STATUSES } from '../../domain/history.js';
 import { parseZonedInstant, ZONED_INSTANT_RULE } from '../../domain/instant.js';
 import { MAX_POINT_LIMIT, TIME_AXES } from '../../domain/timeline.js';
+import { PREVIEW_LIMITS } from '../output-preview/limits.js';
 
 // Request shapes: path parameters, query strings and bodies.
 
@@ -98,6 +99,10 @@ export const timelineQuerySchema = strictQuery({
   q: z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional().meta({ description: "A piece of the curation's or the run's name (ASCII letters in either case)" }),
   pointLimit: wholeNumber(0, MAX_POINT_LIMIT, 2000).meta({ description: `Up to this many runs come back one by one (default 2000, at most ${MAX_POINT_LIMIT}); more come back in buckets` }),
   buckets: wholeNumber(10, 2000, 400).meta({ description: 'The most time buckets across the window when runs come back bucketed (default 400)' }),
+});
+
+export const previewQuerySchema = strictQuery({
+  rows: wholeNumber(1, PREVIEW_LIMITS.maxRows, PREVIEW_LIMITS.defaultRows).meta({ description: `Rows to show, 1-${PREVIEW_LIMITS.maxRows} (default ${PREVIEW_LIMITS.defaultRows})` }),
 });
 
 export const scheduleNextQuerySchema = strictQuery({

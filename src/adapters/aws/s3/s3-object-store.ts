@@ -2,7 +2,7 @@ import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { EnvironmentError, NotFoundError, ObjectExistsError } from '../../../domain/errors.js';
 import type { FolderInfo, ObjectInfo, ObjectStore, PublishOptions } from '../../../ports/object-store.js';
 import { SUCCESS_NAME } from '../../../domain/output-options.js';
-import { s3Uri, type S3Location } from '../s3-uri.js';
+import { parseS3Uri, s3Uri, type S3Location } from '../s3-uri.js';
 import { s3Error } from './s3-errors.js';
 import { copyInParts } from './s3-multipart-copy.js';
 import { copySource, type S3Connection, type WriteAttributes } from './s3-sdk.js';
@@ -71,6 +71,11 @@ export class S3ObjectStore implements ObjectStore {
   /** `s3://bucket/key`. */
   uri(bucket: string, key: string): string {
     return s3Uri(bucket, key);
+  }
+
+  locate(uri: string): { bucket: string; key: string } | undefined {
+    const location = parseS3Uri(uri);
+    return location && location.key !== '' ? location : undefined;
   }
 
   async bucketExists(bucket: string): Promise<boolean> {

@@ -1,0 +1,133 @@
+import type { CurationDefinition } from '../../domain/curation.js';
+import type { HistoryRecord } from '../../domain/history.js';
+import { MANIFEST_NAME, resolveFileWriteOptions, type OutputManifest } from '../../domain/output-options.js';
+import type { ObjectStore } from '../../ports/object-store.js';
+import { decompressHead, sniffCompression } from './decompress-head.js';
+import { PREVIEW_LIMITS } from './limits.js';
+import { parquetTable } from './parquet-table.js';
+import { csvTable, jsonLinesTable, type PreviewTable } from './text-table.js';
+
+export type PreviewFormat = 'csv' | 'json' | 'parquet';
+
+/** What the run page shows of a run's files: whether they are still there, and the first rows of the output. */
+export interface OutputPreview {
+  /** The published output; absent when the run published none. */
+  readonly output?: {
+    readonly uri: string;
+    readonly state: 'present' | 'missing';
+    readonly format: PreviewFormat;
+    readonly compression: string;
+    readonly size?: number;
+    /** The file the rows come from: the output itself, or a partitioned folder's first data file. */
+    readonly file?: string;
+    /** Partition values of that file (`col=value` folders), which its rows do not repeat. */
+    readonly partition?: Record<string, string>;
+    readonly files?: number;
+  };
+  /** The query's raw result: kept, or deleted after publishing (deleteAthenaQueryFile). */
+  readonly raw?: { readonly uri: string; readonly state: 'present' | 'deleted' };
+  readonly table?: PreviewTable;
+  /** Why there are no rows, when there are none. */
+  readonly note?: string;
+}
+
+const formatOf = (record: HistoryRecord, key: string): PreviewFormat =>
+  record.publishedOutput?.format ?? record.outputDetails?.format ?? (/\.parquet$/.test(key) ? 'parquet' : /\.json(\.|$)/.test(key) ? 'json' : 'csv');
+
+/** `col=value` segments of a path inside a partitioned folder. */
+function partitionOf(path: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const segment of path.split('/').slice(0, -1)) {
+    const eq = segment.indexOf('=');
+    if (eq <= 0) continue;
+    let value = segment.slice(eq + 1);
+    try {
+      value = decodeURIComponent(value);
+    } catch {
+      // Not percent-encoded: shown as written.
+    }
+    out[segment.slice(0, eq)] = value;
+  }
+  return out;
+}
+
+/** The file whose rows are shown: the output, or the first data file a partitioned folder's manifest lists. */
+async function dataFile(
+  store: ObjectStore,
+  record: HistoryRecord,
+  output: { bucket: string; key: string },
+): Promise<{ bucket: string; key: string; partition?: Record<string, string>; files?: number } | undefined> {
+  const manifestUri = record.publishedOutput?.manifest;
+  if (!manifestUri) return output;
+  const manifest = store.locate(manifestUri);
+  if (!manifest || !(await store.head(manifest.bucket, manifest.key))) return undefined;
+  const parsed = JSON.parse(await store.getText(manifest.bucket, manifest.key)) as OutputManifest;
+  const first = parsed.files[0];
+  const folder = manifest.key.slice(0, -MANIFEST_NAME.length);
+  if (!first) return { bucket: manifest.bucket, key: manifest.key, files: 0 };
+  return { bucket: manifest.bucket, key: folder + first.path, partition: partitionOf(first.path), files: parsed.files.length };
+}
+
+/**
+ * The first `rows` rows of a run's published output, read through the
+ * object store in ranges (at most 256 KiB of a CSV or JSON file, the footer
+ * and first pages of a Parquet file), and whether its output and raw result
+ * are still where the record says. A file that cannot be read gives a note,
+ * never an error: the rest of the run page stands.
+ */
+export async function previewOutput(store: ObjectStore, record: HistoryRecord, definition: CurationDefinition | undefined, rows: number): Promise<OutputPreview> {
+  const rawLocation = record.queryOutputLocation ? store.locate(record.queryOutputLocation) : undefined;
+  const raw = rawLocation && {
+    uri: record.queryOutputLocation!,
+    state: (await store.head(rawLocation.bucket, rawLocation.key)) ? ('present' as const) : ('deleted' as const),
+  };
+  const base = raw ? { raw } : {};
+  const location = record.curationOutputLocation && store.locate(record.curationOutputLocation);
+  if (!record.curationOutputLocation || record.status !== 'succeeded') return { ...base, note: 'The run published no output.' };
+  if (!location) return { ...base, note: `The output ${record.curationOutputLocation} is not in this project's object store.` };
+  const format = formatOf(record, location.key);
+  const file = await dataFile(store, record, location);
+  const info = file && (await store.head(file.bucket, file.key));
+  const compression = record.publishedOutput?.compression ?? 'none';
+  const output = {
+    uri: record.curationOutputLocation,
+    format,
+    compression,
+    ...(file?.files !== undefined ? { files: file.files } : {}),
+    ...(file && file.key !== location.key ? { file: store.uri(file.bucket, file.key) } : {}),
+    ...(file?.partition && Object.keys(file.partition).length > 0 ? { partition: file.partition } : {}),
+  };
+  if (!file || !info) {
+    return { ...base, output: { ...output, state: 'missing' }, note: 'The output is no longer there: it was deleted or moved after the run published it.' };
+  }
+  const present = { ...output, state: 'present' as const, size: info.size };
+  if (file.files === 0) return { ...base, output: present, note: 'The query returned no rows: the folder holds no data files.' };
+  try {
+    const table = await readTable(store, file, info.size, format, definition, rows);
+    return { ...base, output: present, table };
+  } catch (e) {
+    return { ...base, output: present, note: `The first rows could not be read: ${(e as Error).message}` };
+  }
+}
+
+async function readTable(
+  store: ObjectStore,
+  file: { bucket: string; key: string },
+  size: number,
+  format: PreviewFormat,
+  definition: CurationDefinition | undefined,
+  rows: number,
+): Promise<PreviewTable> {
+  if (format === 'parquet') {
+    const { bytesRead: _bytesRead, ...table } = await parquetTable(store, file.bucket, file.key, size, rows);
+    return table;
+  }
+  const head = await store.readRange(file.bucket, file.key, 0, PREVIEW_LIMITS.headBytes);
+  const compression = sniffCompression(file.key, head);
+  const bytes = decompressHead(head, compression);
+  // A compressed head is whole only if the whole file was read and its content fit the limit.
+  const complete = head.length >= size && (compression === 'none' || bytes.length < PREVIEW_LIMITS.inflatedBytes);
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  if (format === 'json') return jsonLinesTable(text, complete, rows);
+  return csvTable(text, complete, resolveFileWriteOptions(definition?.outputDetails ?? {}).csv, rows);
+}
