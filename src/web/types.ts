@@ -40,3 +40,5 @@ export interface TimelineResponse {
   readonly bucketMinutes?: number;
   readonly cells?: import('../domain/timeline.js').TimelineCell[];
 }
+
+export type { OutputPreview } from '../server/output-preview/preview-output.js';

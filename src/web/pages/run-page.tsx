@@ -6,12 +6,13 @@ import { QualityChecks } from '../components/quality-checks.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { EventLog, StepBars, StepPills } from '../components/step-timeline.js';
 import { RetryButton } from '../components/retry-button.js';
+import { FileState, OutputRows } from '../components/output-preview.js';
 import type { RunTimelineEvent } from '../../domain/run-events.js';
 import { formatBytes, formatCount, formatDateTime, formatDuration } from '../format.js';
 import { useLive } from '../live.js';
 import { usePolling } from '../poll.js';
 import { href } from '../router.js';
-import type { RunView, Script } from '../types.js';
+import type { OutputPreview, RunView, Script } from '../types.js';
 
 /** Everything about one run: status, output, metadata, tags, error, and the SQL at its commit. */
 export function RunPage({ name }: { name: string }) {
@@ -26,6 +27,8 @@ export function RunPage({ name }: { name: string }) {
   const finished = Boolean(r?.record);
   // The log grows while the run goes; polled with the run, then once more when it ended.
   const events = usePolling((signal) => api<{ events: RunTimelineEvent[] }>(`/runs/${seg(name)}/events`, { signal }), done ? 0 : 1000, [name, live.version, done]);
+  // Once the run has its record: whether its files are still there, and the first rows of its output.
+  const preview = usePolling((signal) => (finished ? api<OutputPreview>(`/runs/${seg(name)}/preview`, { signal }) : Promise.resolve(undefined)), 0, [name, finished]);
   const script = usePolling(
     (signal) => (r?.scriptFileCommitId ? api<Script>(`/runs/${seg(name)}/script`, { signal }) : Promise.resolve(undefined)),
     0,
@@ -105,8 +108,8 @@ export function RunPage({ name }: { name: string }) {
               <h2 id="out-h">Output</h2>
               <KeyValues
                 items={[
-                  ['Output location', rec?.curationOutputLocation && <code class="break">{rec.curationOutputLocation}</code>],
-                  ['Raw result', rec?.queryOutputLocation && <code class="break">{rec.queryOutputLocation}</code>],
+                  ['Output location', rec?.curationOutputLocation && <FileState uri={rec.curationOutputLocation} state={preview.data?.output?.state} />],
+                  ['Raw result', rec?.queryOutputLocation && <FileState uri={rec.queryOutputLocation} state={preview.data?.raw?.state} />],
                   ['Query id', r.queryExecutionId && <code>{r.queryExecutionId}</code>],
                   ['Script', r.sqlFilePath && <code>{r.sqlFilePath}</code>],
                   ['Commit', r.scriptFileCommitId && <code title={r.scriptFileCommitId}>{r.scriptFileCommitId.slice(0, 12)}</code>],
@@ -135,6 +138,12 @@ export function RunPage({ name }: { name: string }) {
               <MapTable caption="Tags" map={rec?.tags} />
             </section>
           </div>
+          {finished && (
+            <section aria-labelledby="rows-h" data-testid="output-preview">
+              <h2 id="rows-h">First rows</h2>
+              {preview.data ? <OutputRows preview={preview.data} /> : preview.error ? <p class="notice notice-error">{preview.error.message}</p> : <p class="muted">Loading…</p>}
+            </section>
+          )}
           <section aria-labelledby="events-h">
             <h2 id="events-h">Event log</h2>
             {events.data ? <EventLog events={events.data.events} createdAt={r.createdAt} /> : events.error ? <p class="notice notice-error">{events.error.message}</p> : <p class="muted">Loading…</p>}
