@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { dist, percentile, median, tempDir } from './lib.mjs';
+import { dist, exampleHomeWithCurations, percentile, median, tempDir } from './lib.mjs';
 
 const ROWS = Number(process.env.ADP_BENCH_HISTORY_ROWS ?? 1_000_000);
 const CURATIONS = 20;
@@ -18,21 +18,7 @@ const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) =>
 
 /** The example home with 19 more curations and ROWS history records written straight into state.db. */
 async function seededHome() {
-  const { runCli } = await import(dist('cli/main.js'));
-  const { SqliteStateStore } = await import(dist('adapters/sqlite/sqlite-state-store.js'));
-  const quiet = { out() {}, err() {}, readStdin: async () => '', interactive: false };
-  const home = tempDir();
-  if ((await runCli(['--home', home, 'init', '--example', 'wildrydes', '--rows', '50'], quiet)) !== 0) throw new Error('init failed');
-  const stateDb = path.join(home, 'state.db');
-  const store = SqliteStateStore.open(stateDb);
-  const sample = (await store.getCuration(TYPE)).definition;
-  const types = [TYPE];
-  for (let i = 1; i < CURATIONS; i++) {
-    const curationType = `bench-curation-${String(i).padStart(2, '0')}`;
-    types.push(curationType);
-    await store.putCuration({ ...sample, curationType, cronExpression: 'rate(10 minutes)' });
-  }
-  await store.close();
+  const { home, stateDb, types } = await exampleHomeWithCurations(CURATIONS);
 
   const db = new Database(stateDb);
   db.pragma('journal_mode = WAL');
@@ -53,7 +39,7 @@ async function seededHome() {
        FROM n JOIN t ON t.k = i % ${CURATIONS}
      )
      INSERT INTO history (curation_type, timestamp, execution_name, status, started_ms, started_minute, scheduled_ms, duration_ms, duration_band, record)
-     SELECT type, ts, exec, s, ts - dur, (ts - dur) / 60000, ts - dur, dur, CASE WHEN dur < 10 THEN 0 WHEN dur < 100 THEN 1 WHEN dur < 1000 THEN 2 WHEN dur < 10000 THEN 3 WHEN dur < 100000 THEN 4 WHEN dur < 1000000 THEN 5 WHEN dur < 10000000 THEN 6 ELSE 7 END, json_object(
+     SELECT type, ts, exec, s, ts - dur, CAST((ts - dur) / 60000 AS INTEGER), ts - dur, dur, CASE WHEN dur < 10 THEN 0 WHEN dur < 100 THEN 1 WHEN dur < 1000 THEN 2 WHEN dur < 10000 THEN 3 WHEN dur < 100000 THEN 4 WHEN dur < 1000000 THEN 5 WHEN dur < 10000000 THEN 6 ELSE 7 END, json_object(
        'curationType', type, 'timestamp', ts, 'curationExecutionName', exec,
        'scriptFileCommitId', '0123456789abcdef0123456789abcdef01234567',
        'glueDetails', json('{"database":"wildrydes","tables":["rydebookings","wildrydes-external.ryders"]}'),

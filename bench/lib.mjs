@@ -208,3 +208,26 @@ export async function countStatements() {
   };
   return () => Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]));
 }
+
+/**
+ * The example home (`init --example wildrydes`) with its curation and `count - 1` more
+ * (`bench-curation-01`, …); returns the home, its state.db and the curation names.
+ */
+export async function exampleHomeWithCurations(count) {
+  const { runCli } = await import(dist('cli/main.js'));
+  const { SqliteStateStore } = await import(dist('adapters/sqlite/sqlite-state-store.js'));
+  const quiet = { out() {}, err() {}, readStdin: async () => '', interactive: false };
+  const home = tempDir();
+  if ((await runCli(['--home', home, 'init', '--example', 'wildrydes', '--rows', '50'], quiet)) !== 0) throw new Error('init failed');
+  const stateDb = path.join(home, 'state.db');
+  const store = SqliteStateStore.open(stateDb);
+  const sample = (await store.listCurations())[0].definition;
+  const types = [sample.curationType];
+  for (let i = 1; i < count; i++) {
+    const curationType = `bench-curation-${String(i).padStart(2, '0')}`;
+    types.push(curationType);
+    await store.putCuration({ ...sample, curationType, cronExpression: 'rate(10 minutes)' });
+  }
+  await store.close();
+  return { home, stateDb, types };
+}

@@ -9,34 +9,19 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { alternatingPairs, dist, median, pairedRatios, spread, tempDir } from './lib.mjs';
+import { alternatingPairs, dist, exampleHomeWithCurations, median, pairedRatios, spread, tempDir } from './lib.mjs';
 
 const ROWS = Number(process.env.ADP_BENCH_TIMELINE_ROWS ?? 1_000_000);
 const PAIRS = Number(process.env.ADP_BENCH_PAIRS ?? 7);
 const GOAL_MS = 1000;
 const CURATIONS = 20;
-const TYPE = 'wildrydes-rydebooking';
 const TOKEN = 'bench-token-0123456789abcdef';
 const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => fs.existsSync(p));
 const DAY = 24 * 3600 * 1000;
 
 /** The example home with 19 more curations and ROWS records of the last 24 h written straight into state.db. */
 async function seededHome() {
-  const { runCli } = await import(dist('cli/main.js'));
-  const { SqliteStateStore } = await import(dist('adapters/sqlite/sqlite-state-store.js'));
-  const quiet = { out() {}, err() {}, readStdin: async () => '', interactive: false };
-  const home = tempDir();
-  if ((await runCli(['--home', home, 'init', '--example', 'wildrydes', '--rows', '50'], quiet)) !== 0) throw new Error('init failed');
-  const stateDb = path.join(home, 'state.db');
-  const store = SqliteStateStore.open(stateDb);
-  const sample = (await store.getCuration(TYPE)).definition;
-  const types = [TYPE];
-  for (let i = 1; i < CURATIONS; i++) {
-    const curationType = `bench-curation-${String(i).padStart(2, '0')}`;
-    types.push(curationType);
-    await store.putCuration({ ...sample, curationType, cronExpression: 'rate(10 minutes)' });
-  }
-  await store.close();
+  const { home, stateDb, types } = await exampleHomeWithCurations(CURATIONS);
 
   const db = new Database(stateDb);
   db.pragma('journal_mode = WAL');

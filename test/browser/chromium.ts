@@ -36,6 +36,16 @@ export async function launch(userDataDir: string): Promise<BrowserContext> {
   });
 }
 
+/** Chromium with a fresh profile in `home`, logged in to a test server (its session cookie set); also makes ARTIFACTS. */
+export async function launchLoggedIn(home: string, loginUrl: string): Promise<BrowserContext> {
+  const context = await launch(fs.mkdtempSync(path.join(home, 'chromium-')));
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const page = await context.newPage();
+  await page.goto(loginUrl);
+  await page.close();
+  return context;
+}
+
 /** Console errors and uncaught exceptions of a page. */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];

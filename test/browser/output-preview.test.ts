@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitScript } from '../helpers/git.js';
 import { sampleDefinition } from '../helpers/definitions.js';
 import { startTestServer, waitForRecord, type TestServer } from '../api/harness.js';
-import { ARTIFACTS, buildWeb, CHROMIUM, launch, watchErrors, WEB_ROOT } from './chromium.js';
+import { ARTIFACTS, buildWeb, CHROMIUM, launchLoggedIn, watchErrors, WEB_ROOT } from './chromium.js';
 
 describe.skipIf(!CHROMIUM && !process.env.CI)('run page in Chromium: output preview', () => {
   let t: TestServer;
@@ -15,11 +15,7 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('run page in Chromium: output prev
     buildWeb();
     t = await startTestServer({ server: { webRoot: WEB_ROOT } });
     commitScript(t.home, 'tests/preview.sql', "select i as id, 'ryde ' || i as name, CASE WHEN i % 5 = 0 THEN NULL ELSE i END as fare from range(100) t(i) order by i");
-    context = await launch(fs.mkdtempSync(path.join(t.home, 'chromium-')));
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    const page = await context.newPage();
-    await page.goto(t.server.loginUrl!);
-    await page.close();
+    context = await launchLoggedIn(t.home, t.server.loginUrl!);
   }, 60_000);
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { advanceRun, executeRun } from '../../src/engine/run-workflow.js';
 import { STEPS } from '../../src/domain/run.js';
 import { startTestServer, type TestServer } from '../api/harness.js';
 import { failingAt, FAULTY_STEPS } from '../helpers/step-faults.js';
-import { ARTIFACTS, buildWeb, CHROMIUM, launch, watchErrors, WEB_ROOT } from './chromium.js';
+import { ARTIFACTS, buildWeb, CHROMIUM, launchLoggedIn, watchErrors, WEB_ROOT } from './chromium.js';
 
 const TYPE = 'wildrydes-rydebooking';
 
@@ -22,11 +22,7 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('run page in Chromium: step timeli
     t = await startTestServer({ rows: 40, server: { webRoot: WEB_ROOT } });
     const base = await t.project.deps();
     deps = { ...base, settings: { ...base.settings, retry: { maxAttempts: 1, intervalMs: 5, backoffRate: 1 } }, queue: t.project.scheduling };
-    context = await launch(fs.mkdtempSync(path.join(t.home, 'chromium-')));
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    const page = await context.newPage();
-    await page.goto(t.server.loginUrl!);
-    await page.close();
+    context = await launchLoggedIn(t.home, t.server.loginUrl!);
   }, 60_000);
 
   afterAll(async () => {

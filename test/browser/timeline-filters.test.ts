@@ -4,7 +4,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyRecordFixture } from '../../src/ports/state-store.contract.js';
 import { startTestServer, type TestServer } from '../api/harness.js';
-import { ARTIFACTS, buildWeb, CHROMIUM, launch, watchErrors, WEB_ROOT } from './chromium.js';
+import { ARTIFACTS, buildWeb, CHROMIUM, launchLoggedIn, watchErrors, WEB_ROOT } from './chromium.js';
 
 const RUNS = 4000;
 
@@ -35,11 +35,7 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('timeline in Chromium: buckets, st
       const sample = await t.json('/api/v1/curations/wildrydes-rydebooking');
       await t.json(`/api/v1/curations/${type}`, { method: 'PUT', body: JSON.stringify({ ...sample.definition, curationType: type }), expect: 201 });
     }
-    context = await launch(fs.mkdtempSync(path.join(t.home, 'chromium-')));
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    const page = await context.newPage();
-    await page.goto(t.server.loginUrl!);
-    await page.close();
+    context = await launchLoggedIn(t.home, t.server.loginUrl!);
   }, 120_000);
 
   afterAll(async () => {
