@@ -41,4 +41,4 @@ export interface TimelineResponse {
   readonly cells?: import('../domain/timeline.js').TimelineCell[];
 }
 
-export type { OutputPreview } from '../server/output-preview/preview-output.js';
+export type { OutputPreview } from '../engine/output-preview/preview-output.js';

@@ -39,6 +39,28 @@ describe('adp runs: list, show, cancel, retry; adp curation pause|resume', () =>
     expect(json.record.curationExecutionName).toBe(name);
   });
 
+  it('adp runs preview prints the first rows of the output and where its files are; --json is the API preview; bad --rows is exit 2', async () => {
+    const run = await cli('run', TYPE, '--wait', '--json');
+    const name = JSON.parse(run.stdout).curationExecutionName as string;
+    const shown = await cli('runs', 'preview', name, '--rows', '3');
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toMatch(/^output  file:\/\/\S+\.csv$/m);
+    expect(shown.stdout).toMatch(/^raw     file:\/\/\S+$/m);
+    expect(shown.stdout).toContain('(first 3 rows; more in the file)');
+    const json = JSON.parse((await cli('runs', 'preview', name, '--rows', '2', '--json')).stdout);
+    expect(json.output).toMatchObject({ state: 'present', format: 'csv' });
+    expect(json.table.rows).toHaveLength(2);
+    expect(json.table.columns.length).toBeGreaterThan(1);
+    // The table's header is the file's own.
+    expect(shown.stdout).toContain(json.table.columns[0]);
+    const bad = await cli('runs', 'preview', name, '--rows', '0');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--rows: must be a whole number from 1 to 200/);
+    const unknown = await cli('runs', 'preview', 'no_such_run');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
   it('adp runs show of a failed run marks the failed step and the steps never reached', async () => {
     const run = await cli('run', 'broken', '--wait', '--json');
     expect(run.code).toBe(1);

@@ -10,12 +10,14 @@ import { READ_ONLY, withProject, type GlobalOptions } from '../project.js';
 import { formatDuration, renderTable } from '../table.js';
 import type { Project } from '../../drivers/project.js';
 import { sayOverlap } from '../say-overlap.js';
+import { parseWholeNumber } from '../parse-args.js';
+import type { OutputPreview } from '../../engine/output-preview/preview-output.js';
 
 const CANCEL_REASON = 'cancelled with `adp runs cancel`';
 
 /** `adp runs`: the runs in flight, one run's log, cancelling and retrying. */
 export function registerRuns(program: Command, io: CliIo, globals: () => GlobalOptions, setExit: (code: number) => void): void {
-  const runs = program.command('runs').description('runs in flight (`adp runs`), one run\'s log (`show`), `cancel` and `retry`');
+  const runs = program.command('runs').description('runs in flight (`adp runs`), one run\'s log (`show`), its first rows (`preview`), `cancel` and `retry`');
   runs
     .command('list', { isDefault: true })
     .description('runs in flight (queued or running), oldest first')
@@ -81,6 +83,24 @@ export function registerRuns(program: Command, io: CliIo, globals: () => GlobalO
     });
 
   runs
+    .command('preview')
+    .description("the first rows of an ended run's output, and whether its output and raw result are still there")
+    .argument('<name>')
+    .option('--rows <n>', 'rows to show (1-200)', '20')
+    .option('--json', 'print JSON (the API\'s preview)')
+    .action(async (name: string, opts: { rows: string; json?: boolean }) => {
+      const rows = parseWholeNumber('--rows', opts.rows, 1, 200);
+      await withProject(globals(), async (p) => {
+        const { run, record } = await load(p, name);
+        if (!record) throw new StateError(`run '${name}' has not ended (${run!.status} at ${run!.step}): its output can be previewed once it has`);
+        const { previewOutput } = await import('../../engine/output-preview/preview-output.js');
+        const preview = await previewOutput(p.objects, record, (await p.state.getCuration(record.curationType))?.definition, rows);
+        if (opts.json) return printJson(io, preview);
+        io.out(previewText(preview));
+      }, READ_ONLY);
+    });
+
+  runs
     .command('retry')
     .description('start a new run repeating an ended one: same curation, parameters and scheduled time (trigger retry)')
     .argument('<name>')
@@ -137,6 +157,21 @@ function activeJson(r: RunState) {
     ...(r.startedAt ? { startedAt: r.startedAt } : {}),
     ...(r.leaseOwner ? { worker: r.leaseOwner } : {}),
   };
+}
+
+function previewText(preview: OutputPreview): string {
+  const lines: string[] = [];
+  const mark = (state: string | undefined) => (state === 'missing' ? '  (no longer there)' : state === 'deleted' ? '  (deleted after publishing)' : '');
+  if (preview.output) lines.push(`output  ${preview.output.uri}${mark(preview.output.state)}`);
+  if (preview.output?.file) lines.push(`file    ${preview.output.file}${preview.output.files !== undefined ? ` (first of ${preview.output.files})` : ''}`);
+  if (preview.raw) lines.push(`raw     ${preview.raw.uri}${mark(preview.raw.state)}`);
+  if (preview.table) {
+    const { columns, rows, truncated } = preview.table;
+    lines.push('', renderTable(columns, rows.map((r) => r.map((v) => (v === null ? 'NULL' : v.replace(/\s+/g, ' '))))));
+    lines.push(truncated ? `(first ${rows.length} rows; more in the file)` : `(${rows.length} rows, all of them)`);
+  }
+  if (preview.note) lines.push('', preview.note);
+  return lines.join('\n');
 }
 
 function shortTime(iso: string | undefined): string {

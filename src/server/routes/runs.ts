@@ -4,7 +4,7 @@ import { createRun } from '../../engine/create-run.js';
 import { ConflictError } from '../http-errors.js';
 import { toRunView } from '../run-view.js';
 import { outputPreviewSchema, runEventSchema, runViewSchema, scriptSchema } from '../schemas/records.js';
-import { previewOutput } from '../output-preview/preview-output.js';
+import { previewOutput } from '../../engine/output-preview/preview-output.js';
 import { runTimeline } from '../../domain/run-events.js';
 import { retryRun } from '../../engine/retry-run.js';
 import { curationParamSchema, noQuerySchema, previewQuerySchema, runParamSchema, runRequestSchema } from '../schemas/requests.js';

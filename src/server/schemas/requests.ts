@@ -3,7 +3,7 @@ import { curationTypeSchema } from '../../domain/names.js';
 import { RUN_STATUSES } from '../../domain/history.js';
 import { parseZonedInstant, ZONED_INSTANT_RULE } from '../../domain/instant.js';
 import { MAX_POINT_LIMIT, TIME_AXES } from '../../domain/timeline.js';
-import { PREVIEW_LIMITS } from '../output-preview/limits.js';
+import { PREVIEW_LIMITS } from '../../engine/output-preview/limits.js';
 
 // Request shapes: path parameters, query strings and bodies.
 
