@@ -118,6 +118,20 @@ describe('HTTP API: GET /runs/{name}/preview (real runs, real files, read back i
     expect(body.note).toMatch(/no longer there/);
   });
 
+  it('says the output was replaced by a later run that published to the same name (writeMode replace)', async () => {
+    const first = await runWith('preview-replace', { includeTimestampInFilename: false, writeMode: 'replace' });
+    const res = await t.json('/api/v1/curations/preview-replace/runs', { method: 'POST', body: '{}', expect: 202 });
+    const second = (await waitForRecord(t, res.curationExecutionName)).record;
+    expect(second.curationOutputLocation).toBe(first.curationOutputLocation);
+    const old = await t.json(`/api/v1/runs/${first.curationExecutionName}/preview`);
+    expect(old.output).toMatchObject({ state: 'replaced', replacedBy: second.curationExecutionName });
+    expect(old.table).toBeUndefined();
+    expect(old.note).toMatch(/replaced by a later run/);
+    const now = await t.json(`/api/v1/runs/${second.curationExecutionName}/preview`);
+    expect(now.output.state).toBe('present');
+    expect(now.table.rows).toHaveLength(20);
+  });
+
   it('a failed run published nothing; an unknown run is 404; a bad rows value 400', async () => {
     commitScript(t.home, 'tests/broken.sql', 'select no_such_column from range(3)');
     const sample = sampleDefinition();

@@ -161,7 +161,8 @@ function activeJson(r: RunState) {
 
 function previewText(preview: OutputPreview): string {
   const lines: string[] = [];
-  const mark = (state: string | undefined) => (state === 'missing' ? '  (no longer there)' : state === 'deleted' ? '  (deleted after publishing)' : '');
+  const mark = (state: string | undefined) =>
+    state === 'missing' ? '  (no longer there)' : state === 'deleted' ? '  (deleted after publishing)' : state === 'replaced' ? '  (replaced by a later run)' : '';
   if (preview.output) lines.push(`output  ${preview.output.uri}${mark(preview.output.state)}`);
   if (preview.output?.file) lines.push(`file    ${preview.output.file}${preview.output.files !== undefined ? ` (first of ${preview.output.files})` : ''}`);
   if (preview.raw) lines.push(`raw     ${preview.raw.uri}${mark(preview.raw.state)}`);

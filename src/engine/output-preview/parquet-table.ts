@@ -24,7 +24,7 @@ function rangeBuffer(store: ObjectStore, bucket: string, key: string, size: numb
 }
 
 /** The first rows of a Parquet file, read through footer and page ranges only (any codec DuckDB writes). */
-export async function parquetTable(store: ObjectStore, bucket: string, key: string, size: number, rows: number): Promise<PreviewTable & { bytesRead: number }> {
+export async function parquetTable(store: ObjectStore, bucket: string, key: string, size: number, rows: number): Promise<PreviewTable> {
   const file = rangeBuffer(store, bucket, key, size);
   const metadata = await parquetMetadataAsync(file, { initialFetchSize: Math.min(size, PREVIEW_LIMITS.parquetFooterBytes) });
   const columns = parquetSchema(metadata).children.map((c) => c.element.name);
@@ -34,6 +34,5 @@ export async function parquetTable(store: ObjectStore, bucket: string, key: stri
     columns,
     rows: objects.map((o) => columns.map((c) => display((o as Record<string, unknown>)[c]))),
     truncated: total > rows,
-    bytesRead: file.read,
   };
 }

@@ -14,7 +14,10 @@ export interface OutputPreview {
   /** The published output; absent when the run published none. */
   readonly output?: {
     readonly uri: string;
-    readonly state: 'present' | 'missing';
+    /** `replaced`: a later run published to the same name (writeMode replace); `missing`: deleted or moved since. */
+    readonly state: 'present' | 'missing' | 'replaced';
+    /** The run whose output is there now, when replaced. */
+    readonly replacedBy?: string;
     readonly format: PreviewFormat;
     readonly compression: string;
     readonly size?: number;
@@ -56,17 +59,27 @@ async function dataFile(
   store: ObjectStore,
   record: HistoryRecord,
   output: { bucket: string; key: string },
-): Promise<{ bucket: string; key: string; partition?: Record<string, string>; files?: number } | undefined> {
+): Promise<{ bucket: string; key: string; partition?: Record<string, string>; files?: number; writtenBy?: string } | undefined> {
   const manifestUri = record.publishedOutput?.manifest;
-  if (!manifestUri) return output;
+  if (!manifestUri) {
+    const info = await store.head(output.bucket, output.key);
+    return info && { ...output, ...writer(info.metadata) };
+  }
   const manifest = store.locate(manifestUri);
   if (!manifest || !(await store.head(manifest.bucket, manifest.key))) return undefined;
   const parsed = JSON.parse(await store.getText(manifest.bucket, manifest.key)) as OutputManifest;
   const first = parsed.files[0];
   const folder = manifest.key.slice(0, -MANIFEST_NAME.length);
-  if (!first) return { bucket: manifest.bucket, key: manifest.key, files: 0 };
-  return { bucket: manifest.bucket, key: folder + first.path, partition: partitionOf(first.path), files: parsed.files.length };
+  const by = writer(parsed.metadata);
+  if (!first) return { bucket: manifest.bucket, key: manifest.key, files: 0, ...by };
+  return { bucket: manifest.bucket, key: folder + first.path, partition: partitionOf(first.path), files: parsed.files.length, ...by };
 }
+
+/** The run that wrote an object or folder, as the metadata adp attaches names it (files the sample wrote have none). */
+const writer = (metadata: Readonly<Record<string, string>> | undefined): { writtenBy?: string } => {
+  const name = metadata?.['adp-execution-name'];
+  return name ? { writtenBy: name } : {};
+};
 
 /**
  * The first `rows` rows of a run's published output, read through the
@@ -100,6 +113,13 @@ export async function previewOutput(store: ObjectStore, record: HistoryRecord, d
   if (!file || !info) {
     return { ...base, output: { ...output, state: 'missing' }, note: 'The output is no longer there: it was deleted or moved after the run published it.' };
   }
+  if (file.writtenBy !== undefined && file.writtenBy !== record.curationExecutionName) {
+    return {
+      ...base,
+      output: { ...output, state: 'replaced', replacedBy: file.writtenBy },
+      note: `The output was replaced by a later run (${file.writtenBy}), which published to the same name.`,
+    };
+  }
   const present = { ...output, state: 'present' as const, size: info.size };
   if (file.files === 0) return { ...base, output: present, note: 'The query returned no rows: the folder holds no data files.' };
   try {
@@ -119,8 +139,7 @@ async function readTable(
   rows: number,
 ): Promise<PreviewTable> {
   if (format === 'parquet') {
-    const { bytesRead: _bytesRead, ...table } = await parquetTable(store, file.bucket, file.key, size, rows);
-    return table;
+    return parquetTable(store, file.bucket, file.key, size, rows);
   }
   const head = await store.readRange(file.bucket, file.key, 0, PREVIEW_LIMITS.headBytes);
   const compression = sniffCompression(file.key, head);

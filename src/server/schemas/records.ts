@@ -270,7 +270,8 @@ export const outputPreviewSchema = z
     output: z
       .object({
         uri: z.string(),
-        state: z.enum(['present', 'missing']).meta({ description: '`missing`: deleted or moved since the run published it' }),
+        state: z.enum(['present', 'missing', 'replaced']).meta({ description: '`missing`: deleted or moved since the run published it; `replaced`: a later run published to the same name' }),
+        replacedBy: z.string().optional().meta({ description: 'The run whose output is there now, when replaced' }),
         format: z.enum(['csv', 'json', 'parquet']),
         compression: z.string(),
         size: z.number().int().optional().meta({ description: 'Bytes of the file the rows come from' }),

@@ -1,13 +1,20 @@
 import type { OutputPreview } from '../types.js';
 import { formatBytes } from '../format.js';
+import { href } from '../router.js';
 
 /** Where a file of the run is, and whether it is still there. */
-export function FileState({ uri, state }: { uri: string; state?: 'present' | 'missing' | 'deleted' }) {
+export function FileState({ uri, state, replacedBy }: { uri: string; state?: 'present' | 'missing' | 'deleted' | 'replaced'; replacedBy?: string }) {
   return (
     <>
-      <code class={`break${state === 'missing' || state === 'deleted' ? ' gone' : ''}`}>{uri}</code>
+      <code class={`break${state && state !== 'present' ? ' gone' : ''}`}>{uri}</code>
       {state === 'deleted' && <span class="muted small"> deleted after publishing</span>}
       {state === 'missing' && <span class="muted small"> no longer there</span>}
+      {state === 'replaced' && (
+        <span class="muted small">
+          {' '}
+          replaced by {replacedBy ? <a href={href.run(replacedBy)}>a later run</a> : 'a later run'}
+        </span>
+      )}
     </>
   );
 }

@@ -108,7 +108,7 @@ export function RunPage({ name }: { name: string }) {
               <h2 id="out-h">Output</h2>
               <KeyValues
                 items={[
-                  ['Output location', rec?.curationOutputLocation && <FileState uri={rec.curationOutputLocation} state={preview.data?.output?.state} />],
+                  ['Output location', rec?.curationOutputLocation && <FileState uri={rec.curationOutputLocation} state={preview.data?.output?.state} replacedBy={preview.data?.output?.replacedBy} />],
                   ['Raw result', rec?.queryOutputLocation && <FileState uri={rec.queryOutputLocation} state={preview.data?.raw?.state} />],
                   ['Query id', r.queryExecutionId && <code>{r.queryExecutionId}</code>],
                   ['Script', r.sqlFilePath && <code>{r.sqlFilePath}</code>],
