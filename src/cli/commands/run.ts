@@ -40,6 +40,7 @@ export function registerRun(program: Command, io: CliIo, globals: () => GlobalOp
           else io.err(`queued ${run.executionName}, but no \`adp serve\` is running for this home: start one to execute it (or use --wait to run it here)`);
           return;
         }
+        p.prepareQueries();
         const deps = await p.deps((e) => io.err(`${e.curationType}: ${e.message}`));
         const run = await createRun({ ...deps, queue: p.scheduling }, { curationType: type, trigger: 'manual', downstream: opts.downstream, parameters });
         io.err(`${type}: started ${run.executionName}`);
