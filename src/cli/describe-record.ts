@@ -1,5 +1,5 @@
 import type { HistoryRecord } from '../domain/history.js';
-import { formatBytes, formatDuration } from './table.js';
+import { formatBytes, formatCount, formatDuration } from './table.js';
 
 const pairs = (m: Record<string, string> | undefined) =>
   m && Object.keys(m).length > 0 ? Object.entries(m).map(([k, v]) => `${k}=${v}`).join(', ') : '';
@@ -14,7 +14,7 @@ export function describeRecord(r: HistoryRecord): string {
   row('trigger', `${r.trigger}${r.scheduledTime ? ` (scheduled ${r.scheduledTime})` : ''}`);
   row('ended', new Date(r.timestamp).toISOString());
   row('output', r.curationOutputLocation);
-  if (r.rowCount !== undefined) row('rows', `${r.rowCount.toLocaleString('en-US')} (${formatBytes(r.bytesWritten)})`);
+  if (r.rowCount !== undefined) row('rows', `${formatCount(r.rowCount)} (${formatBytes(r.bytesWritten)})`);
   row('raw', r.queryOutputLocation);
   row('query', r.athenaQueryExecutionId);
   row('commit', r.scriptFileCommitId);

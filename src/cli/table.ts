@@ -23,3 +23,13 @@ export function formatBytes(n: number | undefined): string {
   if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
+
+/**
+ * A count with its thousands grouped, as `n.toLocaleString('en-US')` writes a whole number (`1,234,567`),
+ * without ICU: the first toLocaleString of a process loads its locale data, some 15 ms of `adp run --wait`.
+ */
+export function formatCount(n: number): string {
+  if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');
+  const digits = String(Math.abs(n)).replace(/\B(?=(\d{3})+$)/g, ',');
+  return n < 0 ? `-${digits}` : digits;
+}

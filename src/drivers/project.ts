@@ -38,6 +38,8 @@ export interface Lake {
   readonly scripts: ScriptRepo;
   /** The query engine, opened on first use (most commands never run a query). */
   queries(): Promise<QueryEngine>;
+  /** A query is coming: start opening the engine in the background, where opening it takes a while (DuckDB). */
+  prepareQueries?(): void;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,11 @@ export interface Project extends StateBackend {
   readonly clock: Clock;
   /** The query engine, opened on first use (most commands never run a query). */
   queries(): Promise<QueryEngine>;
+  /**
+   * A run is about to execute here: start opening the query engine in the background, so that its
+   * setup overlaps the steps before the query (a failure to open surfaces at the query, as before).
+   */
+  prepareQueries(): void;
   /** What the run steps need, with this process as the worker. */
   deps(onEvent?: (event: RunEvent) => void): Promise<EngineDeps>;
 }

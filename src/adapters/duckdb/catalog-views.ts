@@ -4,6 +4,7 @@ import type { TableFormat, TableInfo } from '../../ports/catalog.js';
 import { QueryFailedError } from '../../domain/errors.js';
 import type { BucketPaths } from '../localfs/bucket-paths.js';
 import { duckDbMessage, missingTableName } from './duckdb-errors.js';
+import { references } from './parse-tree.js';
 import { quoteIdent, quoteString } from './sql-literals.js';
 
 /** File extensions read for each table format, searched recursively under the table's location. */
@@ -40,15 +41,20 @@ export function readerSql(table: TableInfo, globs: readonly string[]): string {
 
 /**
  * One schema per catalog database and one view per table over its files.
- * DuckDB binds a view when it is created and refuses a glob that matches
- * nothing, so a table without (readable) files yet stays pending: it is
- * retried before each query, and a query that names it fails with a message
+ * DuckDB binds a view when it is created (reading the files: the first CSV
+ * one costs DuckDB 5-20 ms), so a view is made when a query first names its
+ * table (found in DuckDB's parse tree), or for every table when the query's
+ * tables cannot all be told. DuckDB also refuses a glob that matches nothing,
+ * so a table without (readable) files yet stays pending: it is retried before
+ * each query that may read it, and a query that names it fails with a message
  * saying where its files should be.
  */
 export class CatalogViews {
   readonly #sources: readonly TableSource[];
   /** Tables without a view yet, with DuckDB's reason when their files exist but could not be read. */
   readonly #pending = new Map<TableSource, string | undefined>();
+  /** Tables no query has named yet: their views are made on first use. */
+  readonly #deferred = new Set<TableSource>();
   readonly databases: ReadonlySet<string>;
 
   constructor(paths: BucketPaths, tables: readonly TableInfo[]) {
@@ -61,19 +67,53 @@ export class CatalogViews {
     return [...new Set(this.#sources.map((s) => s.dir))];
   }
 
-  /** Creates the schemas and every view whose files exist; the others become pending. */
+  /** Creates the schemas; each table's view waits for the first query that may read it (see {@link prepareFor}). */
   async createAll(connection: DuckDBConnection): Promise<void> {
-    for (const database of this.databases) {
-      await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(database)}`);
-    }
-    for (const source of this.#sources) this.#pending.set(source, undefined);
-    await this.refresh(connection);
+    if (this.databases.size > 0) await connection.run([...this.databases].map((d) => `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(d)}`).join(';\n'));
+    for (const source of this.#sources) this.#deferred.add(source);
   }
 
-  /** Creates the views of pending tables whose files have appeared since. */
-  async refresh(connection: DuckDBConnection): Promise<void> {
+  /**
+   * Before `sql` is checked or run with `database` as its context: the views of the catalog tables it
+   * names, made on `admin` (and those of every table when `parser` cannot tell them all apart), and
+   * pending ones retried.
+   */
+  async prepareFor(admin: DuckDBConnection, parser: DuckDBConnection, sql: string, database: string): Promise<void> {
+    if (this.#deferred.size === 0 && this.#pending.size === 0) return;
+    const wanted = await this.#named(parser, sql, database);
+    await this.refresh(admin, wanted);
+  }
+
+  /** The catalog tables `sql` names, or undefined when that cannot be told (a parse error, a table function, another name). */
+  async #named(parser: DuckDBConnection, sql: string, database: string): Promise<Set<TableSource> | undefined> {
+    let tree: { error?: boolean };
+    try {
+      const row = (await parser.runAndReadAll(`SELECT json_serialize_sql(${quoteString(sql)})`)).getRowsJS()[0];
+      tree = JSON.parse(String(row?.[0] ?? '{}')) as { error?: boolean };
+    } catch {
+      return undefined;
+    }
+    if (tree.error) return undefined;
+    const { refs, ctes, tableFunction } = references(tree);
+    if (tableFunction) return undefined;
+    const named = new Set<TableSource>();
+    for (const ref of refs) {
+      // DuckDB names are case-insensitive; a CTE may shadow a table, so a name that is both makes the view anyway.
+      const db = (ref.schema === '' ? database : ref.schema).toLowerCase();
+      const table = ref.table.toLowerCase();
+      const source = this.#sources.find((s) => s.table.database.toLowerCase() === db && s.table.name.toLowerCase() === table);
+      if (source) named.add(source);
+      else if (!(ref.schema === '' && ctes.has(ref.table))) return undefined;
+    }
+    return named;
+  }
+
+  /** Creates the views of deferred and pending tables (those in `only`, if given) whose files are there. */
+  async refresh(connection: DuckDBConnection, only?: ReadonlySet<TableSource>): Promise<void> {
     // One unreadable table must not stop queries that do not touch it.
-    for (const source of [...this.#pending.keys()]) {
+    for (const source of [...this.#deferred, ...this.#pending.keys()]) {
+      if (only && !only.has(source)) continue;
+      this.#deferred.delete(source);
       try {
         if (await this.#tryCreate(connection, source)) this.#pending.delete(source);
         else this.#pending.set(source, undefined);

@@ -254,7 +254,6 @@ export class DuckDbQueryEngine implements QueryEngine {
     if (!this.#views.databases.has(database)) {
       throw new NotFoundError('catalog database', database, 'no table of the catalog is in it');
     }
-    await this.#refreshViews();
     const connection = await this.#instance.connect();
     try {
       // USE only sets this connection's search path, which lock_configuration leaves alone.
@@ -268,15 +267,16 @@ export class DuckDbQueryEngine implements QueryEngine {
 
   async #check(connection: DuckDBConnection, sql: string, database: string): Promise<CheckedQuery> {
     try {
+      await this.#refreshViews(connection, sql, database);
       return await checkQuery(connection, sql);
     } catch (e) {
       throw (e instanceof QueryFailedError && this.#views.explainMissing(e.message, database)) || e;
     }
   }
 
-  /** Views of tables whose files appeared since; one refresh at a time, on the admin connection. */
-  #refreshViews(): Promise<void> {
-    const next = this.#viewRefresh.then(() => this.#views.refresh(this.#admin));
+  /** Views of the tables `sql` may read, made or retried (files appeared since); one refresh at a time, on the admin connection. */
+  #refreshViews(connection: DuckDBConnection, sql: string, database: string): Promise<void> {
+    const next = this.#viewRefresh.then(() => this.#views.prepareFor(this.#admin, connection, sql, database));
     this.#viewRefresh = next.catch(() => undefined);
     return next;
   }

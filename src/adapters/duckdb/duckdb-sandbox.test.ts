@@ -88,3 +88,14 @@ describe('DuckDbQueryEngine sandbox', () => {
     expect((await finished(id)).result?.rowCount).toBe(1);
   });
 });
+
+describe('sandbox setup', () => {
+  it('opens with the limits it is given, and names the setting DuckDB refused', async () => {
+    const paths = new BucketPaths(path.join(root, 'buckets'));
+    const limited = await DuckDbQueryEngine.open({ paths, stagingDir: path.join(root, 'staging-limited'), tables: [], memoryLimit: '512MB', threads: 1 });
+    await limited.close();
+    await expect(DuckDbQueryEngine.open({ paths, stagingDir: path.join(root, 'staging-bad'), tables: [], memoryLimit: 'lots' })).rejects.toThrow(
+      /^query engine sandbox setup failed at "SET memory_limit = 'lots'": /,
+    );
+  });
+});

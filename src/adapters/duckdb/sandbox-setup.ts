@@ -41,6 +41,13 @@ export async function applySandbox(connection: DuckDBConnection, limits: Sandbox
     `SET temp_directory = ${quoteString(tempDir)}`,
     'SET enable_external_access = false',
   ];
+  // One round trip for all of them; should one fail, they run again one at a time to name it (a SET repeated is harmless).
+  try {
+    await connection.run(statements.join(';\n'));
+    return;
+  } catch {
+    // named below
+  }
   for (const sql of statements) {
     try {
       await connection.run(sql);

@@ -3,31 +3,8 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ScanEstimate } from '../../ports/query-engine.js';
 import { EXTENSIONS, type CatalogViews } from './catalog-views.js';
+import { references } from './parse-tree.js';
 import { quoteString } from './sql-literals.js';
-
-interface TableRef {
-  readonly schema: string;
-  readonly table: string;
-}
-
-/** Table references and CTE names anywhere in DuckDB's parse tree (json_serialize_sql), and whether a table function is read. */
-function references(tree: unknown): { refs: TableRef[]; ctes: Set<string>; tableFunction: boolean } {
-  const refs: TableRef[] = [];
-  const ctes = new Set<string>();
-  let tableFunction = false;
-  const walk = (o: unknown): void => {
-    if (Array.isArray(o)) return o.forEach(walk);
-    if (o === null || typeof o !== 'object') return;
-    const node = o as Record<string, unknown>;
-    if (node.type === 'BASE_TABLE' && typeof node.table_name === 'string') refs.push({ schema: String(node.schema_name ?? ''), table: node.table_name });
-    if (node.type === 'TABLE_FUNCTION') tableFunction = true;
-    const cteMap = node.cte_map as { map?: { key?: unknown }[] } | undefined;
-    for (const entry of cteMap?.map ?? []) if (typeof entry.key === 'string') ctes.add(entry.key);
-    Object.values(node).forEach(walk);
-  };
-  walk(tree);
-  return { refs, ctes, tableFunction };
-}
 
 /** Total size of the table's files (every file with the format's extension under its folder). */
 async function tableBytes(dir: string, extensions: readonly string[]): Promise<number> {

@@ -5,18 +5,8 @@ import { renderTable } from '../table.js';
 
 /** The arguments of `catalog add`, checked with zod (loaded when the command runs, not for `adp --help`). */
 async function addArgs() {
-  const [z, { catalogNameSchema, bucketNameSchema }, { parseOrThrow }] = await Promise.all([
-    import('zod'),
-    import('../../domain/names.js'),
-    import('../../domain/zod-issues.js'),
-  ]);
-  const args = z.object({
-    table: z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'must be DATABASE.TABLE'),
-    location: z.string().regex(/^[^/]+(\/.*)?$/, 'must be BUCKET or BUCKET/PREFIX'),
-    format: z.enum(['json', 'csv', 'parquet']),
-  });
-  const names = z.object({ database: catalogNameSchema, table: catalogNameSchema, bucket: bucketNameSchema });
-  return { args, names, parseOrThrow };
+  const [{ catalogAddArgs, catalogAddNames }, { parseOrThrow }] = await Promise.all([import('./catalog-add-args.js'), import('../../domain/zod-issues.js')]);
+  return { args: catalogAddArgs, names: catalogAddNames, parseOrThrow };
 }
 
 /** `adp catalog list|add`: the tables queries may read. */

@@ -5,7 +5,7 @@ import { UsageError } from '../exit-codes.js';
 import { parseWholeNumber } from '../parse-args.js';
 import { printJson, type CliIo } from '../io.js';
 import { READ_ONLY, withProject, type GlobalOptions } from '../project.js';
-import { formatDuration, renderTable } from '../table.js';
+import { formatCount, formatDuration, renderTable } from '../table.js';
 
 /** `adp history [type]`: newest first. */
 export function registerHistory(program: Command, io: CliIo, globals: () => GlobalOptions): void {
@@ -34,7 +34,7 @@ export function registerHistory(program: Command, io: CliIo, globals: () => Glob
               new Date(r.timestamp).toISOString().replace('T', ' ').slice(0, 19),
               r.curationType,
               r.status,
-              r.rowCount === undefined ? '' : r.rowCount.toLocaleString('en-US'),
+              r.rowCount === undefined ? '' : formatCount(r.rowCount),
               formatDuration(r.durationMs),
               r.curationExecutionName,
               r.error ?? '',

@@ -6,6 +6,8 @@ import { executeRun } from '../../engine/run-workflow.js';
 import { cleanup } from '../../../test/helpers/cli.js';
 import { commitScript } from '../../../test/helpers/git.js';
 import { openExample } from '../../../test/helpers/project.js';
+import type { QueryEngine, QueryRequest } from '../../ports/query-engine.js';
+import { CatalogFollowingEngine } from './catalog-following-engine.js';
 
 describe('the embedded query engine follows the catalog (real DuckDB, SQLite, git)', () => {
   const homes: string[] = [];
@@ -31,5 +33,30 @@ describe('the embedded query engine follows the catalog (real DuckDB, SQLite, gi
     } finally {
       await project.close();
     }
+  });
+});
+
+describe('CatalogFollowingEngine.prepare', () => {
+  const catalog = { listTables: async () => [] } as unknown as ConstructorParameters<typeof CatalogFollowingEngine>[1];
+  const engine = (): QueryEngine => ({ name: 'fake', start: async () => 'q1', status: async () => ({ state: 'RUNNING' }), cancel: async () => {}, explain: async () => '', close: async () => {} }) as QueryEngine;
+
+  it('opens the engine of the moment in the background, once: the first query uses it', async () => {
+    let opened = 0;
+    const following = new CatalogFollowingEngine('fake', catalog, async () => (opened++, engine()));
+    following.prepare();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(opened).toBe(1);
+    expect(await following.start({ idempotencyKey: 'k' } as QueryRequest)).toBe('q1');
+    expect(opened).toBe(1);
+    await following.close();
+  });
+
+  it('reports nothing itself when opening fails: the first query meets the error, as without it', async () => {
+    const following = new CatalogFollowingEngine('fake', catalog, async () => {
+      throw new Error('no engine');
+    });
+    following.prepare();
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(following.start({ idempotencyKey: 'k' } as QueryRequest)).rejects.toThrow('no engine');
   });
 });

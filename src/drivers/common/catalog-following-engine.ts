@@ -71,6 +71,14 @@ export class CatalogFollowingEngine implements QueryEngine {
     return engine.checkResult(result, checks);
   }
 
+  /**
+   * Starts opening the engine of the moment's catalog in the background, for a query about to come: its
+   * first use then waits less. A failure to open is not reported here; that use meets it, as without this.
+   */
+  prepare(): void {
+    this.#engine().catch(() => undefined);
+  }
+
   async close(): Promise<void> {
     const current = this.#current;
     this.#current = undefined;

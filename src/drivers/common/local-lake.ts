@@ -19,9 +19,9 @@ export async function openLocalLake(home: HomeLayout, config: AdpConfig, backend
   const catalog = await JsonCatalog.open(home.catalog);
   const objects = new LocalObjectStore({ paths: new BucketPaths(home.buckets), attributes: backend.state });
   const scripts = await openScripts(home, config, { env: options.env });
-  const lazy: { engine?: Promise<QueryEngine>; staging?: Promise<{ dir: string; release(): Promise<void> }> } = {};
+  const lazy: { engine?: Promise<CatalogFollowingEngine>; staging?: Promise<{ dir: string; release(): Promise<void> }> } = {};
 
-  const queries = (): Promise<QueryEngine> => {
+  const engine = (): Promise<CatalogFollowingEngine> => {
     lazy.engine ??= Promise.resolve(
       // DuckDB loads on first use: most commands never run a query, and its native module is slow to load.
       new CatalogFollowingEngine('duckdb', catalog, async (tables) =>
@@ -36,12 +36,16 @@ export async function openLocalLake(home: HomeLayout, config: AdpConfig, backend
     );
     return lazy.engine;
   };
+  const queries = (): Promise<QueryEngine> => engine();
 
   return {
     catalog,
     objects,
     scripts,
     queries,
+    prepareQueries(): void {
+      void engine().then((e) => e.prepare());
+    },
     async close(): Promise<void> {
       const { engine, staging } = lazy;
       lazy.engine = undefined;

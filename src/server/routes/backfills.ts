@@ -1,4 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
+import * as z from 'zod';
 import { NotFoundError } from '../../domain/errors.js';
 import { planBackfill } from '../../engine/backfill.js';
 import { checkRunParameters, createRun } from '../../engine/create-run.js';

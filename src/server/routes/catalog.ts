@@ -1,4 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
+import * as z from 'zod';
 import { ValidationError, type FieldIssue } from '../../domain/errors.js';
 import { bucketNameSchema, catalogNameSchema } from '../../domain/names.js';
 import { tableInfoSchema } from '../schemas/records.js';

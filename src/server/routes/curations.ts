@@ -1,4 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
+import * as z from 'zod';
 import { dependencyGraph } from '../../domain/dependency-graph.js';
 import { checkDependencies } from '../../engine/check-dependencies.js';
 import { setCurationEnabled } from '../../engine/pause-curation.js';

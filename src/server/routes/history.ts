@@ -1,4 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
+import * as z from 'zod';
 import { ValidationError } from '../../domain/errors.js';
 import { isValidTimezone, nextFireTimes, parseScheduleExpression } from '../../domain/schedule/index.js';
 import { bucketMinutesFor, mergeCells, MINUTE_MS } from '../../domain/timeline.js';

@@ -1,4 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
+import * as z from 'zod';
 import { NotFoundError, StateError } from '../../domain/errors.js';
 import { createRun } from '../../engine/create-run.js';
 import { ConflictError } from '../http-errors.js';

@@ -1,4 +1,5 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
+import * as z from 'zod';
 import { NotFoundError } from '../../domain/errors.js';
 import { dryRun } from '../../engine/dry-run.js';
 import { curationDefinitionSchema, scriptSchema } from '../schemas/records.js';

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi';
+import * as z from 'zod';
 import { curationSchema } from '../../domain/curation.js';
 import { RUN_STATUSES, TRIGGERS, type HistoryRecord } from '../../domain/history.js';
 import { QUALITY_CHECK_TYPES, QUALITY_SEVERITIES } from '../../domain/quality-checks.js';

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi';
+import * as z from 'zod';
 import { curationTypeSchema } from '../../domain/names.js';
 import { RUN_STATUSES } from '../../domain/history.js';
 import { parseZonedInstant, ZONED_INSTANT_RULE } from '../../domain/instant.js';
