@@ -37,12 +37,16 @@ export interface RunQueue {
   /**
    * Claims the oldest claimable run, skipping runs that wait behind an older
    * active run of the same curation (backfill runs neither wait nor block).
+   * A run with a cancel request waits for nobody (it still holds up the runs
+   * after it): its claimant sees the request and ends it `cancelled` without
+   * starting its query, so a queued run asked to cancel ends now, not once
+   * the runs before it ended.
    */
   claimNextRun(request: LeaseRequest): Promise<ClaimedRun | undefined>;
   /**
    * Claims one named run; undefined if it is terminal, someone holds a live
    * lease on it, or it waits behind an older active run of its curation (the
-   * rule of `claimNextRun`).
+   * rule of `claimNextRun`: a run with a cancel request waits for nobody).
    */
   claimRun(executionName: string, request: LeaseRequest): Promise<ClaimedRun | undefined>;
   /**
@@ -63,7 +67,8 @@ export interface RunQueue {
   activeRuns(curationTypes: readonly string[]): Promise<RunState[]>;
   /**
    * Asks whoever executes the run to cancel it (any process): its worker aborts
-   * it and it ends `cancelled`; a queued run is cancelled when claimed.
+   * it and it ends `cancelled`; a queued run is cancelled when claimed, which
+   * it may be at once, even behind an older active run of its curation.
    */
   requestCancel(executionName: string, reason: string, now: Date): Promise<void>;
   /** The cancel requests among `executionNames`, name → reason. */

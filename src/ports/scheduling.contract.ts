@@ -195,6 +195,31 @@ export function schedulingContract(name: string, open: () => Promise<SchedulingB
         await b.state.finishRun(finished((await b.state.getRun('a1'))!));
         expect((await b.scheduling.claimRun('a2', lease('w2')))?.run.executionName).toBe('a2');
       });
+
+      it('lets a queued run asked to cancel be claimed at once, ahead of the older active run it waited behind', async () => {
+        await b.state.createRun(queuedRun('a1', 'alpha', { createdAt: '2027-01-04T10:00:00.001Z' }));
+        expect((await b.scheduling.claimNextRun(lease('w1')))?.run.executionName).toBe('a1');
+        const a2 = queuedRun('a2', 'alpha', { createdAt: '2027-01-04T10:00:00.002Z', trigger: 'manual' });
+        expect(await b.scheduling.enqueueRun(a2, 'queue', NOW, 'unused')).toEqual({ queued: true, behind: ['a1'], cancelling: [] });
+        await b.state.createRun(queuedRun('a3', 'alpha', { createdAt: '2027-01-04T10:00:00.003Z' }));
+        // Waiting behind a1: claimable neither way.
+        expect(await b.scheduling.claimRun('a2', lease('w2'))).toBeUndefined();
+        expect(await b.scheduling.claimNextRun(lease('w2'))).toBeUndefined();
+        await b.scheduling.requestCancel('a2', 'cancelled by the test', NOW);
+        // Asked to cancel, it waits for nobody: claimable by claimNextRun and by claimRun.
+        expect(await b.scheduling.claimNextRun(lease('w2'))).toMatchObject({ run: { executionName: 'a2', status: 'queued' }, claims: 1 });
+        await b.scheduling.releaseLease('a2', 'w2');
+        expect(await b.scheduling.claimRun('a2', lease('w3'))).toMatchObject({ run: { executionName: 'a2' }, claims: 2, previousOwner: 'w2' });
+        // The run after it still waits (behind a1 and a2), and is not asked to cancel.
+        expect(await b.scheduling.claimRun('a3', lease('w4'))).toBeUndefined();
+        expect(await b.scheduling.claimNextRun(lease('w4'))).toBeUndefined();
+        // The older active run is unaffected: still w1's, still active, not asked to cancel.
+        expect(await b.scheduling.renewLeases('w1', ['a1'], plus(NOW, 60_000))).toEqual(['a1']);
+        expect(await b.scheduling.claimRun('a1', lease('w4'))).toBeUndefined();
+        expect(await b.scheduling.cancelRequests(['a1', 'a2', 'a3'])).toEqual(new Map([['a2', 'cancelled by the test']]));
+        expect((await b.scheduling.activeRuns(['alpha'])).map((r) => r.executionName)).toEqual(['a1', 'a2', 'a3']);
+        expect((await b.state.getRun('a1'))?.status).toBe('queued');
+      });
     });
 
     describe('enqueueRun (overlap applied atomically as a run is stored)', () => {

@@ -38,7 +38,11 @@ export async function executeLeased(
     await settings.queue.releaseLease(name, owner);
     return record;
   }
+  // Asked to cancel before it was claimed (a queued run may be claimed for just that, ahead of older runs of
+  // its curation): aborted before its first step, so it ends cancelled without starting its query.
+  const requested = !signal?.aborted && (await settings.queue.cancelRequests([name])).size > 0;
   const cancel = new AbortController();
+  if (requested) cancel.abort('cancel requested');
   const onAbort = () => cancel.abort(signal?.reason);
   // A signal aborted before the call never fires its event.
   if (signal?.aborted) onAbort();
@@ -71,7 +75,8 @@ async function keepLease(engine: EngineDeps, s: LeaseSettings, name: string, can
   const step = Math.max(1, Math.min(s.checkMs, renewEvery));
   for (let first = true; !stop.aborted; first = false) {
     try {
-      if (!cancel.signal.aborted && (await s.queue.cancelRequests([name])).size > 0) cancel.abort('cancel requested');
+      // The first round's look is executeLeased's own, before the run started.
+      if (!first && !cancel.signal.aborted && (await s.queue.cancelRequests([name])).size > 0) cancel.abort('cancel requested');
       const now = clock.now().getTime();
       if (!first && now - renewedAt >= renewEvery) {
         const held = await s.queue.renewLeases(workerId, [name], new Date(now + s.leaseMs));

@@ -134,6 +134,28 @@ describe('WorkerPool and leased execution (real SQLite, object store and git; ga
     await p.stop(1000);
   });
 
+  it('ends a run queued behind a running one (overlap queue) cancelled as soon as it is asked to, without starting its query', async () => {
+    await project.state.putCuration(parseCuration({ ...sampleDefinition(), curationType: 'queued-cancel', enabled: false, overlap: 'queue' }));
+    const first = await createRun(deps, { curationType: 'queued-cancel', trigger: 'manual' });
+    const p = pool();
+    p.start();
+    await until('the first query to start', () => engine.running === 1);
+    const second = await createRun(deps, { curationType: 'queued-cancel', trigger: 'manual' });
+    expect(second.overlap.behind).toEqual([first.executionName]);
+    await project.scheduling.requestCancel(second.executionName, 'test', new Date());
+    p.notify();
+    await until('the queued run to end', () => ended.length === 1);
+    expect(ended[0]).toMatchObject({ curationExecutionName: second.executionName, status: 'cancelled', failedStep: 'retrieve' });
+    expect(ended[0]!.athenaQueryExecutionId).toBeUndefined();
+    expect(engine.maxRunning).toBe(1);
+    // The run it waited behind carries on and ends as it would have.
+    expect((await project.state.getRun(first.executionName))?.status).toBe('running');
+    engine.release();
+    await until('the first run to end', () => ended.length === 2);
+    expect(ended[1]).toMatchObject({ curationExecutionName: first.executionName, status: 'succeeded' });
+    await p.stop(1000);
+  });
+
   it('resumes a run whose worker stopped renewing its lease, and says whose it was', async () => {
     const run = await createRun(deps, { curationType: 'c2', trigger: 'manual' });
     const now = clock.now();

@@ -23,9 +23,11 @@ describe('overlap holds for runs started by hand (real processes, one home)', ()
   beforeAll(async () => {
     home = await exampleHome(20);
     commitScript(home, 'tests/forever.sql', FOREVER_SQL);
-    const file = writeDefinition(home, { curationType: 'forever', sqlFilePath: 'tests/forever.sql', enabled: false });
-    expect((await adp(['--home', home, 'curation', 'put', file])).code).toBe(0);
-    fs.rmSync(file);
+    for (const [curationType, overlap] of [['forever', undefined], ['forever-queued', 'queue']] as const) {
+      const file = writeDefinition(home, { curationType, sqlFilePath: 'tests/forever.sql', enabled: false, ...(overlap ? { overlap } : {}) });
+      expect((await adp(['--home', home, 'curation', 'put', file])).code).toBe(0);
+      fs.rmSync(file);
+    }
     state = SqliteStateStore.open(path.join(home, 'state.db'));
   });
   afterAll(async () => {
@@ -35,6 +37,18 @@ describe('overlap holds for runs started by hand (real processes, one home)', ()
 
   async function runsOf(type: string): Promise<RunState[]> {
     return (await state.listActiveRuns()).filter((r) => r.curationType === type);
+  }
+
+  /** Starts `adp run <type> --wait` and resolves once its run is running in state.db. */
+  async function startForever(type: string) {
+    const child = spawn(process.execPath, [ADP_BIN, '--home', home, 'run', type, '--wait'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    let running: RunState | undefined;
+    while (!running) {
+      running = (await runsOf(type)).find((r) => r.status === 'running');
+      if (!running) await pause(50);
+    }
+    return { running, stop: async () => (child.kill('SIGKILL'), await exited) };
   }
 
   it('overlap skip (the default): a second `adp run --wait` exits 3 naming the active run; nothing stored for it', async () => {
@@ -59,6 +73,32 @@ describe('overlap holds for runs started by hand (real processes, one home)', ()
     } finally {
       first.kill('SIGKILL');
       await exited;
+    }
+  });
+
+  it('overlap queue: `adp runs cancel` ends a run queued behind a running one at once (cancelled, with its record); the running one goes on', async () => {
+    const first = await startForever('forever-queued');
+    try {
+      const queued = await runAdpProcess(['--home', home, 'run', 'forever-queued']);
+      expect(queued.code, queued.stderr).toBe(0);
+      const second = queued.stdout.trim();
+      expect(queued.stderr).toContain(`forever-queued: waiting behind ${first.running.executionName} (overlap: queue)`);
+
+      const cancelled = await runAdpProcess(['--home', home, 'runs', 'cancel', second]);
+
+      expect(cancelled.code, cancelled.stderr).toBe(0);
+      expect(cancelled.stdout.trim()).toBe(`${second}: cancelled`);
+      const record = await state.getHistoryRecord(second);
+      expect(record).toMatchObject({ curationExecutionName: second, status: 'cancelled', error: 'QUERY_CANCELLED', failedStep: 'retrieve' });
+      expect(record?.athenaQueryExecutionId).toBeUndefined();
+      // The run it waited behind is untouched: still running in its process, not asked to cancel, no record.
+      expect((await runsOf('forever-queued')).map((r) => [r.executionName, r.status, r.leaseOwner])).toEqual([
+        [first.running.executionName, 'running', first.running.leaseOwner],
+      ]);
+      expect(await state.scheduling.cancelRequests([first.running.executionName])).toEqual(new Map());
+      expect(await state.getHistoryRecord(first.running.executionName)).toBeUndefined();
+    } finally {
+      await first.stop();
     }
   });
 });

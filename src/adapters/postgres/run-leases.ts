@@ -9,8 +9,9 @@ import { createRun } from './runs.js';
 // $1 is always the claim's "now".
 const NOT_FINISHED = 'NOT EXISTS (SELECT 1 FROM history h WHERE h.execution_name = r.execution_name)';
 const UNLEASED = 'NOT EXISTS (SELECT 1 FROM run_leases l WHERE l.execution_name = r.execution_name AND l.lease_until > $1)';
-// Runs of one curation go oldest first; backfills run side by side and hold nobody up.
-const FIRST_IN_LINE = `(r."trigger" = 'backfill' OR NOT EXISTS (
+// Runs of one curation go oldest first; backfills run side by side and hold nobody up. A run asked to cancel
+// waits for nobody: its claimant ends it cancelled without starting its query.
+const FIRST_IN_LINE = `(r."trigger" = 'backfill' OR EXISTS (SELECT 1 FROM run_cancel_requests c WHERE c.execution_name = r.execution_name) OR NOT EXISTS (
   SELECT 1 FROM runs o WHERE o.curation_type = r.curation_type AND o.status IN ('queued', 'running') AND o."trigger" <> 'backfill'
     AND (o.created_at, o.execution_name) < (r.created_at, r.execution_name)
     AND NOT EXISTS (SELECT 1 FROM history h2 WHERE h2.execution_name = o.execution_name)))`;
@@ -42,7 +43,7 @@ candidate AS (SELECT * FROM (SELECT * FROM orphan UNION ALL SELECT * FROM queued
   ORDER BY created_at, rank LIMIT 1),
 ${LEASE}`;
 
-// First in line too: a run claimed by name (adp run --wait) must not overtake an older run of its curation.
+// First in line too: a run claimed by name (adp run --wait) must not overtake an older run of its curation (unless asked to cancel).
 const claimNamed = (capped: boolean) => `WITH candidate AS (SELECT ${R_COLUMNS} FROM runs r
   WHERE r.execution_name = $4 AND r.status IN ('queued', 'running') AND ${UNLEASED} AND ${NOT_FINISHED} AND ${FIRST_IN_LINE} ${capped ? `AND ${underCap(5)}` : ''}
   FOR NO KEY UPDATE OF r SKIP LOCKED),

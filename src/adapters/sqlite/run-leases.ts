@@ -7,8 +7,9 @@ import { runFromRow, type RunRow } from './run-row.js';
 
 const NOT_FINISHED = 'NOT EXISTS (SELECT 1 FROM history h WHERE h.execution_name = r.execution_name)';
 const UNLEASED = 'NOT EXISTS (SELECT 1 FROM run_leases l WHERE l.execution_name = r.execution_name AND l.lease_until > @now)';
-// Runs of one curation go oldest first; backfills run side by side and hold nobody up.
-const FIRST_IN_LINE = `(r."trigger" = 'backfill' OR NOT EXISTS (
+// Runs of one curation go oldest first; backfills run side by side and hold nobody up. A run asked to cancel
+// waits for nobody: its claimant ends it cancelled without starting its query.
+const FIRST_IN_LINE = `(r."trigger" = 'backfill' OR EXISTS (SELECT 1 FROM run_cancel_requests c WHERE c.execution_name = r.execution_name) OR NOT EXISTS (
   SELECT 1 FROM runs o WHERE o.curation_type = r.curation_type AND o.status IN ('queued', 'running') AND o."trigger" <> 'backfill'
     AND (o.created_at < r.created_at OR (o.created_at = r.created_at AND o.execution_name < r.execution_name))
     AND NOT EXISTS (SELECT 1 FROM history h2 WHERE h2.execution_name = o.execution_name)))`;
@@ -47,7 +48,7 @@ export class RunLeaseTables {
       `SELECT r.* FROM runs r INDEXED BY runs_claim_order WHERE r.status = @status AND ${UNLEASED} AND ${NOT_FINISHED} AND ${FIRST_IN_LINE}
        ORDER BY r.created_at, r.execution_name LIMIT 1`,
     );
-    // First in line too: a run claimed by name (adp run --wait) must not overtake an older run of its curation.
+    // First in line too: a run claimed by name (adp run --wait) must not overtake an older run of its curation (unless asked to cancel).
     this.#named = db.prepare<{ now: string; name: string }, RunRow>(`SELECT r.* FROM runs r WHERE r.execution_name = @name AND ${claimable} AND ${FIRST_IN_LINE}`);
     this.#lease = db.prepare<[string], LeaseRow>('SELECT owner, lease_until, claims FROM run_leases WHERE execution_name = ?');
     this.#upsert = db.prepare<[string, string, string]>(

@@ -63,7 +63,7 @@ export function registerRuns(program: Command, io: CliIo, globals: () => GlobalO
         await p.scheduling.requestCancel(name, CANCEL_REASON, p.clock.now());
         const now = p.clock.now();
         const deps = await p.deps((e) => io.err(`${e.curationType}: ${e.message}`));
-        // Nobody holds it (queued, or its worker died): end it here, so it gets its record now.
+        // Nobody holds it (queued, even behind an older run of its curation, or its worker died): end it here, so it gets its record now.
         const { cliLease } = await import('../wait-for-run.js');
         const lease = cliLease(p);
         const claimed = await p.scheduling.claimRun(name, { owner: deps.workerId, now, leaseUntil: new Date(now.getTime() + lease.leaseMs) });

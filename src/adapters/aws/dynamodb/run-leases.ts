@@ -35,8 +35,10 @@ export async function claimRun(t: Tables, req: LeaseRequest, executionName?: str
 
 async function* named(t: Tables, executionName: string, nowMs: number): AsyncGenerator<Item> {
   const item = await t.db.get(t.names.state, keys.run(executionName));
-  // First in line too: a run claimed by name (adp run --wait) must not overtake an older run of its curation.
-  if (item && claimable(item, nowMs) && (item.trigger === 'backfill' || !(await waitsBehind(t, item)))) yield item;
+  // First in line too: a run claimed by name (adp run --wait) must not overtake an older run of its curation,
+  // unless it is asked to cancel (its claimant ends it without starting its query).
+  if (!item || !claimable(item, nowMs)) return;
+  if (item.trigger === 'backfill' || !(await waitsBehind(t, item)) || (await t.db.get(t.names.state, keys.cancel(executionName)))) yield item;
 }
 
 /** True when an older active run (not a backfill) of the item's curation exists. */
@@ -56,7 +58,8 @@ async function waitsBehind(t: Tables, item: Item): Promise<boolean> {
 /**
  * Active runs in claim order (oldest first) that look claimable in the
  * index: unleased, unfinished, and not waiting behind an older active run of
- * their curation (backfills neither wait nor block). The claim itself
+ * their curation (backfills neither wait nor block; a run asked to cancel
+ * does not wait, though it still blocks the runs after it). The claim itself
  * re-checks everything on the item.
  */
 async function* claimOrder(t: Tables, nowMs: number): AsyncGenerator<Item> {
@@ -69,14 +72,19 @@ async function* claimOrder(t: Tables, nowMs: number): AsyncGenerator<Item> {
     expr: x,
     pageSize: 100,
   })) {
+    // The page's candidates in order; those waiting behind an older run go ahead only if asked to cancel.
+    const candidates: { item: Item; waits: boolean }[] = [];
     for (const item of page) {
       if (finishedOf(item)) continue;
       const curation = String(item.curationType);
       const backfill = item.trigger === 'backfill';
-      const eligible = (backfill || !blocked.has(curation)) && !leaseLive(item, nowMs);
+      const waits = !backfill && blocked.has(curation);
       if (!backfill) blocked.add(curation);
-      if (eligible && claimable(item, nowMs)) yield item;
+      if (claimable(item, nowMs)) candidates.push({ item, waits });
     }
+    const waiting = candidates.filter((c) => c.waits).map((c) => runOf(c.item)!.executionName);
+    const cancelling = waiting.length === 0 ? new Map<string, string>() : await cancelRequests(t, waiting);
+    for (const { item, waits } of candidates) if (!waits || cancelling.has(runOf(item)!.executionName)) yield item;
   }
 }
 
