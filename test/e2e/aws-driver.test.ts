@@ -183,6 +183,16 @@ describe('aws driver: the sample’s tables and services (DynamoDB Local, s3rver
     const bulk = capture.requests.find((q) => q.path === '/_bulk')!.body.trim().split('\n').map((l) => JSON.parse(l));
     expect(bulk[0].index).toEqual({ _index: `${PREFIX}curationhistory`, _id: `curationType=wildrydes-rydebooking|timestamp=${record.timestamp}` });
 
+    // The first rows, read back from S3 with a ranged GET; the raw result is still there.
+    const preview = await adp(['--home', home, 'runs', 'preview', record.curationExecutionName, '--rows', '2', '--json']);
+    expect(preview.code, preview.stderr).toBe(0);
+    const shown = JSON.parse(preview.stdout);
+    expect(shown.output).toMatchObject({ uri: record.curationOutputLocation, state: 'present', format: 'csv' });
+    expect(shown.raw).toEqual({ uri: record.queryOutputLocation, state: 'present' });
+    expect(shown.table.columns).toEqual(body.trim().split('\n')[0]!.split(',').map((c) => c.replace(/^"|"$/g, '')));
+    expect(shown.table.rows).toHaveLength(2);
+    expect(shown.table.truncated).toBe(true);
+
     // Listed beside the sample's own items, newest first.
     const h = await adp(['--home', home, 'history', 'wildrydes-rydebooking', '--json']);
     const names = (JSON.parse(h.stdout) as { curationExecutionName: string }[]).map((x) => x.curationExecutionName);
