@@ -294,7 +294,8 @@ export class S3ObjectStore implements ObjectStore {
     const { sdk, client } = await this.#s3();
     try {
       await client.send(
-        new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'text/plain; charset=utf-8', ...this.#encryption() }),
+        // The length given, so an empty body is not taken for a stream of unknown length.
+        new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentLength: Buffer.byteLength(body), ContentType: 'text/plain; charset=utf-8', ...this.#encryption() }),
       );
     } catch (e) {
       throw s3Error(e, 'PutObject', { bucket, key });
