@@ -3,18 +3,14 @@
 // rows, p95 over loopback (first pages and pages deep in the history); the
 // dashboard's first load in Chromium (when installed) or as its HTTP requests;
 // idle RSS of the `adp serve` process. Prints one JSON line.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import Database from 'better-sqlite3';
-import { dist, exampleHomeWithCurations, percentile, median, tempDir } from './lib.mjs';
+import { BENCH_TOKEN, CHROMIUM, exampleHomeWithCurations, launchChromium, percentile, median, startServe } from './lib.mjs';
 
 const ROWS = Number(process.env.ADP_BENCH_HISTORY_ROWS ?? 1_000_000);
 const CURATIONS = 20;
 const TYPE = 'wildrydes-rydebooking';
-const TOKEN = 'bench-token-0123456789abcdef';
 const REQUESTS = 400;
-const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => fs.existsSync(p));
 
 /** The example home with 19 more curations and ROWS history records written straight into state.db. */
 async function seededHome() {
@@ -63,22 +59,6 @@ async function seededHome() {
   return { home, seedSeconds: (performance.now() - t0) / 1000 };
 }
 
-/** `adp serve --port 0` as its own process, with a known token. */
-function startServe(home) {
-  const child = spawn(process.execPath, [dist('cli/bin.js'), '--home', home, 'serve', '--port', '0'], {
-    env: { ...process.env, ADP_API_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-      if (m) resolve({ child, url: m[1] });
-    });
-    child.on('exit', (code) => reject(new Error(`adp serve exited ${code}: ${out}`)));
-  });
-}
 
 function rssMb(pid) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -87,7 +67,7 @@ function rssMb(pid) {
 
 async function timed(url) {
   const t0 = performance.now();
-  const res = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const res = await fetch(url, { headers: { authorization: `Bearer ${BENCH_TOKEN}` } });
   const body = await res.json();
   if (!res.ok) throw new Error(`${url}: ${res.status} ${JSON.stringify(body)}`);
   return { ms: performance.now() - t0, body };
@@ -115,16 +95,11 @@ async function historyLatency(url) {
 
 /** The dashboard in Chromium: navigation until the curations table and the timeline are drawn. */
 async function browserFirstLoad(url) {
-  const { chromium } = await import('playwright-core');
-  const userDataDir = tempDir('adp-bench-chromium-');
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
+  const browser = await launchChromium();
+  const { context } = browser;
   try {
     const page = await context.newPage();
-    await page.goto(`${url}/?token=${TOKEN}`); // logs in (sets the cookie); not timed
+    await page.goto(`${url}/?token=${BENCH_TOKEN}`); // logs in (sets the cookie); not timed
     const times = [];
     for (let i = 0; i < 5; i++) {
       await page.goto('about:blank');
@@ -137,8 +112,7 @@ async function browserFirstLoad(url) {
     }
     return { ms: median(times), first: times[0] };
   } finally {
-    await context.close();
-    fs.rmSync(userDataDir, { recursive: true, force: true });
+    await browser.close();
   }
 }
 

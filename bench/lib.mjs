@@ -231,3 +231,43 @@ export async function exampleHomeWithCurations(count) {
   await store.close();
   return { home, stateDb, types };
 }
+
+/** The API token the serving benches start `adp serve` with. */
+export const BENCH_TOKEN = 'bench-token-0123456789abcdef';
+/** Debian's chromium, if installed (the browser benches fall back or skip without it). */
+export const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => fs.existsSync(p));
+
+/** `adp serve --port 0` on `home` as its own process, with BENCH_TOKEN; resolves with it and its URL once it listens. */
+export function startServe(home) {
+  const child = spawn(process.execPath, [dist('cli/bin.js'), '--home', home, 'serve', '--port', '0'], {
+    env: { ...process.env, ADP_API_TOKEN: BENCH_TOKEN },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+      if (m) resolve({ child, url: m[1] });
+    });
+    child.on('exit', (code) => reject(new Error(`adp serve exited ${code}: ${out}`)));
+  });
+}
+
+/** Headless Chromium with a fresh profile and nothing that talks to the network on its own; `close()` also removes the profile. */
+export async function launchChromium() {
+  const { chromium } = await import('playwright-core');
+  const userDataDir = tempDir('adp-bench-chromium-');
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -5,18 +5,14 @@
 // through GET /history pages, capped at 3,000 (it drew 0.3% of the runs), from navigation
 // start to the last page. Also GET /timeline alone over loopback. Goal: first load under
 // 1 s. Prints one JSON line.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import Database from 'better-sqlite3';
-import { alternatingPairs, dist, exampleHomeWithCurations, median, pairedRatios, spread, tempDir } from './lib.mjs';
+import { alternatingPairs, BENCH_TOKEN, CHROMIUM, exampleHomeWithCurations, launchChromium, median, pairedRatios, spread, startServe } from './lib.mjs';
 
 const ROWS = Number(process.env.ADP_BENCH_TIMELINE_ROWS ?? 1_000_000);
 const PAIRS = Number(process.env.ADP_BENCH_PAIRS ?? 7);
 const GOAL_MS = 1000;
 const CURATIONS = 20;
-const TOKEN = 'bench-token-0123456789abcdef';
-const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => fs.existsSync(p));
 const DAY = 24 * 3600 * 1000;
 
 /** The example home with 19 more curations and ROWS records of the last 24 h written straight into state.db. */
@@ -61,21 +57,6 @@ async function seededHome() {
   return { home, seedSeconds: (performance.now() - t0) / 1000 };
 }
 
-function startServe(home) {
-  const child = spawn(process.execPath, [dist('cli/bin.js'), '--home', home, 'serve', '--port', '0'], {
-    env: { ...process.env, ADP_API_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-      if (m) resolve({ child, url: m[1] });
-    });
-    child.on('exit', (code) => reject(new Error(`adp serve exited ${code}: ${out}`)));
-  });
-}
 
 /** GET /timeline for the last 24 h from Node, as the dashboard asks for it (p50 of 10, after 2 warm-ups). */
 async function apiTimes(url) {
@@ -83,7 +64,7 @@ async function apiTimes(url) {
   let body;
   for (let i = 0; i < 12; i++) {
     const t0 = performance.now();
-    const res = await fetch(`${url}/api/v1/timeline?from=${Date.now() - DAY}&by=started&pointLimit=3000&buckets=400`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const res = await fetch(`${url}/api/v1/timeline?from=${Date.now() - DAY}&by=started&pointLimit=3000&buckets=400`, { headers: { authorization: `Bearer ${BENCH_TOKEN}` } });
     body = await res.json();
     if (!res.ok) throw new Error(`GET /timeline: ${res.status} ${JSON.stringify(body)}`);
     if (i >= 2) ms.push(performance.now() - t0);
@@ -92,16 +73,11 @@ async function apiTimes(url) {
 }
 
 async function browserLoads(url) {
-  const { chromium } = await import('playwright-core');
-  const userDataDir = tempDir('adp-bench-chromium-');
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
+  const browser = await launchChromium();
+  const { context } = browser;
   try {
     const page = await context.newPage();
-    await page.goto(`${url}/?token=${TOKEN}`); // logs in (sets the cookie); not timed
+    await page.goto(`${url}/?token=${BENCH_TOKEN}`); // logs in (sets the cookie); not timed
     await page.locator('figure.timeline[data-mode="buckets"]').waitFor({ timeout: 60_000 });
     // The page notes when the timeline first shows its buckets (ms since navigation start): what a user waits for.
     await page.addInitScript(() => {
@@ -142,8 +118,7 @@ async function browserLoads(url) {
     const [timelineMs, recordsMs] = await alternatingPairs(PAIRS, timeline, records);
     return { timelineMs, recordsMs, wallMs: wall.slice(1) };
   } finally {
-    await context.close();
-    fs.rmSync(userDataDir, { recursive: true, force: true });
+    await browser.close();
   }
 }
 
@@ -174,7 +149,7 @@ export async function timelineLoad() {
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
-    if (!process.env.ADP_BENCH_KEEP) fs.rmSync(home, { recursive: true, force: true }); else console.error('kept', home);
+    fs.rmSync(home, { recursive: true, force: true });
   }
 }
 

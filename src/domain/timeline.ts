@@ -103,7 +103,7 @@ export function placedAt(row: TimelineRow, by: TimeAxis): number {
 }
 
 /** Lower-cases ASCII letters only, as SQL's LIKE compares them. */
-function asciiLower(s: string): string {
+export function asciiLower(s: string): string {
   return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 

@@ -1,17 +1,30 @@
 import type { TerminalStatus } from '../../domain/history.js';
 import {
+  asciiLower,
   checkTimelineQuery,
   MINUTE_MS,
   sortCells,
   sortPoints,
   type Timeline,
+  type TimelineCell,
   type TimelineQuery,
 } from '../../domain/timeline.js';
-import { containsPattern } from '../sql/timeline-sql.js';
+import { containsPattern } from '../sql/like-pattern.js';
 import type { Sql } from './database.js';
 
-/** Where a run is placed; the window is always on the start (started_minute leads the index of migration 5). */
-const AXIS = { started: 'started_ms', scheduled: 'coalesce(scheduled_ms, started_ms)' } as const;
+/**
+ * Where a run is placed, the minute it is counted in and how many are placed
+ * for want of a scheduled time. The window is always on the start
+ * (started_minute leads the index of migration 5).
+ */
+const AXIS = {
+  started: { at: 'started_ms', minute: 'started_minute', unscheduled: '0::int8' },
+  scheduled: {
+    at: 'coalesce(scheduled_ms, started_ms)',
+    minute: '(coalesce(scheduled_ms, started_ms) / 60000)::bigint',
+    unscheduled: 'count(*) FILTER (WHERE scheduled_ms IS NULL)',
+  },
+} as const;
 
 /** WHERE text and values shared by the cell and point queries; the minute range lets PostgreSQL use the start index. */
 function where(query: TimelineQuery): { text: string; values: unknown[] } {
@@ -25,8 +38,8 @@ function where(query: TimelineQuery): { text: string; values: unknown[] } {
   }
   if (query.statuses !== undefined) parts.push(`status = ANY(${param(query.statuses)}::text[])`);
   if (query.search) {
-    // LIKE on lower(): ILIKE would also fold letters outside ASCII, which the other stores keep apart.
-    const p = param(containsPattern(query.search.replace(/[A-Z]/g, (c) => c.toLowerCase())));
+    // ASCII letters folded on both sides: ILIKE would also fold letters outside ASCII, which the other stores keep apart.
+    const p = param(containsPattern(asciiLower(query.search)));
     const lower = (col: string) => `translate(${col}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
     parts.push(`(${lower('curation_type')} LIKE ${p} OR ${lower('execution_name')} LIKE ${p})`);
   }
@@ -37,18 +50,9 @@ function where(query: TimelineQuery): { text: string; values: unknown[] } {
 export async function readTimeline(sql: Sql, query: TimelineQuery): Promise<Timeline> {
   checkTimelineQuery(query);
   const w = where(query);
-  const at = AXIS[query.by];
-  const cells = await sql.rows<{
-    minute: number;
-    status: TerminalStatus;
-    band: number;
-    count: number;
-    unscheduled: number;
-    minDurationMs: number;
-    maxDurationMs: number;
-  }>(
-    `SELECT ${query.by === 'started' ? 'started_minute' : `(${at} / 60000)::bigint`} AS minute, status, duration_band::int AS band, count(*) AS count,
-            ${query.by === 'started' ? '0::int8' : 'count(*) FILTER (WHERE scheduled_ms IS NULL)'} AS unscheduled,
+  const axis = AXIS[query.by];
+  const cells = await sql.rows<TimelineCell>(
+    `SELECT ${axis.minute} AS minute, status, duration_band::int AS band, count(*) AS count, ${axis.unscheduled} AS unscheduled,
             min(duration_ms) AS "minDurationMs", max(duration_ms) AS "maxDurationMs"
        FROM history WHERE ${w.text} GROUP BY 1, 2, 3`,
     w.values,
@@ -64,7 +68,7 @@ export async function readTimeline(sql: Sql, query: TimelineQuery): Promise<Time
     scheduledMs: number | null;
     durationMs: number;
   }>(
-    `SELECT execution_name AS name, curation_type AS "curationType", status, ${at} AS at, started_ms AS "startedAt",
+    `SELECT execution_name AS name, curation_type AS "curationType", status, ${axis.at} AS at, started_ms AS "startedAt",
             scheduled_ms AS "scheduledMs", duration_ms AS "durationMs"
        FROM history WHERE ${w.text}`,
     w.values,

@@ -9,21 +9,19 @@ import {
   type TimelinePoint,
   type TimelineQuery,
 } from '../../domain/timeline.js';
-import { containsPattern } from '../sql/timeline-sql.js';
+import { containsPattern } from '../sql/like-pattern.js';
 import type { SqliteDatabase } from './connection.js';
 
-/** Where a run is placed; the window is always on the start (started_minute leads the index of migration 5). */
-const AXIS = { started: 'started_ms', scheduled: 'coalesce(scheduled_ms, started_ms)' } as const;
-
-interface CellRow {
-  minute: number;
-  status: TerminalStatus;
-  band: number;
-  count: number;
-  unscheduled: number;
-  lo: number;
-  hi: number;
-}
+/**
+ * Where a run is placed, the minute it is counted in and how many are placed
+ * for want of a scheduled time. The window is always on the start
+ * (started_minute leads the index of migration 5), so by start the groups
+ * follow the index order and need no sort.
+ */
+const AXIS = {
+  started: { at: 'started_ms', minute: 'started_minute', unscheduled: '0' },
+  scheduled: { at: 'coalesce(scheduled_ms, started_ms)', minute: 'coalesce(scheduled_ms, started_ms) / 60000', unscheduled: 'sum(scheduled_ms IS NULL)' },
+} as const;
 
 interface PointRow {
   name: string;
@@ -73,22 +71,17 @@ export class HistoryTimeline {
   read(query: TimelineQuery): Timeline {
     checkTimelineQuery(query);
     const w = where(query);
-    const at = AXIS[query.by];
-    // By start, the groups follow the index order (no sort), and no run is placed for want of a scheduled time.
-    const cells = this.#all<CellRow>(
-      query.by === 'started'
-        ? `SELECT started_minute AS minute, status, duration_band AS band, count(*) AS count, 0 AS unscheduled,
-                  min(duration_ms) AS lo, max(duration_ms) AS hi
-             FROM history WHERE ${w.sql} GROUP BY started_minute, status, duration_band`
-        : `SELECT ${at} / 60000 AS minute, status, duration_band AS band, count(*) AS count, sum(scheduled_ms IS NULL) AS unscheduled,
-                  min(duration_ms) AS lo, max(duration_ms) AS hi
-             FROM history WHERE ${w.sql} GROUP BY ${at} / 60000, status, duration_band`,
+    const axis = AXIS[query.by];
+    const cells = this.#all<TimelineCell>(
+      `SELECT ${axis.minute} AS minute, status, duration_band AS band, count(*) AS count, ${axis.unscheduled} AS unscheduled,
+              min(duration_ms) AS minDurationMs, max(duration_ms) AS maxDurationMs
+         FROM history WHERE ${w.sql} GROUP BY ${axis.minute}, status, duration_band`,
       w.params,
     );
     const total = cells.reduce((n, c) => n + c.count, 0);
-    if (total > query.pointLimit) return { total, cells: sortCells(cells.map(cellOf)) };
+    if (total > query.pointLimit) return { total, cells: sortCells(cells) };
     const rows = this.#all<PointRow>(
-      `SELECT execution_name AS name, curation_type AS curationType, status, ${at} AS at, started_ms AS startedMs,
+      `SELECT execution_name AS name, curation_type AS curationType, status, ${axis.at} AS at, started_ms AS startedMs,
               scheduled_ms AS scheduledMs, duration_ms AS durationMs
          FROM history WHERE ${w.sql}`,
       w.params,
@@ -110,10 +103,6 @@ function prepare(db: SqliteDatabase, sql: string) {
   return db.prepare<(string | number)[], unknown>(sql);
 }
 type Statement = ReturnType<typeof prepare>;
-
-function cellOf(r: CellRow): TimelineCell {
-  return { minute: r.minute, status: r.status, band: r.band, count: r.count, unscheduled: r.unscheduled, minDurationMs: r.lo, maxDurationMs: r.hi };
-}
 
 function pointOf(r: PointRow): TimelinePoint {
   return {

@@ -1,6 +1,7 @@
 import type { CurationDefinition } from '../../domain/curation.js';
 import type { HistoryRecord } from '../../domain/history.js';
 import { MANIFEST_NAME, resolveFileWriteOptions, type OutputManifest } from '../../domain/output-options.js';
+import { NotFoundError } from '../../domain/errors.js';
 import type { ObjectStore } from '../../ports/object-store.js';
 import { decompressHead, sniffCompression } from './decompress-head.js';
 import { PREVIEW_LIMITS } from './limits.js';
@@ -54,25 +55,40 @@ function partitionOf(path: string): Record<string, string> {
   return out;
 }
 
-/** The file whose rows are shown: the output, or the first data file a partitioned folder's manifest lists. */
-async function dataFile(
-  store: ObjectStore,
-  record: HistoryRecord,
-  output: { bucket: string; key: string },
-): Promise<{ bucket: string; key: string; partition?: Record<string, string>; files?: number; writtenBy?: string } | undefined> {
+/** The file whose rows are shown, as it is now: its size and the run that wrote it (adp's metadata names it). */
+interface DataFile {
+  readonly bucket: string;
+  readonly key: string;
+  readonly size: number;
+  /** Partition values of a partitioned folder's file. */
+  readonly partition?: Record<string, string>;
+  /** Data files in a partitioned folder. */
+  readonly files?: number;
+  readonly writtenBy?: string;
+}
+
+/** The output itself, or the first data file a partitioned folder's manifest lists; undefined when it is gone. */
+async function dataFile(store: ObjectStore, record: HistoryRecord, output: { bucket: string; key: string }): Promise<DataFile | undefined> {
   const manifestUri = record.publishedOutput?.manifest;
   if (!manifestUri) {
     const info = await store.head(output.bucket, output.key);
-    return info && { ...output, ...writer(info.metadata) };
+    return info && { ...output, size: info.size, ...writer(info.metadata) };
   }
   const manifest = store.locate(manifestUri);
-  if (!manifest || !(await store.head(manifest.bucket, manifest.key))) return undefined;
-  const parsed = JSON.parse(await store.getText(manifest.bucket, manifest.key)) as OutputManifest;
-  const first = parsed.files[0];
-  const folder = manifest.key.slice(0, -MANIFEST_NAME.length);
+  const text = manifest && (await store.getText(manifest.bucket, manifest.key).catch(absentIfNotFound));
+  if (!manifest || text === undefined) return undefined;
+  const parsed = JSON.parse(text) as OutputManifest;
   const by = writer(parsed.metadata);
-  if (!first) return { bucket: manifest.bucket, key: manifest.key, files: 0, ...by };
-  return { bucket: manifest.bucket, key: folder + first.path, partition: partitionOf(first.path), files: parsed.files.length, ...by };
+  const first = parsed.files[0];
+  if (!first) return { ...manifest, size: Buffer.byteLength(text), files: 0, ...by };
+  const key = manifest.key.slice(0, -MANIFEST_NAME.length) + first.path;
+  const info = await store.head(manifest.bucket, key);
+  return info && { bucket: manifest.bucket, key, size: info.size, partition: partitionOf(first.path), files: parsed.files.length, ...by };
+}
+
+function absentIfNotFound(e: unknown): undefined {
+  if (e instanceof NotFoundError) return undefined;
+  throw e;
 }
 
 /** The run that wrote an object or folder, as the metadata adp attaches names it (files the sample wrote have none). */
@@ -100,7 +116,6 @@ export async function previewOutput(store: ObjectStore, record: HistoryRecord, d
   if (!location) return { ...base, note: `The output ${record.curationOutputLocation} is not in this project's object store.` };
   const format = formatOf(record, location.key);
   const file = await dataFile(store, record, location);
-  const info = file && (await store.head(file.bucket, file.key));
   const compression = record.publishedOutput?.compression ?? 'none';
   const output = {
     uri: record.curationOutputLocation,
@@ -110,7 +125,7 @@ export async function previewOutput(store: ObjectStore, record: HistoryRecord, d
     ...(file && file.key !== location.key ? { file: store.uri(file.bucket, file.key) } : {}),
     ...(file?.partition && Object.keys(file.partition).length > 0 ? { partition: file.partition } : {}),
   };
-  if (!file || !info) {
+  if (!file) {
     return { ...base, output: { ...output, state: 'missing' }, note: 'The output is no longer there: it was deleted or moved after the run published it.' };
   }
   if (file.writtenBy !== undefined && file.writtenBy !== record.curationExecutionName) {
@@ -120,10 +135,10 @@ export async function previewOutput(store: ObjectStore, record: HistoryRecord, d
       note: `The output was replaced by a later run (${file.writtenBy}), which published to the same name.`,
     };
   }
-  const present = { ...output, state: 'present' as const, size: info.size };
+  const present = { ...output, state: 'present' as const, size: file.size };
   if (file.files === 0) return { ...base, output: present, note: 'The query returned no rows: the folder holds no data files.' };
   try {
-    const table = await readTable(store, file, info.size, format, definition, rows);
+    const table = await readTable(store, file, format, definition, rows);
     return { ...base, output: present, table };
   } catch (e) {
     return { ...base, output: present, note: `The first rows could not be read: ${(e as Error).message}` };
@@ -132,17 +147,16 @@ export async function previewOutput(store: ObjectStore, record: HistoryRecord, d
 
 async function readTable(
   store: ObjectStore,
-  file: { bucket: string; key: string },
-  size: number,
+  { bucket, key, size }: DataFile,
   format: PreviewFormat,
   definition: CurationDefinition | undefined,
   rows: number,
 ): Promise<PreviewTable> {
   if (format === 'parquet') {
-    return parquetTable(store, file.bucket, file.key, size, rows);
+    return parquetTable(store, bucket, key, size, rows);
   }
-  const head = await store.readRange(file.bucket, file.key, 0, PREVIEW_LIMITS.headBytes);
-  const compression = sniffCompression(file.key, head);
+  const head = await store.readRange(bucket, key, 0, PREVIEW_LIMITS.headBytes);
+  const compression = sniffCompression(key, head);
   const bytes = decompressHead(head, compression);
   // A compressed head is whole only if the whole file was read and its content fit the limit.
   const complete = head.length >= size && (compression === 'none' || bytes.length < PREVIEW_LIMITS.inflatedBytes);
