@@ -4,7 +4,8 @@ import { RUN_STATUSES, TRIGGERS, type HistoryRecord } from '../../domain/history
 import { QUALITY_CHECK_TYPES, QUALITY_SEVERITIES } from '../../domain/quality-checks.js';
 import { STEPS } from '../../domain/run.js';
 import { RUN_TIMELINE_KINDS } from '../../domain/run-events.js';
-import { TIME_AXES } from '../../domain/timeline.js';
+import { TIME_AXES, type TimelineCell, type TimelinePoint } from '../../domain/timeline.js';
+import type { OutputPreview } from '../../engine/output-preview/preview-output.js';
 import type { DependencyGraph } from '../../domain/dependency-graph.js';
 import type { TableInfo } from '../../ports/catalog.js';
 
@@ -294,3 +295,11 @@ export const outputPreviewSchema = z
     note: z.string().optional().meta({ description: 'Why there are no rows, when there are none' }),
   })
   .meta({ id: 'OutputPreview' });
+
+// As above, for the shapes these routes return straight from the domain.
+const pointMatches: Same<z.infer<typeof timelinePointSchema>, TimelinePoint> = true;
+const cellMatches: Same<z.infer<typeof timelineCellSchema>, TimelineCell> = true;
+const previewMatches: Same<z.infer<typeof outputPreviewSchema>, OutputPreview> = true;
+void pointMatches;
+void cellMatches;
+void previewMatches;

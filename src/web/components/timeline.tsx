@@ -125,9 +125,6 @@ export function Timeline({
   const [search, setSearch] = useState('');
   const [query, setQuery] = useState('');
   const [onlyCuration, setOnlyCuration] = useState('');
-  // The plot's handlers are made once; they read the latest state through this.
-  const live = useRef({ by, zoomTo: (r: TimeRange | undefined) => setZoom(r) });
-  live.current = { by, zoomTo: (r) => setZoom(r) };
 
   useEffect(() => {
     const t = setTimeout(() => setQuery(search), 250);
@@ -197,7 +194,7 @@ export function Timeline({
             if (u.select.width < 2) return;
             const from = u.posToVal(u.select.left, 'x') * 1000;
             const to = u.posToVal(u.select.left + u.select.width, 'x') * 1000;
-            live.current.zoomTo({ from: Math.floor(from), to: Math.ceil(to) });
+            setZoom({ from: Math.floor(from), to: Math.ceil(to) });
           },
         ],
         setCursor: [
@@ -220,9 +217,9 @@ export function Timeline({
       const hit = nearest(u, marksRef.current, e.clientX - rect.left, e.clientY - rect.top);
       if (!hit) return;
       if (hit.mark.kind === 'point') location.hash = href.run(hit.mark.point.name);
-      else live.current.zoomTo({ from: hit.mark.cell.minute * 60_000, to: (hit.mark.cell.minute + hit.mark.minutes) * 60_000 - 1 });
+      else setZoom({ from: hit.mark.cell.minute * 60_000, to: (hit.mark.cell.minute + hit.mark.minutes) * 60_000 - 1 });
     };
-    const onDblClick = () => live.current.zoomTo(undefined);
+    const onDblClick = () => setZoom(undefined);
     u.over.addEventListener('click', onClick);
     u.over.addEventListener('dblclick', onDblClick);
     const resize = new ResizeObserver(() => u.setSize({ width: el.clientWidth, height: 260 }));
