@@ -5,7 +5,7 @@
 // idle RSS of the `adp serve` process. Prints one JSON line.
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import { BENCH_TOKEN, CHROMIUM, exampleHomeWithCurations, launchChromium, percentile, median, startServe } from './lib.mjs';
+import { BENCH_TOKEN, CHROMIUM, exampleHomeWithCurations, launchChromium, percentile, median, startServe, stopServe } from './lib.mjs';
 
 const ROWS = Number(process.env.ADP_BENCH_HISTORY_ROWS ?? 1_000_000);
 const CURATIONS = 20;
@@ -159,8 +159,7 @@ export async function historyApi() {
       idleRssMb,
     };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopServe(child);
     fs.rmSync(home, { recursive: true, force: true });
   }
 }

@@ -237,6 +237,13 @@ export const BENCH_TOKEN = 'bench-token-0123456789abcdef';
 /** Debian's chromium, if installed (the browser benches fall back or skip without it). */
 export const CHROMIUM = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => fs.existsSync(p));
 
+/** Stops an `adp serve` from {@link startServe} (SIGTERM, waiting for its exit). */
+export async function stopServe(child) {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}
+
 /** `adp serve --port 0` on `home` as its own process, with BENCH_TOKEN; resolves with it and its URL once it listens. */
 export function startServe(home) {
   const child = spawn(process.execPath, [dist('cli/bin.js'), '--home', home, 'serve', '--port', '0'], {

@@ -7,7 +7,7 @@
 // 1 s. Prints one JSON line.
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import { alternatingPairs, BENCH_TOKEN, CHROMIUM, exampleHomeWithCurations, launchChromium, median, pairedRatios, spread, startServe } from './lib.mjs';
+import { alternatingPairs, BENCH_TOKEN, CHROMIUM, exampleHomeWithCurations, launchChromium, median, pairedRatios, spread, startServe, stopServe } from './lib.mjs';
 
 const ROWS = Number(process.env.ADP_BENCH_TIMELINE_ROWS ?? 1_000_000);
 const PAIRS = Number(process.env.ADP_BENCH_PAIRS ?? 7);
@@ -147,8 +147,7 @@ export async function timelineLoad() {
       pairs: timelineMs.length,
     };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await stopServe(child);
     fs.rmSync(home, { recursive: true, force: true });
   }
 }
