@@ -5,6 +5,7 @@ import { BackgroundLauncher } from '../../src/server/background-launcher.js';
 import { hashToken, TokenVerifier } from '../../src/server/auth/tokens.js';
 import { startHttpServer, type HttpServerOptions, type RunningServer } from '../../src/server/http-server.js';
 import { cleanup, exampleHome } from '../helpers/cli.js';
+import { sampleDefinition } from '../helpers/definitions.js';
 
 export const TOKEN = 'test-token-0123456789abcdef';
 
@@ -80,6 +81,30 @@ export async function waitForRecord(t: TestServer, name: string, timeoutMs = 15_
     if (Date.now() > until) throw new Error(`run ${name} did not end: ${JSON.stringify(run)}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * Puts the sample's definition as `type`, running `sqlFilePath`, its output
+ * named after the type with `outputDetails` (and `athenaDetails`) merged in;
+ * starts a run over the API and returns its record once it ended.
+ */
+export async function putAndRun(
+  t: TestServer,
+  type: string,
+  patch: { sqlFilePath: string; outputDetails?: Record<string, unknown>; athenaDetails?: Record<string, unknown> },
+  timeoutMs?: number,
+): Promise<any> {
+  const sample = sampleDefinition();
+  const def = {
+    ...sample,
+    curationType: type,
+    sqlFilePath: patch.sqlFilePath,
+    athenaDetails: { ...sample.athenaDetails, ...patch.athenaDetails },
+    outputDetails: { ...sample.outputDetails, filename: type, ...patch.outputDetails },
+  };
+  await t.json(`/api/v1/curations/${type}`, { method: 'PUT', body: JSON.stringify(def), expect: 201 });
+  const res = await t.json(`/api/v1/curations/${type}/runs`, { method: 'POST', body: '{}', expect: 202 });
+  return (await waitForRecord(t, res.curationExecutionName, timeoutMs)).record;
 }
 
 /** A response's JSON body, untyped (tests read whatever fields they check). */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitScript } from '../helpers/git.js';
 import { sampleDefinition } from '../helpers/definitions.js';
-import { bodyOf, startTestServer, waitForRecord, type TestServer } from './harness.js';
+import { bodyOf, putAndRun, startTestServer, waitForRecord, type TestServer } from './harness.js';
 
 const SQL = "select i as id, 'ryde ' || i as name, CASE WHEN i % 5 = 0 THEN NULL ELSE i * 1.5 END as fare, i % 3 as grp from range(500) t(i) order by i";
 
@@ -20,17 +20,7 @@ describe('HTTP API: GET /runs/{name}/preview (real runs, real files, read back i
 
   /** Puts a curation running tests/preview.sql with `output` merged into outputDetails, runs it, and returns its record. */
   async function runWith(type: string, output: Record<string, unknown>, athena: Record<string, unknown> = {}): Promise<any> {
-    const sample = sampleDefinition();
-    const def = {
-      ...sample,
-      curationType: type,
-      sqlFilePath: 'tests/preview.sql',
-      athenaDetails: { ...sample.athenaDetails, ...athena },
-      outputDetails: { ...sample.outputDetails, filename: type, ...output },
-    };
-    await t.json(`/api/v1/curations/${type}`, { method: 'PUT', body: JSON.stringify(def), expect: 201 });
-    const res = await t.json(`/api/v1/curations/${type}/runs`, { method: 'POST', body: '{}', expect: 202 });
-    const { record } = await waitForRecord(t, res.curationExecutionName);
+    const record = await putAndRun(t, type, { sqlFilePath: 'tests/preview.sql', outputDetails: output, athenaDetails: athena });
     expect(record.status, JSON.stringify(record.errorCause)).toBe('succeeded');
     return record;
   }
@@ -77,11 +67,7 @@ describe('HTTP API: GET /runs/{name}/preview (real runs, real files, read back i
     ['json', 'zstd'],
   ])('a large %s (%s) file: the first rows from its first 256 KiB only', async (format, compression) => {
     const type = `preview-large-${format}-${compression}`;
-    const sample = sampleDefinition();
-    const def = { ...sample, curationType: type, sqlFilePath: 'tests/large.sql', outputDetails: { ...sample.outputDetails, filename: type, format, compression } };
-    await t.json(`/api/v1/curations/${type}`, { method: 'PUT', body: JSON.stringify(def), expect: 201 });
-    const res = await t.json(`/api/v1/curations/${type}/runs`, { method: 'POST', body: '{}', expect: 202 });
-    const { record } = await waitForRecord(t, res.curationExecutionName, 60_000);
+    const record = await putAndRun(t, type, { sqlFilePath: 'tests/large.sql', outputDetails: { format, compression } }, 60_000);
     expect(record.status).toBe('succeeded');
     const size = fs.statSync(new URL(record.curationOutputLocation).pathname).size;
     expect(size).toBeGreaterThan(2 * 256 * 1024);

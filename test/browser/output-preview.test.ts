@@ -3,8 +3,7 @@ import path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitScript } from '../helpers/git.js';
-import { sampleDefinition } from '../helpers/definitions.js';
-import { startTestServer, waitForRecord, type TestServer } from '../api/harness.js';
+import { putAndRun, startTestServer, type TestServer } from '../api/harness.js';
 import { ARTIFACTS, buildWeb, CHROMIUM, launchLoggedIn, watchErrors, WEB_ROOT } from './chromium.js';
 
 describe.skipIf(!CHROMIUM && !process.env.CI)('run page in Chromium: output preview', () => {
@@ -24,13 +23,8 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('run page in Chromium: output prev
     await t?.close();
   });
 
-  async function runWith(type: string, output: Record<string, unknown>, athena: Record<string, unknown> = {}) {
-    const sample = sampleDefinition();
-    const def = { ...sample, curationType: type, sqlFilePath: 'tests/preview.sql', athenaDetails: { ...sample.athenaDetails, ...athena }, outputDetails: { ...sample.outputDetails, filename: type, ...output } };
-    await t.json(`/api/v1/curations/${type}`, { method: 'PUT', body: JSON.stringify(def), expect: 201 });
-    const res = await t.json(`/api/v1/curations/${type}/runs`, { method: 'POST', body: '{}', expect: 202 });
-    return (await waitForRecord(t, res.curationExecutionName)).record;
-  }
+  const runWith = (type: string, output: Record<string, unknown>, athena: Record<string, unknown> = {}) =>
+    putAndRun(t, type, { sqlFilePath: 'tests/preview.sql', outputDetails: output, athenaDetails: athena });
 
   it('shows the first rows of a Parquet output, NULL apart from text, and that the raw result was deleted', async () => {
     const record = await runWith('preview-parquet', { format: 'parquet' }, { deleteAthenaQueryFile: true });
