@@ -3,6 +3,10 @@ import type { EngineDeps } from '../engine/engine-deps.js';
 import type { HistoryRecord } from '../domain/history.js';
 import type { RunState } from '../domain/run.js';
 import type { CliIo } from './io.js';
+import { driveRun } from '../scheduler/drive-run.js';
+import { queueDownstream } from '../scheduler/downstream.js';
+import { downstreamLines } from './serve-log.js';
+import { deliverRunNotifications } from '../drivers/common/notifications.js';
 
 /** How this process holds a run it executes (as `adp serve`'s workers do): the project's lease length and poll. */
 export function cliLease(p: Project) {
@@ -16,12 +20,6 @@ export function cliLease(p: Project) {
  * the curations that depend on it once it succeeded.
  */
 export async function waitForRun(p: Project, deps: EngineDeps, io: CliIo, run: RunState, options: { downstream?: boolean } = {}): Promise<HistoryRecord> {
-  const [{ driveRun }, { queueDownstream }, { downstreamLines }, { deliverRunNotifications }] = await Promise.all([
-    import('../scheduler/drive-run.js'),
-    import('../scheduler/downstream.js'),
-    import('./serve-log.js'),
-    import('../drivers/common/notifications.js'),
-  ]);
   const record = await driveRun(deps, cliLease(p), run.executionName);
   if (options.downstream) {
     // Queued for `adp serve`, which carries the chain on as each one succeeds.

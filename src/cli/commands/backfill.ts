@@ -39,12 +39,7 @@ export function registerBackfill(program: Command, io: CliIo, globals: () => Glo
     .option('--json', 'print JSON')
     .option('--param <name=value>', "a value of one of the curation's parameters for every run (repeatable)", collectParam)
     .action(async (type: string, opts: BackfillOptions) => {
-      const [{ checkCurationType }, { planBackfill }, { checkRunParameters }, { backfillStatus, MAX_BACKFILL_TICKS, runBackfill }] = await Promise.all([
-        import('../../domain/names.js'),
-        import('../../engine/backfill.js'),
-        import('../../engine/create-run.js'),
-        import('../../scheduler/backfill.js'),
-      ]);
+      const { checkCurationType, planBackfill, checkRunParameters, backfillStatus, MAX_BACKFILL_TICKS, runBackfill } = await import('../command-work.js');
       checkCurationType(type);
       const parameters = parseParams(opts.param);
       const from = parseInstant('--from', opts.from);

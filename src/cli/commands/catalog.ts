@@ -5,7 +5,7 @@ import { renderTable } from '../table.js';
 
 /** The arguments of `catalog add`, checked with zod (loaded when the command runs, not for `adp --help`). */
 async function addArgs() {
-  const [{ catalogAddArgs, catalogAddNames }, { parseOrThrow }] = await Promise.all([import('./catalog-add-args.js'), import('../../domain/zod-issues.js')]);
+  const { catalogAddArgs, catalogAddNames, parseOrThrow } = await import('../command-work.js');
   return { args: catalogAddArgs, names: catalogAddNames, parseOrThrow };
 }
 

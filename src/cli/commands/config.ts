@@ -38,11 +38,7 @@ export function registerConfig(program: Command, io: CliIo, globals: () => Globa
       }
       if (problems.length === 0) {
         // The schemas and the secret resolvers load for this command only: `adp --help` and the others stay quick to start.
-        const [{ configSchema }, { toFieldIssues }, { checkReferences }] = await Promise.all([
-          import('../../domain/config.js'),
-          import('../../domain/zod-issues.js'),
-          import('../../drivers/common/check-references.js'),
-        ]);
+        const { configSchema, toFieldIssues, checkReferences } = await import('../command-work.js');
         const parsed = configSchema.safeParse(json);
         if (!parsed.success) problems.push(...toFieldIssues(parsed.error).map((i) => ({ field: i.path, message: i.message })));
         else {

@@ -21,7 +21,7 @@ export function registerCuration(program: Command, io: CliIo, globals: () => Glo
     .description('add or replace a curation from a JSON file ("-" reads standard input)')
     .argument('<file>', 'definition file, or - for standard input')
     .action(async (file: string) => {
-      const d = await import('./curation-work.js');
+      const d = await import('../command-work.js');
       const definition = d.parseCuration(await readJsonInput(file, io));
       await withProject(globals(), async (p) => {
         const dependencyWarnings = await d.checkDependencies(p.state, definition);
@@ -38,7 +38,7 @@ export function registerCuration(program: Command, io: CliIo, globals: () => Glo
     .description('list curations with their schedule and last run')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const d = await import('./curation-work.js');
+      const d = await import('../command-work.js');
       await withProject(globals(), async (p) => {
         const curations = await p.state.listCurations();
         const rows = await Promise.all(
@@ -104,7 +104,7 @@ export function registerCuration(program: Command, io: CliIo, globals: () => Glo
     .description('print the dependency graph (dependsOn): each curation after its upstreams')
     .option('--json', 'print JSON: nodes (curationType, dependsOn, missing, downstream, depth) and edges')
     .action(async (opts: { json?: boolean }) => {
-      const d = await import('./curation-work.js');
+      const d = await import('../command-work.js');
       await withProject(globals(), async (p) => {
         const graph = d.dependencyGraph((await p.state.listCurations()).map((c) => c.definition));
         if (opts.json) printJson(io, graph);
@@ -130,7 +130,7 @@ export function registerCuration(program: Command, io: CliIo, globals: () => Glo
       .argument('<curationType>')
       .action(async (type: string) => {
         await withProject(globals(), async (p) => {
-          const { setCurationEnabled } = await import('../../engine/pause-curation.js');
+          const { setCurationEnabled } = await import('../command-work.js');
           const before = await p.state.getCuration(type);
           await setCurationEnabled(p.state, type, enabled);
           const already = before && (before.definition.enabled ?? true) === enabled;

@@ -42,13 +42,7 @@ export function registerInit(program: Command, io: CliIo, globals: () => GlobalO
         throw new UsageError(`--example: unknown example '${opts.example}' (available: ${EXAMPLES.join(', ')})`);
       }
       const rows = parseWholeNumber('--rows', opts.rows, 1, 100_000_000);
-      // Loaded here, not at the top: the config schemas and the example's writer are this command's alone.
-      const [{ initHome }, { loadConfig }, { installWildrydes }, { awsPrefixSchema }] = await Promise.all([
-        import('../../drivers/common/init-home.js'),
-        import('../../drivers/common/load-config.js'),
-        import('../../drivers/common/install-wildrydes.js'),
-        import('../../domain/config.js'),
-      ]);
+      const { initHome, loadConfig, installWildrydes, awsPrefixSchema } = await import('../command-work.js');
       const state = initState(opts, io, awsPrefixSchema);
       const home = resolveHome(globals().home);
       assertHomeIsFolder(home);

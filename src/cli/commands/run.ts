@@ -19,19 +19,12 @@ export function registerRun(program: Command, io: CliIo, globals: () => GlobalOp
     .option('--param <name=value>', 'a value of one of the curation\'s parameters (repeatable)', collectParam)
     .action(async (type: string, opts: { wait?: boolean; json?: boolean; downstream?: boolean; param?: string[] }) => {
       const parameters = parseParams(opts.param);
-      const { checkCurationType } = await import('../../domain/names.js');
+      const { checkCurationType, createRun, liveWorkers, waitForRun, describeRecord, sayOverlap } = await import('../command-work.js');
       // Unknown curations are refused too (by createRun), before anything is queued.
       checkCurationType(type);
       await withProject(globals(), async (p) => {
         // The run executes here: the query engine opens (DuckDB, in the background) while the rest loads and the first steps run.
         if (opts.wait) p.prepareQueries();
-        const [{ createRun }, { liveWorkers }, { waitForRun }, { describeRecord }, { sayOverlap }] = await Promise.all([
-          import('../../engine/create-run.js'),
-          import('../../scheduler/heartbeat.js'),
-          import('../wait-for-run.js'),
-          import('../describe-record.js'),
-          import('../say-overlap.js'),
-        ]);
         if (!opts.wait) {
           const run = await createRun({ ...p, queue: p.scheduling }, { curationType: type, trigger: 'manual', downstream: opts.downstream, parameters });
           if (opts.json) printJson(io, { curationExecutionName: run.executionName, status: run.status });

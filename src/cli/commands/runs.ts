@@ -64,11 +64,10 @@ export function registerRuns(program: Command, io: CliIo, globals: () => GlobalO
         const now = p.clock.now();
         const deps = await p.deps((e) => io.err(`${e.curationType}: ${e.message}`));
         // Nobody holds it (queued, even behind an older run of its curation, or its worker died): end it here, so it gets its record now.
-        const { cliLease } = await import('../wait-for-run.js');
+        const { cliLease, executeLeased } = await import('../command-work.js');
         const lease = cliLease(p);
         const claimed = await p.scheduling.claimRun(name, { owner: deps.workerId, now, leaseUntil: new Date(now.getTime() + lease.leaseMs) });
         if (claimed) {
-          const { executeLeased } = await import('../../scheduler/leased-execution.js');
           const controller = new AbortController();
           controller.abort(CANCEL_REASON);
           const ended = await executeLeased(deps, lease, claimed, controller.signal);
@@ -108,7 +107,7 @@ export function registerRuns(program: Command, io: CliIo, globals: () => GlobalO
     .option('--json', 'print JSON')
     .action(async (name: string, opts: { wait?: boolean; json?: boolean }) => {
       await withProject(globals(), async (p) => {
-        const { retryRun } = await import('../../engine/retry-run.js');
+        const { retryRun, waitForRun } = await import('../command-work.js');
         if (!opts.wait) {
           const run = await retryRun({ ...p, queue: p.scheduling }, name);
           if (opts.json) printJson(io, { curationExecutionName: run.executionName, status: run.status, retryOf: name });
@@ -121,7 +120,6 @@ export function registerRuns(program: Command, io: CliIo, globals: () => GlobalO
         const run = await retryRun({ ...deps, queue: p.scheduling }, name);
         io.err(`${run.curationType}: started ${run.executionName} (retry of ${name})`);
         sayOverlap(io, run);
-        const { waitForRun } = await import('../wait-for-run.js');
         const record = await waitForRun(p, deps, io, run);
         if (opts.json) printJson(io, record);
         else io.out(describeRecord(record));

@@ -20,11 +20,7 @@ export function registerServe(program: Command, io: CliIo, globals: () => Global
       const port = parseWholeNumber('--port', opts.port, 0, 65535);
       // The HTTP stack loads only for this command, keeping every other command quick to start.
       const { startServe } = await import('../start-serve.js');
-      const [{ openProject }, { checkReferences, referenceProblemLine }, { perWorker }] = await Promise.all([
-        import('../../drivers/open-project.js'),
-        import('../../drivers/common/check-references.js'),
-        import('../../domain/config.js'),
-      ]);
+      const { openProject, checkReferences, referenceProblemLine, perWorker } = await import('../command-work.js');
       const home = resolveHome(globals().home);
       assertHomeIsFolder(home);
       const project = await openProject(home);

@@ -23,7 +23,7 @@ export function registerValidate(program: Command, io: CliIo, globals: () => Glo
     .option('--json', 'print JSON')
     .action(async (target: string, opts: { json?: boolean; plan?: boolean; render?: boolean; param?: string[] }) => {
       const parameters = parseParams(opts.param);
-      const [{ parseCuration }, { dryRun }] = await Promise.all([import('../../domain/curation.js'), import('../../engine/dry-run.js')]);
+      const { parseCuration, dryRun } = await import('../command-work.js');
       const fromFile = target === '-' || target.endsWith('.json') || fs.existsSync(target);
       const fileDefinition = fromFile ? parseCuration(await readJsonInput(target, io)) : undefined;
       await withProject(globals(), async (p) => {
