@@ -43,6 +43,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   registerServe(program, io, globals);
   registerOutbox(program, io, globals);
   registerConfig(program, io, globals, setExit);
+  // Before anything builds a schema (zod decides then whether to compile a fast path for it): see zod-one-shot.ts.
+  program.hook('preAction', async (_program, action) => {
+    if (action.name() !== 'serve') await import('./zod-one-shot.js');
+  });
   for (const command of program.commands) {
     command.exitOverride();
     for (const sub of command.commands) sub.exitOverride();

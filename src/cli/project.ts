@@ -13,7 +13,7 @@ export async function withProject<T>(options: GlobalOptions, fn: (project: Proje
   const home = resolveHome(options.home);
   assertHomeIsFolder(home);
   // Imported here, not at the top: the drivers bring DuckDB, SQLite, pg and the AWS SDKs, which `adp --help` and usage errors never need.
-  const [, { openProject }] = await Promise.all([import('./zod-one-shot.js'), import('./command-work.js')]);
+  const { openProject } = await import('./command-work.js');
   const project = await openProject(home, open);
   try {
     return await fn(project);

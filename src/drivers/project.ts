@@ -38,8 +38,11 @@ export interface Lake {
   readonly scripts: ScriptRepo;
   /** The query engine, opened on first use (most commands never run a query). */
   queries(): Promise<QueryEngine>;
-  /** A query is coming: start opening the engine in the background, where opening it takes a while (DuckDB). */
-  prepareQueries?(): void;
+  /**
+   * A query is coming: start opening the engine in the background, where opening it takes a while (DuckDB).
+   * Resolves once what must happen on this thread (loading a native library) is done; never rejects.
+   */
+  prepareQueries?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,8 +64,9 @@ export interface Project extends StateBackend {
   /**
    * A run is about to execute here: start opening the query engine in the background, so that its
    * setup overlaps the steps before the query (a failure to open surfaces at the query, as before).
+   * Resolves once the engine's own start is under way; never rejects.
    */
-  prepareQueries(): void;
+  prepareQueries(): Promise<void>;
   /** What the run steps need, with this process as the worker. */
   deps(onEvent?: (event: RunEvent) => void): Promise<EngineDeps>;
 }

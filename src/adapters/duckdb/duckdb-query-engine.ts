@@ -34,6 +34,8 @@ export interface DuckDbQueryEngineOptions {
   /** DuckDB memory limit, e.g. `'2GB'`; DuckDB's default otherwise. */
   readonly memoryLimit?: string;
   readonly threads?: number;
+  /** An instance started earlier ({@link DuckDbQueryEngine.startInstance}), which the engine then owns. */
+  readonly instance?: Promise<DuckDBInstance>;
 }
 
 /** How long cancel and close wait for an interrupted query to let go. */
@@ -78,10 +80,18 @@ export class DuckDbQueryEngine implements QueryEngine {
     this.#limits = { memoryLimit: options.memoryLimit, threads: options.threads };
   }
 
-  /** Starts DuckDB, applies the sandbox, creates the catalog views and locks the configuration. */
+  /**
+   * Starts an in-memory DuckDB on its own threads (about 10 ms), for {@link open} to take over: started
+   * before the catalog and the sandbox's settings are known, it is ready when they are.
+   */
+  static startInstance(): Promise<DuckDBInstance> {
+    return DuckDBInstance.create(':memory:');
+  }
+
+  /** Starts DuckDB (or takes over `options.instance`), applies the sandbox, creates the catalog views and locks the configuration. */
   static async open(options: DuckDbQueryEngineOptions): Promise<DuckDbQueryEngine> {
     const views = new CatalogViews(options.paths, options.tables);
-    const instance = await DuckDBInstance.create(':memory:');
+    const instance = await (options.instance ?? DuckDbQueryEngine.startInstance());
     try {
       const admin = await instance.connect();
       await applySandbox(admin, { ...options, readableDirs: views.directories });

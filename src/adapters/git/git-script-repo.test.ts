@@ -162,6 +162,64 @@ describe('GitScriptRepo', () => {
     expect(calls()).toHaveLength(4);
   });
 
+  it('with textsDir, a new instance (another process) reads a text read before without git, and a new commit with git', async () => {
+    const repo = await GitScriptRepo.init(dir);
+    const c1 = await repo.commitFile(SQL, 'select 1', 'v1');
+    const textsDir = path.join(tmp, 'texts');
+    const { bin, calls } = countingGit();
+    await new GitScriptRepo({ dir, git: bin, textsDir }).readAtHead(SQL);
+    expect(calls()).toHaveLength(1);
+    // A git that cannot start: the text comes from the file alone.
+    const noGit = new GitScriptRepo({ dir, git: path.join(tmp, 'no-such-git'), textsDir });
+    expect(await noGit.readAtHead(SQL)).toEqual({ path: SQL, text: 'select 1', commitId: c1 });
+    expect(await noGit.readAt(SQL, c1)).toEqual({ path: SQL, text: 'select 1', commitId: c1 });
+    const c2 = await repo.commitFile(SQL, 'select 2', 'v2');
+    expect(await new GitScriptRepo({ dir, git: bin, textsDir }).readAtHead(SQL)).toEqual({ path: SQL, text: 'select 2', commitId: c2 });
+    expect(calls()).toHaveLength(2);
+    // Missing scripts are not kept: committing one later is seen.
+    await expect(new GitScriptRepo({ dir, textsDir }).readAtHead('later.sql')).rejects.toBeInstanceOf(NotFoundError);
+    const c3 = await repo.commitFile('later.sql', 'select 3', 'v3');
+    expect((await new GitScriptRepo({ dir, textsDir }).readAtHead('later.sql')).commitId).toBe(c3);
+  });
+
+  it('with textsDir, a damaged or foreign file is read again with git and rewritten', async () => {
+    const repo = await GitScriptRepo.init(dir);
+    const c1 = await repo.commitFile(SQL, 'select 1', 'v1');
+    const textsDir = path.join(tmp, 'texts');
+    await new GitScriptRepo({ dir, textsDir }).readAtHead(SQL);
+    const [file] = fs.readdirSync(path.join(textsDir, c1)).map((f) => path.join(textsDir, c1, f));
+    for (const damaged of ['{"path": "wildrydes/rydebooking-cur', JSON.stringify({ path: 'other.sql', text: 'drop everything' })]) {
+      fs.writeFileSync(file!, damaged);
+      const { bin, calls } = countingGit();
+      expect((await new GitScriptRepo({ dir, git: bin, textsDir }).readAtHead(SQL)).text).toBe('select 1');
+      expect(calls()).toHaveLength(1);
+      expect(JSON.parse(fs.readFileSync(file!, 'utf8'))).toEqual({ path: SQL, text: 'select 1' });
+      fs.rmSync(path.join(tmp, 'git-calls.log'));
+    }
+  });
+
+  it('with textsDir, keeps the texts of the 32 commits written last', async () => {
+    const repo = await GitScriptRepo.init(dir);
+    const textsDir = path.join(tmp, 'texts');
+    const reader = new GitScriptRepo({ dir, textsDir, cacheEntries: 1 });
+    const commits: string[] = [];
+    for (let n = 0; n < 40; n++) {
+      commits.push(await repo.commitFile(SQL, `select ${n}`, `v${n}`));
+      await reader.readAtHead(SQL);
+      // Folder times are what the pruning orders by: make them distinct however fast the machine.
+      fs.utimesSync(path.join(textsDir, commits.at(-1)!), n + 1, n + 1);
+    }
+    expect(fs.readdirSync(textsDir).sort()).toEqual(commits.slice(-32).sort());
+  });
+
+  it('with textsDir in a folder it cannot write, reads with git as without one', async () => {
+    const repo = await GitScriptRepo.init(dir);
+    await repo.commitFile(SQL, 'select 1', 'v1');
+    const blocked = path.join(tmp, 'a-file');
+    fs.writeFileSync(blocked, '');
+    expect((await new GitScriptRepo({ dir, textsDir: path.join(blocked, 'texts') }).readAtHead(SQL)).text).toBe('select 1');
+  });
+
   it('reads a configured branch, not the checked-out one', async () => {
     const repo = await GitScriptRepo.init(dir);
     const c1 = await repo.commitFile(SQL, 'select 1', 'v1');

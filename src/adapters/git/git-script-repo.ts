@@ -4,6 +4,7 @@ import { NotFoundError, StateError, ValidationError } from '../../domain/errors.
 import { relativePathSchema } from '../../domain/names.js';
 import type { Script, ScriptRepo } from '../../ports/script-repo.js';
 import { catFileBatch } from './git-cat-file.js';
+import { ScriptTextFiles } from './script-text-files.js';
 import { gitOk, runGit } from './git-exec.js';
 import { type GitLayout, isValidBranchName, locateRepository, readBranchFromFiles, readHeadBranchFromFiles } from './git-refs.js';
 
@@ -16,6 +17,8 @@ export interface GitScriptRepoOptions {
   readonly git?: string;
   /** How many (commit, path) texts to keep in memory. */
   readonly cacheEntries?: number;
+  /** A folder to keep texts read in across processes (see {@link ScriptTextFiles}); none by default. */
+  readonly textsDir?: string;
 }
 
 const pathSchema = relativePathSchema('scripts repository').refine((p) => !/[\r\n]/.test(p), 'must not contain line breaks');
@@ -27,8 +30,9 @@ const COMMIT_ID = /^[0-9a-f]{4,64}$/i;
  * A warm `readAtHead` starts no process: the branch head is read from the ref
  * files (`refs/heads/<branch>`, else `packed-refs`; git is asked only when
  * those do not say), and texts are cached by (commit, path) since a commit's
- * content never changes. Only committed content is ever read: edits in the
- * work tree are invisible until committed.
+ * content never changes: in memory, and with `textsDir` in files, so a new
+ * process reading a script it read before starts none either. Only committed
+ * content is ever read: edits in the work tree are invisible until committed.
  *
  * @example
  * const repo = new GitScriptRepo({ dir: path.join(home, 'scripts') });
@@ -39,6 +43,7 @@ export class GitScriptRepo implements ScriptRepo {
   readonly #git: string | undefined;
   readonly #cacheEntries: number;
   readonly #cache = new Map<string, { id: string; text: string } | 'missing' | 'folder'>();
+  readonly #files: ScriptTextFiles | undefined;
   #branch: string | undefined;
   #layout: GitLayout | undefined;
   #commits: Promise<unknown> = Promise.resolve();
@@ -51,6 +56,7 @@ export class GitScriptRepo implements ScriptRepo {
     this.#branch = options.branch;
     this.#git = options.git;
     this.#cacheEntries = options.cacheEntries ?? 512;
+    this.#files = options.textsDir === undefined ? undefined : new ScriptTextFiles(options.textsDir);
   }
 
   /**
@@ -140,12 +146,18 @@ export class GitScriptRepo implements ScriptRepo {
 
   async #read(scriptPath: string, commit: string, where: string, advice?: string): Promise<Script> {
     const key = `${commit}\0${scriptPath}`;
+    // Only full ids are stable keys: an abbreviation could name another commit later.
+    const full = commit.length >= 40;
     let hit = this.#cache.get(key);
+    if (hit === undefined && full && this.#files) {
+      const text = await this.#files.get(commit, scriptPath);
+      if (text !== undefined) hit = { id: commit, text };
+    }
     if (hit === undefined) {
       hit = await this.#lookup(scriptPath, commit);
-      // Only full ids are stable keys: an abbreviation could name another commit later.
-      if (commit.length >= 40) this.#remember(key, hit);
+      if (full && this.#files && typeof hit === 'object') await this.#files.set(commit, scriptPath, hit.text);
     }
+    if (full) this.#remember(key, hit);
     if (hit === 'missing') throw new NotFoundError('script', scriptPath, `not ${where}${advice ? `: ${advice}` : ''}`);
     if (hit === 'folder') throw new NotFoundError('script', scriptPath, `is a folder ${where}, not a file`);
     return { path: scriptPath, text: hit.text, commitId: hit.id };

@@ -24,7 +24,7 @@ export function registerRun(program: Command, io: CliIo, globals: () => GlobalOp
       checkCurationType(type);
       await withProject(globals(), async (p) => {
         // The run executes here: the query engine opens (DuckDB, in the background) while the rest loads and the first steps run.
-        if (opts.wait) p.prepareQueries();
+        if (opts.wait) await p.prepareQueries();
         if (!opts.wait) {
           const run = await createRun({ ...p, queue: p.scheduling }, { curationType: type, trigger: 'manual', downstream: opts.downstream, parameters });
           if (opts.json) printJson(io, { curationExecutionName: run.executionName, status: run.status });

@@ -11,6 +11,8 @@ export interface HomeLayout {
   readonly stateDb: string;
   /** The only folder the query engine may write to. */
   readonly staging: string;
+  /** Script texts already read from the scripts repository, by commit (a process that reads one again starts no git). */
+  readonly scriptTexts: string;
 }
 
 export function homeLayout(root: string): HomeLayout {
@@ -22,6 +24,7 @@ export function homeLayout(root: string): HomeLayout {
     buckets: path.join(abs, 'buckets'),
     stateDb: path.join(abs, 'state.db'),
     staging: path.join(abs, '.adp', 'staging'),
+    scriptTexts: path.join(abs, '.adp', 'script-texts'),
   };
 }
 

@@ -13,5 +13,5 @@ export async function openScripts(home: HomeLayout, config: AdpConfig, options: 
   const remote = await openRemoteScripts(home, config, options);
   if (remote) return remote;
   const { GitScriptRepo } = await import('../../adapters/git/git-script-repo.js');
-  return new GitScriptRepo({ dir: path.resolve(home.root, config.scripts.dir), branch: config.scripts.branch });
+  return new GitScriptRepo({ dir: path.resolve(home.root, config.scripts.dir), branch: config.scripts.branch, textsDir: home.scriptTexts });
 }
