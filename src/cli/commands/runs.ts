@@ -124,7 +124,7 @@ export function registerRuns(program: Command, io: CliIo, globals: () => GlobalO
         if (opts.json) printJson(io, record);
         else io.out(describeRecord(record));
         setExit(record.status === 'succeeded' ? EXIT_OK : EXIT_RUN_FAILED);
-      });
+      }, { runsQueries: Boolean(opts.wait) });
     });
 }
 

@@ -4,7 +4,7 @@ import { LocalObjectStore } from '../../adapters/localfs/local-object-store.js';
 import type { AdpConfig } from '../../domain/config.js';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { QueryEngine } from '../../ports/query-engine.js';
-import type { Lake, StateBackend } from '../project.js';
+import type { Lake, QueryHeadStart, StateBackend } from '../project.js';
 import { CatalogFollowingEngine } from './catalog-following-engine.js';
 import type { HomeLayout } from './home.js';
 import { processStagingDir } from './process-staging.js';
@@ -12,39 +12,73 @@ import { openScripts } from './open-scripts.js';
 
 type DuckDbModule = typeof import('../../adapters/duckdb/duckdb-query-engine.js');
 
+// DuckDB loads on first use: most commands never run a query, and its native module is slow to load.
+const loadDuckDb = (): Promise<DuckDbModule> => import('../../adapters/duckdb/duckdb-query-engine.js');
+
+/** DuckDB's module and an instance starting on its own threads, ahead of the engine that takes them over. */
+class DuckDbStart implements QueryHeadStart {
+  readonly module: Promise<DuckDbModule>;
+  #instance: Promise<DuckDBInstance> | undefined;
+
+  constructor(module: Promise<DuckDbModule>) {
+    this.module = module;
+    this.#instance = module.then((m) => m.DuckDbQueryEngine.startInstance());
+    // A failure to load is met, and reported, where the engine opens.
+    this.#instance.catch(() => undefined);
+  }
+
+  /** The instance, once: the engine that takes it closes it. */
+  take(): Promise<DuckDBInstance> | undefined {
+    const instance = this.#instance;
+    this.#instance = undefined;
+    return instance;
+  }
+
+  async discard(): Promise<void> {
+    (await this.take()?.catch(() => undefined))?.closeSync();
+  }
+}
+
+/** The local lake's `startQueries` (see DriverModule): DuckDB's native library, then an instance. */
+export function startLocalQueries(): QueryHeadStart {
+  return new DuckDbStart(loadDuckDb());
+}
+
 /**
  * A lake that lives in the home: `catalog.json`, `buckets/` (object metadata
  * and tags kept in the state backend), the scripts repository and DuckDB.
  * The embedded and postgres drivers share it; several machines share such a
  * home over a shared filesystem.
  */
-export async function openLocalLake(home: HomeLayout, config: AdpConfig, backend: StateBackend, options: { env?: NodeJS.ProcessEnv } = {}): Promise<Lake> {
+export async function openLocalLake(
+  home: HomeLayout,
+  config: AdpConfig,
+  backend: StateBackend,
+  options: { env?: NodeJS.ProcessEnv; headStart?: QueryHeadStart } = {},
+): Promise<Lake> {
   const catalog = await JsonCatalog.open(home.catalog);
   const objects = new LocalObjectStore({ paths: new BucketPaths(home.buckets), attributes: backend.state });
   const scripts = await openScripts(home, config, { env: options.env });
   const lazy: {
-    module?: Promise<DuckDbModule>;
-    /** Started by prepareQueries; the first engine opened takes it over. */
-    instance?: Promise<DuckDBInstance>;
+    /** Started by startLocalQueries or prepareQueries; the first engine opened takes its instance over. */
+    start?: DuckDbStart;
     engine?: Promise<CatalogFollowingEngine>;
     staging?: Promise<{ dir: string; release(): Promise<void> }>;
-  } = {};
-  // DuckDB loads on first use: most commands never run a query, and its native module is slow to load.
-  const duckdb = (): Promise<DuckDbModule> => (lazy.module ??= import('../../adapters/duckdb/duckdb-query-engine.js'));
+  } = { start: options.headStart instanceof DuckDbStart ? options.headStart : undefined };
+  const duckdb = (): Promise<DuckDbModule> => lazy.start?.module ?? loadDuckDb();
 
   const engine = (): Promise<CatalogFollowingEngine> => {
     lazy.engine ??= Promise.resolve(
       new CatalogFollowingEngine('duckdb', catalog, async (tables) => {
+        // The staging folder is made while the module loads.
         const [{ DuckDbQueryEngine }, staging] = await Promise.all([duckdb(), (lazy.staging ??= processStagingDir(home.staging))]);
-        const instance = lazy.instance;
-        lazy.instance = undefined;
         return DuckDbQueryEngine.open({
           paths: new BucketPaths(home.buckets),
           stagingDir: staging.dir,
           tables,
           memoryLimit: config.duckdb.memoryLimit,
           threads: config.duckdb.threads,
-          instance,
+          instance: lazy.start?.take(),
         });
       }),
     );
@@ -60,20 +94,16 @@ export async function openLocalLake(home: HomeLayout, config: AdpConfig, backend
     async prepareQueries(): Promise<void> {
       // Resolves once DuckDB is loaded and an instance is starting on its own threads: what the caller does
       // next (claiming the run, reading its script) overlaps that start instead of waiting for it later.
-      try {
-        const { DuckDbQueryEngine } = await duckdb();
-        lazy.instance ??= DuckDbQueryEngine.startInstance();
-      } catch {
-        // The query meets the same failure, and reports it as before.
-      }
+      lazy.start ??= new DuckDbStart(loadDuckDb());
+      await lazy.start.module.catch(() => undefined);
       void engine().then((e) => e.prepare());
     },
     async close(): Promise<void> {
-      const { engine, staging, instance } = lazy;
+      const { engine, staging, start } = lazy;
       lazy.engine = undefined;
       lazy.staging = undefined;
-      lazy.instance = undefined;
-      if (instance) (await instance.catch(() => undefined))?.closeSync();
+      lazy.start = undefined;
+      await start?.discard();
       if (engine) await (await engine).close();
       if (staging) await (await staging).release();
     },
