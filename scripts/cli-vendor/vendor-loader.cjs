@@ -5,6 +5,7 @@
 const fs = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
+const { fileURLToPath } = require('node:url');
 const vm = require('node:vm');
 
 // Set by scripts/cli-vendor/write-code-caches.mjs only: at exit, each bundle's cache is written with what this
@@ -16,8 +17,9 @@ if (writing) {
   });
 }
 
-/** The `module.exports` of the vendored bundle at `file` (dist/cli/vendor/<name>.cjs). */
-exports.loadVendor = function loadVendor(file) {
+/** The `module.exports` of the vendored bundle at `url` (dist/cli/vendor/<name>.cjs). */
+exports.loadVendor = function loadVendor(url) {
+  const file = fileURLToPath(url);
   let cachedData;
   if (!writing) {
     try {

@@ -76,35 +76,37 @@ describe('the bundled CLI (dist/cli/bin.js)', () => {
     expect(history.stdout).toContain('succeeded');
   });
 
-  it("loads DuckDB's JavaScript from the vendored file with a code cache V8 accepts", () => {
-    const vendor = path.join(path.dirname(ADP_BIN), 'vendor', 'duckdb-node-api.cjs');
-    expect(fs.statSync(`${vendor}.v8cache`).size).toBeGreaterThan(100_000);
-    // A plain node, as `adp` runs: V8 refuses a cache made by another binary or with other flags.
-    const verdict = execFileSync(process.execPath, [
-      '-e',
-      `const fs = require('fs'), vm = require('vm'), M = require('module'); const f = process.argv[1];
-       const s = new vm.Script(M.wrap(fs.readFileSync(f, 'utf8')), { filename: f, cachedData: fs.readFileSync(f + '.v8cache') });
-       process.stdout.write(s.cachedDataRejected ? 'rejected' : 'accepted');`,
-      vendor,
-    ], { encoding: 'utf8' });
-    expect(verdict).toBe('accepted');
-    // The chunks import it through the loader, never the package itself.
+  it('loads zod and DuckDB\'s JavaScript from vendored files with code caches V8 accepts', () => {
+    const dir = path.join(path.dirname(ADP_BIN), 'vendor');
+    for (const name of ['zod.cjs', 'duckdb-node-api.cjs']) {
+      const vendor = path.join(dir, name);
+      expect(fs.statSync(`${vendor}.v8cache`).size).toBeGreaterThan(50_000);
+      // A plain node, as `adp` runs: V8 refuses a cache made by another binary or with other flags.
+      const verdict = execFileSync(process.execPath, [
+        '-e',
+        `const fs = require('fs'), vm = require('vm'), M = require('module'); const f = process.argv[1];
+         const s = new vm.Script(M.wrap(fs.readFileSync(f, 'utf8')), { filename: f, cachedData: fs.readFileSync(f + '.v8cache') });
+         process.stdout.write(s.cachedDataRejected ? 'rejected' : 'accepted');`,
+        vendor,
+      ], { encoding: 'utf8' });
+      expect(verdict, name).toBe('accepted');
+    }
+    // The chunks import them through the loader, never the packages themselves.
     const chunks = fs.readdirSync(path.join(path.dirname(ADP_BIN), 'chunks')).filter((f) => f.endsWith('.js'));
     const texts = chunks.map((f) => fs.readFileSync(path.join(path.dirname(ADP_BIN), 'chunks', f), 'utf8'));
-    expect(texts.some((t) => t.includes('vendor/duckdb-node-api.cjs'))).toBe(true);
-    expect(texts.some((t) => /require\("@duckdb\/node-api"\)/.test(t))).toBe(false);
+    for (const name of ['zod.cjs', 'duckdb-node-api.cjs']) expect(texts.some((t) => t.includes(`../vendor/${name}`)), name).toBe(true);
+    expect(texts.some((t) => /(?:require\(|from\s*)"(?:@duckdb\/node-api|zod)"/.test(t))).toBe(false);
   });
 
   it('still runs, only slower, when the code cache is missing', async () => {
-    const cache = path.join(path.dirname(ADP_BIN), 'vendor', 'duckdb-node-api.cjs.v8cache');
-    const kept = `${cache}.kept`;
-    fs.renameSync(cache, kept);
+    const caches = ['zod.cjs', 'duckdb-node-api.cjs'].map((name) => path.join(path.dirname(ADP_BIN), 'vendor', `${name}.v8cache`));
+    for (const cache of caches) fs.renameSync(cache, `${cache}.kept`);
     try {
       const r = await runAdpProcess(['--home', home, 'run', 'one', '--wait', '--json']);
       expect(r.code, r.stderr).toBe(0);
       expect((JSON.parse(r.stdout) as { status: string }).status).toBe('succeeded');
     } finally {
-      fs.renameSync(kept, cache);
+      for (const cache of caches) fs.renameSync(`${cache}.kept`, cache);
     }
   });
 
