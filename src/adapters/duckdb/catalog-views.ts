@@ -67,10 +67,10 @@ export class CatalogViews {
     return [...new Set(this.#sources.map((s) => s.dir))];
   }
 
-  /** Creates the schemas; each table's view waits for the first query that may read it (see {@link prepareFor}). */
-  async createAll(connection: DuckDBConnection): Promise<void> {
-    if (this.databases.size > 0) await connection.run([...this.databases].map((d) => `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(d)}`).join(';\n'));
+  /** The statements that create the schemas; each table's view waits for the first query that may read it (see {@link prepareFor}). */
+  setup(): string[] {
     for (const source of this.#sources) this.#deferred.add(source);
+    return [...this.databases].map((d) => `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(d)}`);
   }
 
   /**

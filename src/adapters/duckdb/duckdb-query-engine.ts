@@ -18,7 +18,7 @@ import { interruptUntilSettled, jobStatus, type QueryJob } from './query-job.js'
 import { measureChecks } from './result-checks.js';
 import { checkPartitionColumns, rowsPerFile, sealPartitionedFolder } from './partitioned-result.js';
 import { publishResult, removeStaging, writeResultMetadata } from './result-files.js';
-import { applySandbox, lockConfiguration } from './sandbox-setup.js';
+import { setUpSandbox } from './sandbox-setup.js';
 import { quoteIdent } from './sql-literals.js';
 import { estimateScan } from './scan-estimate.js';
 import type { ScanEstimate } from '../../ports/query-engine.js';
@@ -88,16 +88,13 @@ export class DuckDbQueryEngine implements QueryEngine {
     return DuckDBInstance.create(':memory:');
   }
 
-  /** Starts DuckDB (or takes over `options.instance`), applies the sandbox, creates the catalog views and locks the configuration. */
+  /** Starts DuckDB (or takes over `options.instance`), applies the sandbox, creates the catalog's schemas and locks the configuration. */
   static async open(options: DuckDbQueryEngineOptions): Promise<DuckDbQueryEngine> {
     const views = new CatalogViews(options.paths, options.tables);
     const instance = await (options.instance ?? DuckDbQueryEngine.startInstance());
     try {
       const admin = await instance.connect();
-      await applySandbox(admin, { ...options, readableDirs: views.directories });
-      await views.createAll(admin);
-      await lockConfiguration(admin);
-      const catalogName = String((await admin.runAndReadAll('SELECT current_database()')).getRowsJS()[0]?.[0]);
+      const catalogName = await setUpSandbox(admin, { ...options, readableDirs: views.directories }, views.setup());
       return new DuckDbQueryEngine(instance, admin, catalogName, views, options);
     } catch (e) {
       instance.closeSync();

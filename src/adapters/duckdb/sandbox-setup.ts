@@ -16,12 +16,16 @@ export interface SandboxLimits {
 }
 
 /**
- * First half of the sandbox: only `readableDirs` and `stagingDir` reachable,
- * no extension install or autoload, bounded memory and threads, spill files
- * inside staging, external access off. The configuration stays open so the
- * catalog views can be created next; {@link lockConfiguration} closes it.
+ * Sets the sandbox up on a fresh instance: only `readableDirs` and
+ * `stagingDir` reachable, no extension install or autoload, bounded memory
+ * and threads, spill files inside staging, external access off; then runs
+ * `setup` (the catalog's schemas), locks the configuration so no statement on
+ * any connection can change a setting again, and returns the name of the
+ * instance's catalog. One round trip to DuckDB; should it fail, the steps run
+ * again one at a time so the error names the statement (a SET repeated is
+ * harmless, and the lock comes last).
  */
-export async function applySandbox(connection: DuckDBConnection, limits: SandboxLimits): Promise<void> {
+export async function setUpSandbox(connection: DuckDBConnection, limits: SandboxLimits, setup: readonly string[]): Promise<string> {
   if (!path.isAbsolute(limits.stagingDir)) {
     throw new ConfigError(`query engine staging directory '${limits.stagingDir}' must be an absolute path`);
   }
@@ -32,7 +36,7 @@ export async function applySandbox(connection: DuckDBConnection, limits: Sandbox
   await fs.mkdir(tempDir, { recursive: true });
   // A trailing separator keeps '/data/t' from also admitting '/data/t-other'.
   const roots = [...new Set([...limits.readableDirs, limits.stagingDir])].map((dir) => quoteString(withSeparator(dir)));
-  const statements = [
+  const settings = [
     `SET allowed_directories = [${roots.join(', ')}]`,
     'SET autoinstall_known_extensions = false',
     'SET autoload_known_extensions = false',
@@ -41,26 +45,26 @@ export async function applySandbox(connection: DuckDBConnection, limits: Sandbox
     `SET temp_directory = ${quoteString(tempDir)}`,
     'SET enable_external_access = false',
   ];
-  // One round trip for all of them; should one fail, they run again one at a time to name it (a SET repeated is harmless).
+  const catalogName = async (sql: string) => String((await connection.runAndReadAll(sql)).getRowsJS()[0]?.[0]);
   try {
-    await connection.run(statements.join(';\n'));
-    return;
+    return await catalogName([...settings, ...setup, LOCK, CATALOG].join(';\n'));
   } catch {
     // named below
   }
-  for (const sql of statements) {
+  for (const sql of settings) {
     try {
       await connection.run(sql);
     } catch (e) {
       throw new ConfigError(`query engine sandbox setup failed at "${sql}": ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
   }
+  if (setup.length > 0) await connection.run(setup.join(';\n'));
+  await connection.run(LOCK);
+  return catalogName(CATALOG);
 }
 
-/** Second half of the sandbox: from here on no statement on any connection can change a setting. */
-export async function lockConfiguration(connection: DuckDBConnection): Promise<void> {
-  await connection.run('SET lock_configuration = true');
-}
+const LOCK = 'SET lock_configuration = true';
+const CATALOG = 'SELECT current_database()';
 
 function withSeparator(dir: string): string {
   return dir.endsWith(path.sep) ? dir : dir + path.sep;
