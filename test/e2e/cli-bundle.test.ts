@@ -15,6 +15,9 @@ function staticClosure(file: string, seen = new Set<string>()): Set<string> {
   return seen;
 }
 
+/** The packages the CLI loads from dist/cli/vendor/ (see VENDORED in scripts/build-cli.mjs). */
+const VENDORED = ['better-sqlite3.cjs', 'duckdb-node-api.cjs', 'zod.cjs'];
+
 describe('the bundled CLI (dist/cli/bin.js)', () => {
   let home: string;
   beforeAll(async () => {
@@ -76,11 +79,12 @@ describe('the bundled CLI (dist/cli/bin.js)', () => {
     expect(history.stdout).toContain('succeeded');
   });
 
-  it('loads zod and DuckDB\'s JavaScript from vendored files with code caches V8 accepts', () => {
+  it('loads zod, better-sqlite3 and DuckDB\'s JavaScript from vendored files with code caches V8 accepts', () => {
     const dir = path.join(path.dirname(ADP_BIN), 'vendor');
-    for (const name of ['zod.cjs', 'duckdb-node-api.cjs']) {
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.cjs')).sort()).toEqual(VENDORED);
+    for (const name of VENDORED) {
       const vendor = path.join(dir, name);
-      expect(fs.statSync(`${vendor}.v8cache`).size).toBeGreaterThan(50_000);
+      expect(fs.statSync(`${vendor}.v8cache`).size).toBeGreaterThan(10_000);
       // A plain node, as `adp` runs: V8 refuses a cache made by another binary or with other flags.
       const verdict = execFileSync(process.execPath, [
         '-e',
@@ -94,12 +98,12 @@ describe('the bundled CLI (dist/cli/bin.js)', () => {
     // The chunks import them through the loader, never the packages themselves.
     const chunks = fs.readdirSync(path.join(path.dirname(ADP_BIN), 'chunks')).filter((f) => f.endsWith('.js'));
     const texts = chunks.map((f) => fs.readFileSync(path.join(path.dirname(ADP_BIN), 'chunks', f), 'utf8'));
-    for (const name of ['zod.cjs', 'duckdb-node-api.cjs']) expect(texts.some((t) => t.includes(`../vendor/${name}`)), name).toBe(true);
-    expect(texts.some((t) => /(?:require\(|from\s*)"(?:@duckdb\/node-api|zod)"/.test(t))).toBe(false);
+    for (const name of VENDORED) expect(texts.some((t) => t.includes(`../vendor/${name}`)), name).toBe(true);
+    expect(texts.some((t) => /(?:require\(|from\s*)"(?:@duckdb\/node-api|zod|better-sqlite3)"/.test(t))).toBe(false);
   });
 
   it('still runs, only slower, when the code cache is missing', async () => {
-    const caches = ['zod.cjs', 'duckdb-node-api.cjs'].map((name) => path.join(path.dirname(ADP_BIN), 'vendor', `${name}.v8cache`));
+    const caches = VENDORED.map((name) => path.join(path.dirname(ADP_BIN), 'vendor', `${name}.v8cache`));
     for (const cache of caches) fs.renameSync(cache, `${cache}.kept`);
     try {
       const r = await runAdpProcess(['--home', home, 'run', 'one', '--wait', '--json']);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { environmentErrorOf } from '../../domain/environment-errors.js';
 import { ConfigError, EnvironmentError } from '../../domain/errors.js';
+import { addonOption } from './native-addon.js';
 
 /** The better-sqlite3 connection type, named once so other files need not know the package's type layout. */
 export type SqliteDatabase = Database.Database;
@@ -29,7 +30,7 @@ export function openConnection(file: string, options: ConnectionOptions = {}): S
   if (options.readonly) return openReadOnly(file);
   let db: SqliteDatabase | undefined;
   try {
-    db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    db = new Database(file, { timeout: BUSY_TIMEOUT_MS, ...addonOption });
     // The first statement reads the header, so a file that is not a database fails here.
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -87,7 +88,7 @@ function accessRefusal(file: string): EnvironmentError | undefined {
 function openReadOnly(file: string): SqliteDatabase {
   let db: SqliteDatabase | undefined;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS, ...addonOption });
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // Reading the schema opens the WAL index, which is where a folder we may not write fails.
     db.prepare('SELECT count(*) FROM sqlite_master').get();
@@ -123,7 +124,7 @@ function readSnapshot(file: string): SqliteDatabase | undefined {
     bytes[19] = 1;
   }
   try {
-    const db = new Database(bytes, { readonly: true });
+    const db = new Database(bytes, { readonly: true, ...addonOption });
     db.prepare('SELECT count(*) FROM sqlite_master').get();
     return db;
   } catch {
