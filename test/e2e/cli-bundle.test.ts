@@ -16,7 +16,7 @@ function staticClosure(file: string, seen = new Set<string>()): Set<string> {
 }
 
 /** The packages the CLI loads from dist/cli/vendor/ (see VENDORED in scripts/build-cli.mjs). */
-const VENDORED = ['better-sqlite3.cjs', 'duckdb-node-api.cjs', 'zod.cjs'];
+const VENDORED = ['better-sqlite3.cjs', 'commander.cjs', 'croner.cjs', 'duckdb-node-api.cjs', 'zod.cjs'];
 
 describe('the bundled CLI (dist/cli/bin.js)', () => {
   let home: string;
@@ -79,7 +79,7 @@ describe('the bundled CLI (dist/cli/bin.js)', () => {
     expect(history.stdout).toContain('succeeded');
   });
 
-  it('loads zod, better-sqlite3 and DuckDB\'s JavaScript from vendored files with code caches V8 accepts', () => {
+  it('loads its third-party packages (commander, zod, croner, better-sqlite3, DuckDB) from vendored files with code caches V8 accepts', () => {
     const dir = path.join(path.dirname(ADP_BIN), 'vendor');
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.cjs')).sort()).toEqual(VENDORED);
     for (const name of VENDORED) {
@@ -99,7 +99,7 @@ describe('the bundled CLI (dist/cli/bin.js)', () => {
     const chunks = fs.readdirSync(path.join(path.dirname(ADP_BIN), 'chunks')).filter((f) => f.endsWith('.js'));
     const texts = chunks.map((f) => fs.readFileSync(path.join(path.dirname(ADP_BIN), 'chunks', f), 'utf8'));
     for (const name of VENDORED) expect(texts.some((t) => t.includes(`../vendor/${name}`)), name).toBe(true);
-    expect(texts.some((t) => /(?:require\(|from\s*)"(?:@duckdb\/node-api|zod|better-sqlite3)"/.test(t))).toBe(false);
+    expect(texts.some((t) => /(?:require\(|from\s*)"(?:@duckdb\/node-api|zod|better-sqlite3|commander|croner)"/.test(t))).toBe(false);
   });
 
   it('still runs, only slower, when the code cache is missing', async () => {
