@@ -171,7 +171,12 @@ export async function buildCli({ quiet = false } = {}) {
   for (const f of fs.readdirSync(path.join(outdir, 'chunks'))) {
     if (!written.has(path.join(outdir, 'chunks', f))) fs.rmSync(path.join(outdir, 'chunks', f), { force: true });
   }
-  writeCodeCaches(path.join(outdir, 'bin.js'));
+  try {
+    writeCodeCaches(path.join(outdir, 'bin.js'));
+  } catch (e) {
+    // The CLI works without them; each command then parses its packages again (~25 ms more for `adp run`).
+    process.stderr.write(`cli: no code caches written, commands will start slower: ${e.message}\n`);
+  }
   if (analyze) console.log(await analyzeMetafile(result.metafile, { verbose: false }));
   if (!quiet) {
     const entry = fs.statSync(path.join(outdir, 'bin.js')).size;
