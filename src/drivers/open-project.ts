@@ -6,7 +6,7 @@ import { composeProject } from './common/compose-project.js';
 import { awsDriver } from './aws/index.js';
 import { embeddedDriver } from './embedded/index.js';
 import { postgresDriver } from './postgres/index.js';
-import type { DriverModule, DriverName, OpenOptions, Project } from './project.js';
+import type { DriverModule, DriverName, OpenOptions, Project, StateBackend } from './project.js';
 
 const DRIVERS: Readonly<Record<DriverName, DriverModule>> = { embedded: embeddedDriver, postgres: postgresDriver, aws: awsDriver };
 
@@ -28,19 +28,14 @@ export async function openProjectWith(home: HomeLayout, config: AdpConfig, optio
   const clock = options.clock ?? systemClock;
   const driver = DRIVERS[config.driver];
   const headStart = options.runsQueries ? driver.startQueries?.() : undefined;
-  let backend;
+  let backend: StateBackend | undefined;
   try {
     backend = await driver.openState(home, config, { ...options, clock });
-  } catch (e) {
-    await headStart?.discard();
-    throw e;
-  }
-  try {
     const lake = await driver.openLake(home, config, backend, { ...options, clock, headStart });
     return composeProject(driver.name, home, config, backend, lake, clock);
   } catch (e) {
     await headStart?.discard();
-    await backend.close();
+    await backend?.close();
     throw e;
   }
 }

@@ -38,11 +38,6 @@ export interface Lake {
   readonly scripts: ScriptRepo;
   /** The query engine, opened on first use (most commands never run a query). */
   queries(): Promise<QueryEngine>;
-  /**
-   * A query is coming: start opening the engine in the background, where opening it takes a while (DuckDB).
-   * Resolves once what must happen on this thread (loading a native library) is done; never rejects.
-   */
-  prepareQueries?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,12 +56,6 @@ export interface Project extends StateBackend {
   readonly clock: Clock;
   /** The query engine, opened on first use (most commands never run a query). */
   queries(): Promise<QueryEngine>;
-  /**
-   * A run is about to execute here: start opening the query engine in the background, so that its
-   * setup overlaps the steps before the query (a failure to open surfaces at the query, as before).
-   * Resolves once the engine's own start is under way; never rejects.
-   */
-  prepareQueries(): Promise<void>;
   /** What the run steps need, with this process as the worker. */
   deps(onEvent?: (event: RunEvent) => void): Promise<EngineDeps>;
 }
@@ -87,7 +76,8 @@ export interface OpenOptions {
   readonly env?: NodeJS.ProcessEnv;
   /**
    * A run executes in this process right after opening (`adp run --wait`): the driver starts loading its query
-   * engine before the state, so the engine's own start overlaps the rest of the opening.
+   * engine before the state, and opening it once the lake is open, so that start overlaps the rest of the
+   * opening and the run's first steps (a failure to open surfaces at the query, as without it).
    */
   readonly runsQueries?: boolean;
 }

@@ -23,8 +23,6 @@ export function registerRun(program: Command, io: CliIo, globals: () => GlobalOp
       // Unknown curations are refused too (by createRun), before anything is queued.
       checkCurationType(type);
       await withProject(globals(), async (p) => {
-        // The run executes here: the query engine opens (DuckDB, in the background) while the rest loads and the first steps run.
-        if (opts.wait) await p.prepareQueries();
         if (!opts.wait) {
           const run = await createRun({ ...p, queue: p.scheduling }, { curationType: type, trigger: 'manual', downstream: opts.downstream, parameters });
           if (opts.json) printJson(io, { curationExecutionName: run.executionName, status: run.status });

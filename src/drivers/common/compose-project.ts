@@ -21,7 +21,6 @@ export function composeProject(driver: DriverName, home: HomeLayout, config: Adp
     scripts: lake.scripts,
     clock,
     queries: () => lake.queries(),
-    prepareQueries: async () => lake.prepareQueries?.(),
     async deps(onEvent?: (event: RunEvent) => void): Promise<EngineDeps> {
       return {
         state: backend.state,

@@ -16,7 +16,6 @@ describe('the local lake with a head start on DuckDB (OpenOptions.runsQueries; r
     homes.push(home);
     const project = await openProject(homeLayout(home), { runsQueries: true });
     try {
-      await project.prepareQueries();
       const deps = await project.deps();
       const record = await executeRun(deps, (await createRun({ ...deps, queue: project.scheduling }, { curationType: 'wildrydes-rydebooking', trigger: 'manual' })).executionName);
       expect(record.status).toBe('succeeded');
@@ -31,7 +30,6 @@ describe('the local lake with a head start on DuckDB (OpenOptions.runsQueries; r
     homes.push(home);
     for (let i = 0; i < 3; i++) {
       const project = await openProject(homeLayout(home), { runsQueries: true });
-      await project.prepareQueries();
       await project.close();
     }
     const project = await openProject(homeLayout(home), { runsQueries: true });

@@ -60,7 +60,7 @@ export async function openLocalLake(
   const objects = new LocalObjectStore({ paths: new BucketPaths(home.buckets), attributes: backend.state });
   const scripts = await openScripts(home, config, { env: options.env });
   const lazy: {
-    /** Started by startLocalQueries or prepareQueries; the first engine opened takes its instance over. */
+    /** Started by startLocalQueries (OpenOptions.runsQueries); the first engine opened takes its instance over. */
     start?: DuckDbStart;
     engine?: Promise<CatalogFollowingEngine>;
     staging?: Promise<{ dir: string; release(): Promise<void> }>;
@@ -85,19 +85,14 @@ export async function openLocalLake(
     return lazy.engine;
   };
   const queries = (): Promise<QueryEngine> => engine();
+  // A run is coming: the engine opens now, in the background, on the instance already starting.
+  if (lazy.start) void engine().then((e) => e.prepare());
 
   return {
     catalog,
     objects,
     scripts,
     queries,
-    async prepareQueries(): Promise<void> {
-      // Resolves once DuckDB is loaded and an instance is starting on its own threads: what the caller does
-      // next (claiming the run, reading its script) overlaps that start instead of waiting for it later.
-      lazy.start ??= new DuckDbStart(loadDuckDb());
-      await lazy.start.module.catch(() => undefined);
-      void engine().then((e) => e.prepare());
-    },
     async close(): Promise<void> {
       const { engine, staging, start } = lazy;
       lazy.engine = undefined;
