@@ -149,15 +149,15 @@ export class GitScriptRepo implements ScriptRepo {
     // Only full ids are stable keys: an abbreviation could name another commit later.
     const full = commit.length >= 40;
     let hit = this.#cache.get(key);
-    if (hit === undefined && full && this.#files) {
-      const text = await this.#files.get(commit, scriptPath);
-      if (text !== undefined) hit = { id: commit, text };
-    }
     if (hit === undefined) {
-      hit = await this.#lookup(scriptPath, commit);
-      if (full && this.#files && typeof hit === 'object') await this.#files.set(commit, scriptPath, hit.text);
+      const kept = full ? await this.#files?.get(commit, scriptPath) : undefined;
+      if (kept !== undefined) hit = { id: commit, text: kept };
+      else {
+        hit = await this.#lookup(scriptPath, commit);
+        if (full && typeof hit === 'object') await this.#files?.set(commit, scriptPath, hit.text);
+      }
+      if (full) this.#remember(key, hit);
     }
-    if (full) this.#remember(key, hit);
     if (hit === 'missing') throw new NotFoundError('script', scriptPath, `not ${where}${advice ? `: ${advice}` : ''}`);
     if (hit === 'folder') throw new NotFoundError('script', scriptPath, `is a folder ${where}, not a file`);
     return { path: scriptPath, text: hit.text, commitId: hit.id };
