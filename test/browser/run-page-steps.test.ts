@@ -162,9 +162,21 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('run page in Chromium: step timeli
     // By start time they all ran in the last minutes: the chart shows only its window.
     const windowSpan = await span();
     expect(windowSpan).toBeLessThanOrEqual(8 * 86_400_000);
+    // Hold the scheduled-axis answer back: until it comes, the chart still draws (and says) start times.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route(/\/api\/v1\/timeline\?.*by=scheduled/, async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.getByRole('button', { name: 'Scheduled time' }).click();
+    expect(await page.getByRole('button', { name: 'Scheduled time' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await figure.getAttribute('data-by')).toBe('started');
+    expect(await figure.locator('figcaption').innerText()).toContain('Placed by when it started');
+    release();
     await expect.poll(() => figure.getAttribute('data-by')).toBe('scheduled');
     expect(await span()).toBeGreaterThanOrEqual(29 * 86_400_000);
+    expect(await figure.locator('figcaption').innerText()).toContain('Placed by the time it was scheduled for');
     expect(await page.getByRole('button', { name: 'Scheduled time' }).getAttribute('aria-pressed')).toBe('true');
     await page.screenshot({ path: path.join(ARTIFACTS, 'timeline-scheduled.png') });
     expect(errors).toEqual([]);

@@ -139,13 +139,15 @@ export function Timeline({
     async (signal) => {
       const to = Date.now();
       const range = loadWindow ?? { from: to - span, to };
-      return { range: loadWindow ? range : { from: to - span, to }, data: await loadTimeline(range, filters, host.current?.clientWidth ?? 900, signal) };
+      return { by, range: loadWindow ? range : { from: to - span, to }, data: await loadTimeline(range, filters, host.current?.clientWidth ?? 900, signal) };
     },
     30_000,
     [span, by, statusKey, query, filters.curationType, loadWindow?.from, loadWindow?.to, refreshKey],
   );
   const range = timeline.data?.range ?? { from: Date.now() - span, to: Date.now() };
   const data = timeline.data?.data;
+  // The axis of what is on screen: after a toggle the last data stays drawn until the new axis has loaded.
+  const drawnBy = timeline.data?.by ?? by;
 
   useEffect(() => {
     const el = host.current!;
@@ -253,7 +255,7 @@ export function Timeline({
     setStatuses(next);
   };
   const counts = countsByStatus(data);
-  const unscheduled = by === 'scheduled' ? unscheduledCount(data) : 0;
+  const unscheduled = drawnBy === 'scheduled' ? unscheduledCount(data) : 0;
   const total = data?.total ?? 0;
   const mode = data ? (data.points ? 'points' : 'buckets') : 'loading';
   const countsText = STATUSES.filter((s) => (counts.get(s) ?? 0) > 0)
@@ -261,7 +263,7 @@ export function Timeline({
     .join(', ');
   const hm = hover?.mark;
   return (
-    <figure class="timeline" data-by={by} data-x-from={drawn.from} data-x-to={drawn.to} data-mode={mode} data-total={total}>
+    <figure class="timeline" data-by={drawnBy} data-x-from={drawn.from} data-x-to={drawn.to} data-mode={mode} data-total={total}>
       <div class="timeline-bar">
         <div class="range-picker" role="group" aria-label="Place runs by">
           <button type="button" class="btn btn-small" aria-pressed={by === 'started'} onClick={() => setBy('started')}>
@@ -312,9 +314,9 @@ export function Timeline({
               <>
                 <strong>{statusLabel(hm.status)}</strong> · {hm.point.curationType}
                 <br />
-                {by === 'scheduled' && hm.point.scheduled ? `scheduled for ${formatShort(new Date(hm.point.at).toISOString())}` : formatShort(new Date(hm.point.startedAt).toISOString())} ·{' '}
+                {drawnBy === 'scheduled' && hm.point.scheduled ? `scheduled for ${formatShort(new Date(hm.point.at).toISOString())}` : formatShort(new Date(hm.point.startedAt).toISOString())} ·{' '}
                 {formatDuration(hm.point.durationMs)}
-                {by === 'scheduled' && !hm.point.scheduled && (
+                {drawnBy === 'scheduled' && !hm.point.scheduled && (
                   <>
                     <br />
                     no scheduled time (started by hand): drawn at its start
@@ -338,7 +340,7 @@ export function Timeline({
         {mode === 'buckets'
           ? `${total.toLocaleString()} runs, counted per ${bucketWidth(data?.bucketMinutes ?? 1)}: a disc's size grows with its count. `
           : 'Each dot is a run. '}
-        Placed by {by === 'scheduled' ? 'the time it was scheduled for' : 'when it started'} (across) and how long it took (up, log scale).
+        Placed by {drawnBy === 'scheduled' ? 'the time it was scheduled for' : 'when it started'} (across) and how long it took (up, log scale).
         {unscheduled > 0 && ` ${unscheduled.toLocaleString()} run${unscheduled === 1 ? '' : 's'} without a scheduled time (started by hand) sit at their start.`} Drag to zoom,
         double-click to reset, click a {mode === 'buckets' ? 'disc to zoom into it' : 'dot to open the run'}.
       </figcaption>
