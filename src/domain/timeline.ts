@@ -107,15 +107,18 @@ export function asciiLower(s: string): string {
   return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
+/** Whether a run's curation or execution name holds `search` (ASCII letters in either case); an empty search holds everywhere. */
+export function nameMatches(curationType: string, executionName: string, search: string | undefined): boolean {
+  if (!search) return true;
+  const needle = asciiLower(search);
+  return asciiLower(curationType).includes(needle) || asciiLower(executionName).includes(needle);
+}
+
 export function matchesTimeline(row: TimelineRow, query: TimelineQuery): boolean {
   if (row.startedMs < query.from || row.startedMs > query.to) return false;
   if (query.curationType !== undefined && row.curationType !== query.curationType) return false;
   if (query.statuses !== undefined && !query.statuses.includes(row.status)) return false;
-  if (query.search) {
-    const needle = asciiLower(query.search);
-    if (!asciiLower(row.curationType).includes(needle) && !asciiLower(row.executionName).includes(needle)) return false;
-  }
-  return true;
+  return nameMatches(row.curationType, row.executionName, query.search);
 }
 
 const byAtThenName = (a: TimelinePoint, b: TimelinePoint): number => a.at - b.at || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);

@@ -84,7 +84,7 @@ function longRunning(run: RunState, def: CurationDefinition, routes: Route[], no
 
 async function stale(deps: AlertEvaluatorDeps, stored: StoredCuration, routes: Route[], now: Date): Promise<Observation | undefined> {
   const def = stored.definition;
-  const last = (await deps.state.listHistory({ curationType: def.curationType, status: 'succeeded', limit: 1 })).records[0];
+  const last = (await deps.state.listHistory({ curationType: def.curationType, statuses: ['succeeded'], limit: 1 })).records[0];
   const sinceMs = last?.timestamp ?? Date.parse(stored.createdAt);
   if (now.getTime() - sinceMs <= (def.freshnessSeconds ?? Infinity) * 1000) return undefined;
   return {

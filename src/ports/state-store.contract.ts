@@ -4,7 +4,7 @@ import type { CurationDefinition } from '../domain/curation.js';
 import { AdpError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { RUN_STATUSES, resolvedOutputDetails, type HistoryRecord, type TerminalStatus } from '../domain/history.js';
 import type { RunState } from '../domain/run.js';
-import { timelineOf, timelineRowOf, type TimelineQuery } from '../domain/timeline.js';
+import { nameMatches, timelineOf, timelineRowOf, type TimelineQuery } from '../domain/timeline.js';
 import type { HistoryQuery, StateStore } from './state-store.js';
 
 // The behaviour every StateStore adapter must show, as a vitest suite that
@@ -340,13 +340,19 @@ export function stateStoreContract(
         expect(page.nextCursor).toBeUndefined();
       });
 
-      it('filters by curation, status and inclusive time bounds', async () => {
+      it('filters by curation, statuses, a piece of the name and inclusive time bounds', async () => {
         await seed();
         const names = async (q: Omit<HistoryQuery, 'limit'>) =>
           (await store.listHistory({ ...q, limit: 10 })).records.map((r) => r.curationExecutionName);
         expect(await names({ curationType: 'alpha' })).toEqual(['n5', 'n2', 'n1']);
-        expect(await names({ status: 'succeeded' })).toEqual(['n5', 'n3', 'n1']);
-        expect(await names({ curationType: 'alpha', status: 'succeeded' })).toEqual(['n5', 'n1']);
+        expect(await names({ statuses: ['succeeded'] })).toEqual(['n5', 'n3', 'n1']);
+        expect(await names({ curationType: 'alpha', statuses: ['succeeded'] })).toEqual(['n5', 'n1']);
+        expect(await names({ statuses: ['failed', 'timed_out'] })).toEqual(['n4', 'n2']);
+        expect(await names({ statuses: [] })).toEqual([]);
+        expect(await names({ search: 'BET' })).toEqual(['n4', 'n3']);
+        expect(await names({ search: 'n5' })).toEqual(['n5']);
+        expect(await names({ search: '%' })).toEqual([]);
+        expect(await names({ curationType: 'alpha', statuses: ['succeeded', 'failed'], search: 'N' })).toEqual(['n5', 'n2', 'n1']);
         expect(await names({ from: 200, to: 300 })).toEqual(['n4', 'n3', 'n2']);
         expect(await names({ curationType: 'beta', from: 250 })).toEqual(['n4']);
         expect(await names({ curationType: 'gamma' })).toEqual([]);
@@ -559,7 +565,8 @@ export function stateStoreContract(
       });
       const filter = fc.record({
         curationType: fc.option(fc.constantFrom('alpha', 'beta'), { nil: undefined }),
-        status: fc.option(fc.constantFrom(...RUN_STATUSES), { nil: undefined }),
+        statuses: fc.option(fc.subarray([...RUN_STATUSES]), { nil: undefined }),
+        search: fc.option(fc.constantFrom('ALPHA', 'r0000', '1_B', '%', 'zz'), { nil: undefined }),
         from: fc.option(fc.integer({ min: 0, max: 8 }).map((d) => base + d), { nil: undefined }),
         to: fc.option(fc.integer({ min: 0, max: 8 }).map((d) => base + d), { nil: undefined }),
         limit: fc.integer({ min: 1, max: 6 }),
@@ -594,7 +601,8 @@ export function stateStoreContract(
 
             const expected = [...model.values()]
               .filter((r) => query.curationType === undefined || r.curationType === query.curationType)
-              .filter((r) => query.status === undefined || r.status === query.status)
+              .filter((r) => query.statuses === undefined || query.statuses.includes(r.status))
+              .filter((r) => nameMatches(r.curationType, r.curationExecutionName, query.search))
               .filter((r) => query.from === undefined || r.timestamp >= query.from)
               .filter((r) => query.to === undefined || r.timestamp <= query.to)
               .sort(newestFirst);

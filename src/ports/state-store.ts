@@ -14,7 +14,10 @@ export interface StoredCuration {
 
 export interface HistoryQuery {
   readonly curationType?: string;
-  readonly status?: TerminalStatus;
+  /** Only these statuses (all when absent). */
+  readonly statuses?: readonly TerminalStatus[];
+  /** A piece of the curation's or the run's name; ASCII letters match either case (as the timeline's search). */
+  readonly search?: string;
   /** Epoch ms, inclusive bounds on `timestamp`. */
   readonly from?: number;
   readonly to?: number;

@@ -169,7 +169,7 @@ describe('Scheduler on a fake clock', () => {
       const s = scheduler(store, 'w1', policy);
       await pollAt(s, T0);
       await pollAt(s, T0 + MIN);
-      const [skipped] = (await store.listHistory({ curationType: 'alpha', status: 'skipped', limit: 10 })).records;
+      const [skipped] = (await store.listHistory({ curationType: 'alpha', statuses: ['skipped'], limit: 10 })).records;
       expect(await store.countOutbox({ executionName: skipped!.curationExecutionName })).toMatchObject({ pending: 1 });
     });
 

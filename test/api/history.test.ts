@@ -60,13 +60,19 @@ describe('HTTP API: history pages', () => {
     expect(exact.nextCursor).toBeUndefined();
   });
 
-  it('filters by curation, status and time range (ISO or epoch ms), across pages', async () => {
+  it('filters by curation, statuses, a piece of the name and time range (ISO or epoch ms), across pages', async () => {
     const beta = await allPages(t, { curationType: 'beta', limit: '6' });
     expect(beta.records).toHaveLength(40);
     expect(beta.records.every((r) => r.curationType === 'beta')).toBe(true);
     const failedAlpha = await allPages(t, { curationType: 'alpha', status: 'failed', limit: '5' });
     expect(failedAlpha.records.every((r) => r.curationType === 'alpha' && r.status === 'failed')).toBe(true);
     expect(failedAlpha.records).toHaveLength(16);
+    const notSucceeded = await allPages(t, { status: 'failed,timed_out', limit: '9' });
+    expect(notSucceeded.records).toHaveLength(48);
+    expect(new Set(notSucceeded.records.map((r) => r.status))).toEqual(new Set(['failed', 'timed_out']));
+    // A piece of the name, in either case: R00011 to R00019 and R00110 to R00119, of which beta's are every third.
+    const named = await allPages(t, { q: 'r0001', curationType: 'beta', limit: '2' });
+    expect(named.records.map((r) => r.curationExecutionName)).toEqual(['20270101000000R00018_beta', '20270101000000R00015_beta', '20270101000000R00012_beta']);
     const from = new Date(BASE + 10 * 60_000).toISOString();
     const to = String(BASE + 19 * 60_000);
     const range = await allPages(t, { from, to, limit: '3' });
@@ -79,6 +85,8 @@ describe('HTTP API: history pages', () => {
       ['limit=1001', 'limit'],
       ['limit=ten', 'limit'],
       ['status=done', 'status'],
+      ['status=failed,done', 'status'],
+      ['q=', 'q'],
       ['from=yesterday', 'from'],
       ['curationType=has%20space', 'curationType'],
       ['cursor=not-a-cursor', 'cursor'],

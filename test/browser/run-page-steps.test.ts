@@ -179,6 +179,13 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('run page in Chromium: step timeli
     expect(await figure.locator('figcaption').innerText()).toContain('Placed by the time it was scheduled for');
     expect(await page.getByRole('button', { name: 'Scheduled time' }).getAttribute('aria-pressed')).toBe('true');
     await page.screenshot({ path: path.join(ARTIFACTS, 'timeline-scheduled.png') });
+    // The table under the chart narrows with its status toggles: every run here succeeded.
+    const rows = page.locator('section[aria-labelledby="timeline-h"] table tbody tr');
+    await expect.poll(() => rows.count()).toBe(30);
+    await page.getByRole('button', { name: 'Succeeded' }).click();
+    await expect.poll(() => page.locator('section[aria-labelledby="timeline-h"] .empty').innerText()).toBe('No runs match the filters above.');
+    await page.getByRole('button', { name: 'Succeeded' }).click();
+    await expect.poll(() => rows.count()).toBe(30);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -46,8 +46,16 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('timeline in Chromium: buckets, st
 
   const total = (page: Page) => page.locator('figure.timeline').getAttribute('data-total').then(Number);
   const mode = (page: Page) => page.locator('figure.timeline').getAttribute('data-mode');
+  /** The recent-runs table under the chart: each row's status, curation and run name. */
+  const recentRows = (page: Page) =>
+    page.locator('section[aria-labelledby="recent-h"] table tbody tr').evaluateAll((rows) =>
+      rows.map((r) => {
+        const cells = [...r.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim());
+        return { status: cells[0]!, curation: cells[1]!, name: cells.at(-1)! };
+      }),
+    );
 
-  it('draws 4,000 runs as counted buckets, and the filters narrow them', async () => {
+  it('draws 4,000 runs as counted buckets, and the filters narrow them and the recent-runs table under them', async () => {
     const page = await context.newPage();
     const errors = watchErrors(page);
     const requests: string[] = [];
@@ -60,22 +68,33 @@ describe.skipIf(!CHROMIUM && !process.env.CI)('timeline in Chromium: buckets, st
     expect(requests.filter((u) => u.includes('/api/v1/history')).every((u) => u.includes('limit=25'))).toBe(true);
     await page.screenshot({ path: path.join(ARTIFACTS, 'timeline-buckets.png') });
 
+    // Unfiltered, the table holds the 25 newest: mostly succeeded.
+    await expect.poll(async () => (await recentRows(page)).length, { timeout: 15_000 }).toBe(25);
+    expect((await recentRows(page)).some((r) => r.status === 'Succeeded')).toBe(true);
+
     await page.getByRole('button', { name: 'Succeeded' }).click();
     await expect.poll(() => total(page)).toBe(RUNS / 10);
     expect(await page.getByRole('button', { name: 'Succeeded' }).getAttribute('aria-pressed')).toBe('false');
     // 400 failed runs: few enough to come back one by one.
     expect(await mode(page)).toBe('points');
+    // The table under the chart follows the same toggles: 25 failed runs, the newest first.
+    await expect.poll(async () => (await recentRows(page)).map((r) => r.status)).toEqual(Array(25).fill('Failed'));
+    expect((await recentRows(page))[0]!.name).toBe('003993_hourly_load');
     await page.getByRole('button', { name: 'Succeeded' }).click();
     await expect.poll(() => total(page)).toBe(RUNS);
 
     await page.getByRole('searchbox', { name: 'Search runs by name' }).fill('0012');
     // "0012" is in 001200–001299, 000120–000129 and 000012: 111 names.
     await expect.poll(() => total(page)).toBe(111);
+    await expect.poll(async () => (await recentRows(page)).map((r) => r.name.slice(0, 6))).toEqual(Array.from({ length: 25 }, (_, i) => String(1299 - i).padStart(6, '0')));
+    await page.getByRole('searchbox', { name: 'Search runs by name' }).fill('no such run');
+    await expect.poll(() => page.locator('section[aria-labelledby="recent-h"] .empty').innerText()).toBe('No runs match the filters above.');
     await page.getByRole('searchbox', { name: 'Search runs by name' }).fill('');
     await expect.poll(() => total(page)).toBe(RUNS);
 
     await page.getByRole('combobox', { name: 'Curation' }).selectOption('nightly-report');
     await expect.poll(() => total(page)).toBe(RUNS / 4);
+    await expect.poll(async () => new Set((await recentRows(page)).map((r) => r.curation))).toEqual(new Set(['nightly-report']));
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);

@@ -70,7 +70,7 @@ describe('the sample curation, end to end on the embedded default', () => {
     expect(files.filter((f) => fs.statSync(path.join(stagingRoot, f)).isFile())).toEqual([]);
   });
 
-  it('lists runs newest first, in a table and as JSON, and shows metadata in curation show', async () => {
+  it('lists runs newest first, in a table and as JSON, narrowed by statuses and name, and shows metadata in curation show', async () => {
     const second = await adp(['--home', home, 'run', 'wildrydes-rydebooking', '--wait', '--json']);
     expect(second.code).toBe(0);
     const name2 = JSON.parse(second.stdout).curationExecutionName;
@@ -79,6 +79,18 @@ describe('the sample curation, end to end on the embedded default', () => {
     expect(records.map((r: any) => r.curationExecutionName)).toEqual([name2, first.curationExecutionName]);
     const limited = await adp(['--home', home, 'history', '--limit', '1', '--json']);
     expect(JSON.parse(limited.stdout)).toHaveLength(1);
+    const names = async (...filters: string[]) => JSON.parse((await adp(['--home', home, 'history', '--json', ...filters])).stdout).map((r: any) => r.curationExecutionName);
+    expect(await names('--status', 'failed,succeeded')).toEqual([name2, first.curationExecutionName]);
+    expect(await names('--status', 'failed')).toEqual([]);
+    expect(await names('--search', name2.toLowerCase())).toEqual([name2]);
+    expect(await names('--search', 'WILDRYDES', '--limit', '1')).toEqual([name2]);
+    expect(await names('--search', 'no such run')).toEqual([]);
+    for (const [flag, value] of [['--status', 'done'], ['--status', ','], ['--search', ' ']]) {
+      const bad = await adp(['--home', home, 'history', flag!, value!]);
+      expect(bad.code, `${flag} '${value}'`).toBe(2);
+      expect(bad.stderr).toContain(flag);
+      expect(bad.stderr).not.toMatch(/\n\s+at /);
+    }
     const table = await adp(['--home', home, 'history']);
     expect(table.stdout.split('\n')[0]).toMatch(/^ENDED \(UTC\)\s+CURATION\s+STATUS/);
     expect(table.stdout).toContain(name2);

@@ -1,10 +1,11 @@
 import type { HistoryQuery } from '../../ports/state-store.js';
 import { checkHistoryQuery, decodeCursor } from '../../domain/history-page.js';
+import { runFilterSql } from './run-filters.js';
 
 /** One history page query: SQL text with $n parameters, and their values. */
 export interface HistorySql {
   readonly text: string;
-  readonly values: (string | number)[];
+  readonly values: unknown[];
 }
 
 /**
@@ -19,16 +20,16 @@ export interface HistorySql {
 export function buildHistoryQuery(query: HistoryQuery): HistorySql {
   checkHistoryQuery(query);
   const where: string[] = [];
-  const values: (string | number)[] = [];
-  const param = (value: string | number) => {
+  const values: unknown[] = [];
+  const param = (value: unknown) => {
     values.push(value);
     return `$${values.length}`;
   };
   // (curation_type, timestamp) is unique: within one curation the timestamp alone orders the rows,
   // so the primary key serves the page without sorting.
-  const oneCuration = query.curationType !== undefined && query.status === undefined;
+  const oneCuration = query.curationType !== undefined && query.statuses === undefined;
   if (query.curationType !== undefined) where.push(`curation_type = ${param(query.curationType)}`);
-  if (query.status !== undefined) where.push(`status = ${param(query.status)}`);
+  where.push(...runFilterSql(query, param));
   if (query.from !== undefined) where.push(`"timestamp" >= ${param(query.from)}`);
   // One upper bound only: `to` when it is below the cursor, else the cursor.
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);

@@ -1,6 +1,5 @@
 import type { TerminalStatus } from '../../domain/history.js';
 import {
-  asciiLower,
   checkTimelineQuery,
   MINUTE_MS,
   sortCells,
@@ -9,8 +8,8 @@ import {
   type TimelineCell,
   type TimelineQuery,
 } from '../../domain/timeline.js';
-import { containsPattern } from '../sql/like-pattern.js';
 import type { Sql } from './database.js';
+import { runFilterSql } from './run-filters.js';
 
 /**
  * Where a run is placed, the minute it is counted in and how many are placed
@@ -36,13 +35,7 @@ function where(query: TimelineQuery): { text: string; values: unknown[] } {
     // A run ends after it starts: one curation's window is then a range of the primary key.
     parts.push(`"timestamp" >= ${param(query.from)}`);
   }
-  if (query.statuses !== undefined) parts.push(`status = ANY(${param(query.statuses)}::text[])`);
-  if (query.search) {
-    // ASCII letters folded on both sides: ILIKE would also fold letters outside ASCII, which the other stores keep apart.
-    const p = param(containsPattern(asciiLower(query.search)));
-    const lower = (col: string) => `translate(${col}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
-    parts.push(`(${lower('curation_type')} LIKE ${p} OR ${lower('execution_name')} LIKE ${p})`);
-  }
+  parts.push(...runFilterSql(query, param));
   return { text: parts.join(' AND '), values };
 }
 

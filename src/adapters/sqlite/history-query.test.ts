@@ -46,11 +46,11 @@ afterAll(() => {
 describe('history query plans', () => {
   const combos: HistoryQuery[] = [];
   for (const curationType of [undefined, 'cur3'])
-    for (const status of [undefined, 'failed'] as const)
+    for (const statuses of [undefined, ['failed'] as const])
       for (const from of [undefined, BASE + 1000])
         for (const to of [undefined, BASE + (ROWS / 2) * 1000, BASE + (ROWS / 4) * 1000])
           for (const cursor of [undefined, cursorAt(Math.floor(ROWS / 3))])
-            combos.push({ curationType, status, from, to, cursor, limit: 50 });
+            combos.push({ curationType, statuses, from, to, cursor, limit: 50 });
 
   it('reads every filter combination through an index in ORDER BY order (no sort, no table scan)', () => {
     const db = new Database(file, { readonly: true });
@@ -120,8 +120,8 @@ describe(`history listing at ${ROWS} rows`, () => {
   const shapes: Omit<HistoryQuery, 'limit' | 'cursor'>[] = [
     { curationType: 'cur3' },
     {},
-    { status: 'failed' },
-    { curationType: 'cur10', status: 'failed', from: BASE, to: BASE + ROWS * 1000 },
+    { statuses: ['failed'] },
+    { curationType: 'cur10', statuses: ['failed'], from: BASE, to: BASE + ROWS * 1000 },
     { to: BASE + Math.floor(ROWS * 0.9) * 1000 },
   ];
 
@@ -153,8 +153,8 @@ describe(`history listing at ${ROWS} rows`, () => {
         { curationType: 'cur3', limit: 50 },
         { curationType: 'cur3', limit: 50, cursor: deep },
         { limit: 50, cursor: deep },
-        { status: 'failed', limit: 50, cursor: deep },
-        { curationType: 'cur10', status: 'failed', from: BASE, to: BASE + ROWS * 1000, limit: 50, cursor: deep },
+        { statuses: ['failed'], limit: 50, cursor: deep },
+        { curationType: 'cur10', statuses: ['failed'], from: BASE, to: BASE + ROWS * 1000, limit: 50, cursor: deep },
       ];
       for (const q of queries) {
         const page = await store.listHistory(q);

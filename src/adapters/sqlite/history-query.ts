@@ -1,5 +1,6 @@
 import type { HistoryQuery } from '../../ports/state-store.js';
 import { checkHistoryQuery, decodeCursor } from '../../domain/history-page.js';
+import { runFilterSql } from './run-filters.js';
 
 /** One history page query: SQL text (parameters are positional) and its values. */
 export interface HistorySql {
@@ -11,7 +12,8 @@ export interface HistorySql {
  * The SELECT for one page of `listHistory`, newest first, asking for one row
  * more than `limit` to learn whether another page exists. Each filter
  * combination maps onto an index whose order matches the ORDER BY, so a page
- * costs the same at row 10 and at row 1,000,000.
+ * costs the same at row 10 and at row 1,000,000. Several statuses, or a name
+ * search, walk the same index and skip what does not match.
  *
  * @throws ValidationError for a bad limit, bounds or cursor.
  */
@@ -23,10 +25,9 @@ export function buildHistoryQuery(query: HistoryQuery): HistorySql {
     where.push('curation_type = ?');
     params.push(query.curationType);
   }
-  if (query.status !== undefined) {
-    where.push('status = ?');
-    params.push(query.status);
-  }
+  const filters = runFilterSql(query);
+  where.push(...filters.parts);
+  params.push(...filters.params);
   if (query.from !== undefined) {
     where.push('timestamp >= ?');
     params.push(query.from);

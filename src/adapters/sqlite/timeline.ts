@@ -9,8 +9,8 @@ import {
   type TimelinePoint,
   type TimelineQuery,
 } from '../../domain/timeline.js';
-import { containsPattern } from '../sql/like-pattern.js';
 import type { SqliteDatabase } from './connection.js';
+import { runFilterSql } from './run-filters.js';
 
 /**
  * Where a run is placed, the minute it is counted in and how many are placed
@@ -44,14 +44,9 @@ function where(query: TimelineQuery): { sql: string; params: (string | number)[]
     parts.push('timestamp >= ?');
     params.push(query.from);
   }
-  if (query.statuses !== undefined) {
-    parts.push(query.statuses.length === 0 ? '0' : `status IN (${query.statuses.map(() => '?').join(', ')})`);
-    params.push(...query.statuses);
-  }
-  if (query.search) {
-    parts.push("(curation_type LIKE ? ESCAPE '\\' OR execution_name LIKE ? ESCAPE '\\')");
-    params.push(containsPattern(query.search), containsPattern(query.search));
-  }
+  const filters = runFilterSql(query);
+  parts.push(...filters.parts);
+  params.push(...filters.params);
   return { sql: parts.join(' AND '), params };
 }
 

@@ -14,16 +14,16 @@ export function registerHistory(program: Command, io: CliIo, globals: () => Glob
     .description('list finished runs, newest first')
     .argument('[curationType]', 'only this curation')
     .option('--limit <n>', 'how many records', '20')
-    .option('--status <status>', `only runs with this status (${RUN_STATUSES.join('|')})`)
+    .option('--status <statuses>', `only runs with these statuses, comma-separated (${RUN_STATUSES.join('|')})`)
+    .option('--search <text>', "only runs whose curation or execution name holds this (ASCII letters in either case)")
     .option('--verbose', 'show every field of each record')
     .option('--json', 'print JSON')
-    .action(async (type: string | undefined, opts: { limit: string; status?: string; verbose?: boolean; json?: boolean }) => {
+    .action(async (type: string | undefined, opts: { limit: string; status?: string; search?: string; verbose?: boolean; json?: boolean }) => {
       const limit = parseWholeNumber('--limit', opts.limit, 1, 10_000);
-      if (opts.status && !RUN_STATUSES.includes(opts.status as TerminalStatus)) {
-        throw new UsageError(`--status: must be one of ${RUN_STATUSES.join(', ')}, got '${opts.status}'`);
-      }
+      const statuses = opts.status === undefined ? undefined : parseStatuses(opts.status);
+      if (opts.search !== undefined && opts.search.trim() === '') throw new UsageError('--search: must not be empty');
       await withProject(globals(), async (p) => {
-        const page = await p.state.listHistory({ curationType: type, status: opts.status as TerminalStatus | undefined, limit });
+        const page = await p.state.listHistory({ curationType: type, statuses, search: opts.search?.trim(), limit });
         if (opts.json) return printJson(io, page.records);
         if (page.records.length === 0) return io.err(type ? `no runs of ${type} yet` : 'no runs yet');
         if (opts.verbose) return io.out(page.records.map(describeRecord).join('\n\n'));
@@ -43,4 +43,13 @@ export function registerHistory(program: Command, io: CliIo, globals: () => Glob
         );
       }, READ_ONLY);
     });
+}
+
+function parseStatuses(text: string): TerminalStatus[] {
+  const given = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const unknown = given.filter((s) => !(RUN_STATUSES as readonly string[]).includes(s));
+  if (given.length === 0 || unknown.length > 0) {
+    throw new UsageError(`--status: must be one or more of ${RUN_STATUSES.join(', ')} (comma-separated), got '${text}'`);
+  }
+  return [...new Set(given)] as TerminalStatus[];
 }

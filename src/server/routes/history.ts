@@ -57,8 +57,12 @@ const scheduleNext = createRoute({
 /** History pages and schedule previews. */
 export function registerHistoryRoutes(app: ApiApp, { ports }: ApiContext): void {
   app.openapi(history, async (c) => {
-    const q = c.req.valid('query');
-    const page = await ports.state.listHistory(q);
+    const { status, q: search, ...q } = c.req.valid('query');
+    const page = await ports.state.listHistory({
+      ...q,
+      ...(status === undefined ? {} : { statuses: status }),
+      ...(search === undefined ? {} : { search }),
+    });
     return c.json(page.nextCursor === undefined ? { records: page.records } : page, 200);
   });
 

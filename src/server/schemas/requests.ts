@@ -67,15 +67,6 @@ const wholeNumber = (min: number, max: number, fallback: number) =>
 
 export const MAX_HISTORY_PAGE = 1000;
 
-export const historyQuerySchema = strictQuery({
-  curationType: curationTypeSchema.optional(),
-  status: z.enum(RUN_STATUSES).optional(),
-  from: instant.optional().meta({ description: 'Inclusive lower bound on the end time' }),
-  to: instant.optional().meta({ description: 'Inclusive upper bound on the end time' }),
-  limit: wholeNumber(1, MAX_HISTORY_PAGE, 50).meta({ description: `Page size, 1-${MAX_HISTORY_PAGE} (default 50)` }),
-  cursor: z.string().max(1024).optional().meta({ description: 'nextCursor of the previous page' }),
-});
-
 /** Statuses as a comma-separated list (`failed,timed_out`). */
 const statusList = z
   .string()
@@ -90,13 +81,29 @@ const statusList = z
   })
   .meta({ description: `Comma-separated statuses to keep (${RUN_STATUSES.join(', ')}); all when absent`, example: 'failed,timed_out' });
 
+const nameSearch = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  .meta({ description: "A piece of the curation's or the run's name (ASCII letters in either case)" });
+
+export const historyQuerySchema = strictQuery({
+  curationType: curationTypeSchema.optional(),
+  status: statusList.optional(),
+  q: nameSearch.optional(),
+  from: instant.optional().meta({ description: 'Inclusive lower bound on the end time' }),
+  to: instant.optional().meta({ description: 'Inclusive upper bound on the end time' }),
+  limit: wholeNumber(1, MAX_HISTORY_PAGE, 50).meta({ description: `Page size, 1-${MAX_HISTORY_PAGE} (default 50)` }),
+  cursor: z.string().max(1024).optional().meta({ description: 'nextCursor of the previous page' }),
+});
+
 export const timelineQuerySchema = strictQuery({
   from: instant.meta({ description: 'Inclusive lower bound on the start time' }),
   to: instant.optional().meta({ description: 'Inclusive upper bound on the start time (default now)' }),
   by: z.enum(TIME_AXES).optional().meta({ description: 'Where each run is placed: `started` (default) or `scheduled` (runs without a scheduled time stay at their start)' }),
   curationType: curationTypeSchema.optional(),
   status: statusList.optional(),
-  q: z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional().meta({ description: "A piece of the curation's or the run's name (ASCII letters in either case)" }),
+  q: nameSearch.optional(),
   pointLimit: wholeNumber(0, MAX_POINT_LIMIT, 2000).meta({ description: `Up to this many runs come back one by one (default 2000, at most ${MAX_POINT_LIMIT}); more come back in buckets` }),
   buckets: wholeNumber(10, 2000, 400).meta({ description: 'The most time buckets across the window when runs come back bucketed (default 400)' }),
 });

@@ -4,12 +4,23 @@ import type { HistoryRecord } from '../types.js';
 import { StatusBadge } from './status-badge.js';
 
 /** Finished runs, newest first: the accessible twin of the timeline chart. */
-export function RunsTable({ records, showCuration = true, caption }: { records: readonly HistoryRecord[]; showCuration?: boolean; caption: string }) {
-  if (records.length === 0) return <p class="empty">No runs in this range yet.</p>;
+export function RunsTable({
+  records,
+  showCuration = true,
+  caption,
+  filtered = false,
+}: {
+  records: readonly HistoryRecord[];
+  showCuration?: boolean;
+  caption: string;
+  /** The timeline's filters narrowed these records: say so, and when none match. */
+  filtered?: boolean;
+}) {
+  if (records.length === 0) return <p class="empty">{filtered ? 'No runs match the filters above.' : 'No runs in this range yet.'}</p>;
   return (
     <div class="table-wrap">
       <table class="data">
-        <caption class="visually-hidden">{caption}</caption>
+        <caption class="visually-hidden">{filtered ? `${caption}, matching the filters above` : caption}</caption>
         <thead>
           <tr>
             <th scope="col">Status</th>

@@ -3,6 +3,7 @@ import uPlot from 'uplot';
 import { formatDuration, formatShort } from '../format.js';
 import { usePolling } from '../poll.js';
 import { href } from '../router.js';
+import type { RunFilters } from '../run-filters.js';
 import { cellRadius, columnsOf, countsByStatus, drawnRange, loadTimeline, marksOf, STATUSES, unscheduledCount, type Mark } from '../timeline-data.js';
 import type { TerminalStatus, TimeAxis } from '../types.js';
 import { statusLabel } from './status-badge.js';
@@ -94,7 +95,8 @@ function bucketText(m: Extract<Mark, { kind: 'cell' }>): string {
  * for; y: how long it took, log scale), coloured by status. Loads GET
  * /timeline: each run while there are few, else counts per bucket drawn as
  * discs sized by count. Status toggles, a name search and (on the overview) a
- * curation filter narrow it. Drag to zoom (by start time the zoomed window is
+ * curation filter narrow it; they are the page's `filters`, so the table of
+ * runs under the chart narrows with it. Drag to zoom (by start time the zoomed window is
  * loaded again, so buckets resolve into runs); double-click or "Reset zoom"
  * to go back; click a run to open it, a bucket to zoom into it.
  */
@@ -103,6 +105,7 @@ export function Timeline({
   label,
   curationType,
   curations,
+  filters: f,
   refreshKey,
 }: {
   /** The window: the last `span` ms. */
@@ -112,6 +115,7 @@ export function Timeline({
   curationType?: string;
   /** Offer a curation filter over these (the overview). */
   curations?: readonly string[];
+  filters: RunFilters;
   refreshKey?: unknown;
 }) {
   const host = useRef<HTMLDivElement>(null);
@@ -121,18 +125,7 @@ export function Timeline({
   const [hover, setHover] = useState<{ mark: Mark; x: number; y: number }>();
   const [zoom, setZoom] = useState<TimeRange>();
   const [by, setBy] = useState<TimeAxis>('started');
-  const [statuses, setStatuses] = useState<ReadonlySet<TerminalStatus>>(() => new Set(STATUSES));
-  const [search, setSearch] = useState('');
-  const [query, setQuery] = useState('');
-  const [onlyCuration, setOnlyCuration] = useState('');
-
-  useEffect(() => {
-    const t = setTimeout(() => setQuery(search), 250);
-    return () => clearTimeout(t);
-  }, [search]);
-
-  const filters = { by, statuses, search: query, curationType: curationType ?? (onlyCuration || undefined) };
-  const statusKey = [...statuses].sort().join(',');
+  const filters = { by, statuses: f.statuses, search: f.query, curationType: curationType ?? (f.curationType || undefined) };
   // Zoomed by start time, the zoomed window is what is loaded; by scheduled time the zoom only narrows the view.
   const loadWindow = by === 'started' ? zoom : undefined;
   const timeline = usePolling(
@@ -142,7 +135,7 @@ export function Timeline({
       return { by, range: loadWindow ? range : { from: to - span, to }, data: await loadTimeline(range, filters, host.current?.clientWidth ?? 900, signal) };
     },
     30_000,
-    [span, by, statusKey, query, filters.curationType, loadWindow?.from, loadWindow?.to, refreshKey],
+    [span, by, f.key, loadWindow?.from, loadWindow?.to, refreshKey],
   );
   const range = timeline.data?.range ?? { from: Date.now() - span, to: Date.now() };
   const data = timeline.data?.data;
@@ -246,14 +239,7 @@ export function Timeline({
   }, [data, drawn.from, drawn.to]);
 
   // A new span (1h → 24h), axis or filter drops the zoom.
-  useEffect(() => setZoom(undefined), [span, by, statusKey, query, onlyCuration]);
-
-  const toggle = (s: TerminalStatus) => {
-    const next = new Set(statuses);
-    if (next.has(s)) next.delete(s);
-    else next.add(s);
-    setStatuses(next);
-  };
+  useEffect(() => setZoom(undefined), [span, by, f.key]);
   const counts = countsByStatus(data);
   const unscheduled = drawnBy === 'scheduled' ? unscheduledCount(data) : 0;
   const total = data?.total ?? 0;
@@ -275,7 +261,7 @@ export function Timeline({
         </div>
         <div class="legend" role="group" aria-label="Show statuses">
           {STATUSES.map((s) => (
-            <button key={s} type="button" class="legend-toggle" aria-pressed={statuses.has(s)} onClick={() => toggle(s)} title={`Show or hide ${statusLabel(s).toLowerCase()} runs`}>
+            <button key={s} type="button" class="legend-toggle" aria-pressed={f.statuses.has(s)} onClick={() => f.toggleStatus(s)} title={`Show or hide ${statusLabel(s).toLowerCase()} runs`}>
               <span class={`swatch swatch-${s.replace('_', '-')}`} aria-hidden="true" />
               {statusLabel(s)}
             </button>
@@ -283,7 +269,7 @@ export function Timeline({
         </div>
         <div class="timeline-filters">
           {curations && curations.length > 1 && (
-            <select aria-label="Curation" value={onlyCuration} onChange={(e) => setOnlyCuration((e.target as HTMLSelectElement).value)}>
+            <select aria-label="Curation" value={f.curationType} onChange={(e) => f.setCurationType((e.target as HTMLSelectElement).value)}>
               <option value="">All curations</option>
               {curations.map((c) => (
                 <option key={c} value={c}>
@@ -292,7 +278,7 @@ export function Timeline({
               ))}
             </select>
           )}
-          <input type="search" placeholder="Search by name" aria-label="Search runs by name" value={search} onInput={(e) => setSearch((e.target as HTMLInputElement).value)} />
+          <input type="search" placeholder="Search by name" aria-label="Search runs by name" value={f.search} onInput={(e) => f.setSearch((e.target as HTMLInputElement).value)} />
           {zoom && (
             <button type="button" class="btn btn-small" onClick={() => setZoom(undefined)}>
               Reset zoom

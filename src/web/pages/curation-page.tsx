@@ -14,6 +14,7 @@ import { formatDateTime, formatPercent, formatRelative } from '../format.js';
 import { loadHistory, RANGES, type RangeId } from '../history.js';
 import { useLive } from '../live.js';
 import { usePolling } from '../poll.js';
+import { isFiltered, statusesToLoad, useRunFilters } from '../run-filters.js';
 import { href } from '../router.js';
 import type { CurationSummary } from '../types.js';
 
@@ -25,13 +26,14 @@ export function CurationPage({ curationType }: { curationType: string }) {
   const [rangeId, setRangeId] = useState<RangeId>('7d');
   const detail = usePolling((signal) => api<CurationDetail>(`/curations/${seg(curationType)}`, { signal }), 15_000, [curationType, live.version]);
   const span = RANGES.find((r) => r.id === rangeId)!.ms;
+  const filters = useRunFilters();
   const history = usePolling(
     async (signal) => {
       const to = Date.now();
-      return { records: await loadHistory({ from: to - span, curationType }, signal, 100) };
+      return { records: await loadHistory({ from: to - span, curationType, statuses: statusesToLoad(filters), search: filters.query || undefined }, signal, 100) };
     },
     30_000,
-    [curationType, live.version, span],
+    [curationType, live.version, span, filters.key],
   );
   const active = useMemo(() => live.active.filter((r) => r.curationType === curationType), [live.active, curationType]);
 
@@ -143,8 +145,8 @@ export function CurationPage({ curationType }: { curationType: string }) {
           <h2 id="timeline-h">Runs</h2>
           <RangePicker value={rangeId} onChange={setRangeId} />
         </div>
-        <Timeline span={span} curationType={curationType} refreshKey={live.version} label={`Runs of ${curationType}`} />
-        {history.data ? <RunsTable records={history.data.records} showCuration={false} caption={`Runs of ${curationType} in this range, newest first (the last 100 at most)`} /> : <p class="muted">Loading…</p>}
+        <Timeline span={span} curationType={curationType} filters={filters} refreshKey={live.version} label={`Runs of ${curationType}`} />
+        {history.data ? <RunsTable records={history.data.records} showCuration={false} filtered={isFiltered(filters)} caption={`Runs of ${curationType} in this range, newest first (the last 100 at most)`} /> : <p class="muted">Loading…</p>}
       </section>
     </main>
   );

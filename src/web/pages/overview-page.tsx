@@ -8,6 +8,7 @@ import { Timeline } from '../components/timeline.js';
 import { loadHistory, RANGES, type RangeId } from '../history.js';
 import { useLive } from '../live.js';
 import { usePolling } from '../poll.js';
+import { isFiltered, statusesToLoad, useRunFilters } from '../run-filters.js';
 import { href } from '../router.js';
 import type { CurationSummary } from '../types.js';
 
@@ -17,7 +18,12 @@ export function OverviewPage() {
   const [rangeId, setRangeId] = useState<RangeId>('24h');
   const curations = usePolling((signal) => api<{ curations: CurationSummary[] }>('/curations', { signal }), 15_000, [live.version]);
   const span = RANGES.find((r) => r.id === rangeId)!.ms;
-  const recent = usePolling((signal) => loadHistory({ from: 0 }, signal, 25), 30_000, [live.version]);
+  const filters = useRunFilters();
+  const recent = usePolling(
+    (signal) => loadHistory({ from: 0, curationType: filters.curationType || undefined, statuses: statusesToLoad(filters), search: filters.query || undefined }, signal, 25),
+    30_000,
+    [live.version, filters.key],
+  );
   const names = useMemo(() => (curations.data?.curations ?? []).map((c) => c.definition.curationType).sort(), [curations.data]);
 
   return (
@@ -45,12 +51,12 @@ export function OverviewPage() {
           <h2 id="timeline-h">Runs timeline</h2>
           <RangePicker value={rangeId} onChange={setRangeId} />
         </div>
-        <Timeline span={span} curations={names} refreshKey={live.version} label={`Runs in the last ${RANGES.find((r) => r.id === rangeId)!.label}`} />
+        <Timeline span={span} curations={names} filters={filters} refreshKey={live.version} label={`Runs in the last ${RANGES.find((r) => r.id === rangeId)!.label}`} />
       </section>
 
       <section aria-labelledby="recent-h">
         <h2 id="recent-h">Recent runs</h2>
-        {recent.data ? <RunsTable records={recent.data} caption="Recent runs, newest first" /> : <p class="muted">Loading…</p>}
+        {recent.data ? <RunsTable records={recent.data} caption="Recent runs, newest first" filtered={isFiltered(filters)} /> : <p class="muted">Loading…</p>}
       </section>
     </main>
   );

@@ -96,12 +96,12 @@ describe('DynamoStateStore on DynamoDB Local', () => {
       const failed = await store.getHistoryRecord(sampleFailure.curationExecutionName);
       // Unknown attributes are the record: the sample's curationKey stays.
       expect(failed).toMatchObject({ status: 'failed', error: 'Failed to start processing', curationKey: 'adp/q-2.csv', attempt: 1, engine: 'athena' });
-      expect((await store.listHistory({ curationType: 'wildrydes-rydebooking', status: 'failed', limit: 10 })).records).toHaveLength(1);
-      expect((await store.listHistory({ curationType: 'wildrydes-rydebooking', status: 'succeeded', limit: 10 })).records).toHaveLength(1);
+      expect((await store.listHistory({ curationType: 'wildrydes-rydebooking', statuses: ['failed'], limit: 10 })).records).toHaveLength(1);
+      expect((await store.listHistory({ curationType: 'wildrydes-rydebooking', statuses: ['succeeded'], limit: 10 })).records).toHaveLength(1);
 
       // Items the sample wrote after the last migrate reach the cross-curation listing once migrate indexes them.
       expect((await DynamoStateStore.ensureTables(localStoreOptions(local, prefix))).recordsIndexed).toBe(2);
-      expect((await store.listHistory({ status: 'failed', limit: 10 })).records.map((r) => r.curationExecutionName)).toEqual([
+      expect((await store.listHistory({ statuses: ['failed'], limit: 10 })).records.map((r) => r.curationExecutionName)).toEqual([
         sampleFailure.curationExecutionName,
       ]);
       expect((await store.listHistory({ limit: 10 })).records).toHaveLength(2);

@@ -3,6 +3,7 @@ import type { HistoryRecord } from '../../../domain/history.js';
 import type { RunAlertPlanner } from '../../../domain/notify/incidents.js';
 import type { HistoryPage, HistoryQuery } from '../../../ports/state-store.js';
 import { checkHistoryQuery, decodeCursor, encodeCursor } from '../../../domain/history-page.js';
+import { nameMatches } from '../../../domain/timeline.js';
 import type { Item, TxItem } from './dynamo-db.js';
 import { txPut, txUpdate } from './dynamo-db.js';
 import { Expr } from './expression.js';
@@ -115,7 +116,8 @@ export async function listRecords(t: Tables, query: HistoryQuery): Promise<Histo
   checkHistoryQuery(query);
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
   const x = new Expr();
-  const filter = query.status === undefined ? undefined : statusFilter(x, query.status);
+  if (query.statuses?.length === 0) return { records: [] };
+  const filter = query.statuses === undefined ? undefined : query.statuses.map((s) => statusFilter(x, s)).join(' OR ');
   const oneCuration = query.curationType !== undefined;
   const from = query.from ?? 0;
   let to = query.to ?? Number.MAX_SAFE_INTEGER;
@@ -133,10 +135,13 @@ export async function listRecords(t: Tables, query: HistoryQuery): Promise<Histo
       };
   const beyond = after && timeKey(after.timestamp, after.executionName);
   const out: Item[] = [];
-  for await (const page of t.db.query({ ...spec, ...(filter ? { filter } : {}), expr: x, forward: false, pageSize: filter ? Math.max(100, query.limit + 1) : query.limit + 2 })) {
+  // A name search has no key or filter expression (DynamoDB's `contains` cannot fold case): it is matched here.
+  const skips = filter !== undefined || Boolean(query.search);
+  for await (const page of t.db.query({ ...spec, ...(filter ? { filter } : {}), expr: x, forward: false, pageSize: skips ? Math.max(100, query.limit + 1) : query.limit + 2 })) {
     for (const item of page) {
       // The cursor's own record (and, within a millisecond, names at or after it) were on an earlier page.
       if (beyond !== undefined && timeKey(Number(item.timestamp), String(item.curationExecutionName)) >= beyond) continue;
+      if (!nameMatches(String(item.curationType), String(item.curationExecutionName), query.search)) continue;
       out.push(item);
     }
     if (out.length > query.limit) break;
