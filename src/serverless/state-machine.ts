@@ -6,6 +6,14 @@ import { LAMBDA_TRANSIENT_ERRORS, RETRYABLE_ERROR } from './step-protocol.js';
 export const POLLED_STEPS: ReadonlySet<StepName> = new Set(['awaitQuery']);
 
 /**
+ * The first step, where a scheduled run of a curation with `dependsOn` waits
+ * for its upstreams (see upstreams-gate.ts): its Task may answer a Wait and
+ * is entered again after it. No other run pays for this (the Wait state is
+ * entered only on that answer).
+ */
+export const GATED_STEP: StepName = STEPS[0];
+
+/**
  * The only way back in the step list: a poll that finds its query lost (its
  * engine restarted) starts it again. Every other move goes forward, so the
  * only loop is StartQuery → Wait → AwaitQuery → StartQuery, through a Wait.
@@ -62,6 +70,7 @@ type State = Record<string, unknown>;
  * failed, cancelled or timed-out run ends the execution FAILED):
  * - a poll is always entered through a Wait of the seconds the previous
  *   answer asked for (`SecondsPath`), so there is no loop without a Wait;
+ *   so is the first step again, when a run waits for its upstreams;
  * - Retry only on {@link RETRYABLE_ERROR} and Lambda's transient errors;
  * - Catch on every Task before `Record` to `Record`, with the error at
  *   `$.caught` (so a failure of any step, even one the Lambda never
@@ -98,7 +107,7 @@ export function stateMachineDefinition(options: StateMachineOptions): Record<str
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: RECORD_STATE }],
     });
     states[`After${taskStateName(step)}`] = route(step);
-    if (POLLED_STEPS.has(step)) {
+    if (POLLED_STEPS.has(step) || step === GATED_STEP) {
       states[waitStateName(step)] = { Type: 'Wait', SecondsPath: '$.move.seconds', Next: taskStateName(step) };
     }
   }
@@ -145,9 +154,7 @@ export function stateMachineDefinition(options: StateMachineOptions): Record<str
 function route(step: StepName): State {
   const is = (field: string, value: string) => ({ Variable: `$.move.${field}`, StringEquals: value });
   const choices: State[] = [];
-  for (const polled of POLLED_STEPS) {
-    if (polled === step) choices.push({ And: [is('kind', 'wait'), is('step', polled)], Next: waitStateName(polled) });
-  }
+  if (POLLED_STEPS.has(step) || step === GATED_STEP) choices.push({ And: [is('kind', 'wait'), is('step', step)], Next: waitStateName(step) });
   choices.push({ ...is('kind', 'done'), Next: RECORD_STATE });
   choices.push({ And: [is('step', 'record'), is('failure', 'cancelled')], Next: STATE.cancelled });
   choices.push({ And: [is('step', 'record'), is('failure', 'timed_out')], Next: STATE.timedOut });

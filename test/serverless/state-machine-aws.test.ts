@@ -158,4 +158,37 @@ describe('the generated state machine on the aws driver, each Task served by the
     expect(lake.athena.queriesStarted()).toBe(started + 1);
     expect(await recordsOf(name)).toHaveLength(1);
   });
+
+  it('dependsOn on DynamoDB: a scheduled downstream run waits in its first Task until the upstream run of the same time succeeds, then runs; one whose upstream failed is recorded skipped', async () => {
+    await project.state.putCuration({ ...sampleDefinition, curationType: 'up' });
+    await project.state.putCuration({ ...sampleDefinition, curationType: 'down', dependsOn: ['up'], overlap: 'queue' });
+    const scheduled = async (curationType: string, at: Date) =>
+      (await createRun({ state: project.state, clock: project.clock, queue: project.scheduling }, { curationType, trigger: 'schedule', scheduledTime: at })).executionName;
+    // Two past minutes: a run ends after the time it was scheduled for.
+    const at = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 120_000);
+    const up = await scheduled('up', at);
+    const down = await scheduled('down', at);
+    let looks = 0;
+    // The upstream runs to its end, through the same bundle, while the downstream waits.
+    const execution = await runLocally(definition, { executionName: down, caught: null }, handler, async (state, call) => {
+      if (state === 'Retrieve' && ++looks === 2) expect((await runLocally(definition, { executionName: up, caught: null }, handler)).status).toBe('SUCCEEDED');
+      return call();
+    });
+    expect(execution.status, JSON.stringify(execution)).toBe('SUCCEEDED');
+    expect(execution.entered.filter((s) => s === 'WaitBeforeRetrieve')).toHaveLength(1);
+    expect(await recordsOf(down, 'down')).toMatchObject([{ status: 'succeeded', scheduledTime: at.toISOString(), engine: 'athena' }]);
+
+    lake.athena.failNextQuery({ reason: 'HIVE_BAD_DATA: injected' });
+    const later = new Date(at.getTime() + 60_000);
+    const upFails = await scheduled('up', later);
+    expect((await runLocally(definition, { executionName: upFails, caught: null }, handler)).status).toBe('FAILED');
+    const started = lake.athena.queriesStarted();
+    const skipped = await scheduled('down', later);
+    const second = await runLocally(definition, { executionName: skipped, caught: null }, handler);
+    expect(second.status).toBe('SUCCEEDED');
+    expect(lake.athena.queriesStarted()).toBe(started);
+    const [record] = await recordsOf(skipped, 'down');
+    expect(record).toMatchObject({ status: 'skipped', error: 'UPSTREAM_NOT_SUCCEEDED', scheduledTime: later.toISOString() });
+    expect(record?.errorCause?.errorMessage).toContain(`upstream up failed for ${later.toISOString()} (${upFails})`);
+  });
 });

@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { homeLayout } from '../../src/drivers/common/home.js';
+import { openProject } from '../../src/drivers/open-project.js';
+import type { Project } from '../../src/drivers/project.js';
+import { createRun } from '../../src/engine/create-run.js';
+import { historyRecordFixture } from '../../src/ports/state-store.contract.js';
+import { runStep, STATE_MACHINE_POLL } from '../../src/serverless/run-step.js';
+import { stateMachineDefinition } from '../../src/serverless/state-machine.js';
+import type { StepAnswer, StepInput } from '../../src/serverless/step-protocol.js';
+import { MAX_UPSTREAM_LOOKS, recheckSeconds, UPSTREAM_RECHECK_SECONDS } from '../../src/serverless/upstreams-gate.js';
+import { cleanup, exampleHome } from '../helpers/cli.js';
+import { runLocally } from '../helpers/local-state-machine.js';
+
+const ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:adp-run-step';
+const SAMPLE = 'wildrydes-rydebooking';
+
+// Scheduler starts each serverless run on its own time: a run of a curation with
+// dependsOn waits in its first Task for the upstreams' runs of the same scheduled
+// time. The generated state machine runs in aws-local-stepfunctions (Waits cut to
+// 0 ms, the seconds asked for kept), each Task served by runStep on the embedded driver.
+describe('serverless dependsOn: the first Task waits for the upstreams, then runs or records skipped', () => {
+  let home: string;
+  let project: Project;
+  let handler: (input: StepInput) => Promise<StepAnswer>;
+  const definition = stateMachineDefinition({ runStepFunctionArn: ARN });
+  let tick = Math.floor(Date.now() / 60_000) * 60_000;
+
+  beforeAll(async () => {
+    home = await exampleHome(40);
+    project = await openProject(homeLayout(home));
+    const sample = (await project.state.getCuration(SAMPLE))!.definition;
+    await project.state.putCuration({ ...sample, curationType: 'up' });
+    await project.state.putCuration({ ...sample, curationType: 'down', dependsOn: ['up'], dependsOnWaitSeconds: 3600, overlap: 'queue' });
+    const deps = await project.deps();
+    const context = { deps: { ...deps, workerId: 'step-functions', settings: { ...deps.settings, poll: STATE_MACHINE_POLL } }, queue: project.scheduling, pollInTaskMs: 0 };
+    handler = (input) => runStep(context, input);
+  });
+
+  afterAll(async () => {
+    await project?.close();
+    if (home) cleanup(home);
+  });
+
+  /** A new scheduled time for each case, so one case's upstream records never answer another's. */
+  function nextTick(): Date {
+    tick -= 60_000;
+    return new Date(tick);
+  }
+
+  async function scheduled(curationType: string, at: Date): Promise<string> {
+    const run = await createRun({ state: project.state, clock: project.clock, queue: project.scheduling }, { curationType, trigger: 'schedule', scheduledTime: at });
+    return run.executionName;
+  }
+
+  async function upstreamEnded(at: Date, status: 'succeeded' | 'failed'): Promise<void> {
+    await project.state.finishRun(
+      historyRecordFixture({ curationType: 'up', curationExecutionName: `up-${at.getTime()}-${status}`, scheduledTime: at.toISOString(), trigger: 'schedule', status, timestamp: Date.now() }),
+    );
+  }
+
+  const recordOf = (name: string) => project.state.getHistoryRecord(name);
+
+  it('runs at once when the upstream already succeeded for the same scheduled time, with no Wait', async () => {
+    const at = nextTick();
+    await upstreamEnded(at, 'succeeded');
+    const name = await scheduled('down', at);
+    const execution = await runLocally(definition, { executionName: name, caught: null }, handler);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.entered).not.toContain('WaitBeforeRetrieve');
+    expect(await recordOf(name)).toMatchObject({ status: 'succeeded', rowCount: 40, scheduledTime: at.toISOString() });
+  });
+
+  it('waits while the upstream has no run yet, a Wait of the recheck interval each time, and runs once it succeeds', async () => {
+    const at = nextTick();
+    const name = await scheduled('down', at);
+    let looks = 0;
+    const whileWaiting: unknown[] = [];
+    const execution = await runLocally(definition, { executionName: name, caught: null }, handler, async (state, call) => {
+      if (state === 'Retrieve' && ++looks === 3) {
+        const run = await project.state.getRun(name);
+        whileWaiting.push(run?.status, run?.startedAt);
+        await upstreamEnded(at, 'succeeded');
+      }
+      return call();
+    });
+    // While it waited, the run stayed queued before its first step: nothing of it had started.
+    expect(whileWaiting).toEqual(['queued', undefined]);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.entered.slice(0, 7)).toEqual(['Retrieve', 'AfterRetrieve', 'WaitBeforeRetrieve', 'Retrieve', 'AfterRetrieve', 'WaitBeforeRetrieve', 'Retrieve']);
+    expect(execution.entered.filter((s) => s === 'WaitBeforeRetrieve')).toHaveLength(2);
+    expect(await recordOf(name)).toMatchObject({ status: 'succeeded', rowCount: 40 });
+  });
+
+  it('asks for Waits of the recheck interval, never past the deadline', async () => {
+    const at = nextTick();
+    const name = await scheduled('down', at);
+    const answer = await handler({ executionName: name, step: 'retrieve', caught: null });
+    expect(answer).toMatchObject({ kind: 'wait', step: 'retrieve' });
+    expect(answer.seconds).toBe(UPSTREAM_RECHECK_SECONDS);
+    const late = new Date(Date.now() - 3600_000 + 20_000);
+    const nearDeadline = await scheduled('down', new Date(Math.floor(late.getTime() / 1000) * 1000));
+    const short = await handler({ executionName: nearDeadline, step: 'retrieve', caught: null });
+    expect(short.kind).toBe('wait');
+    expect(short.seconds).toBeGreaterThan(0);
+    expect(short.seconds).toBeLessThanOrEqual(20);
+    await upstreamEnded(at, 'failed');
+    // A week's wait looks every ~10 minutes: at most MAX_UPSTREAM_LOOKS looks, within an execution's 25,000 history events.
+    expect(recheckSeconds(3600)).toBe(60);
+    expect(recheckSeconds(7 * 86_400)).toBe(605);
+    expect((7 * 86_400) / recheckSeconds(7 * 86_400)).toBeLessThanOrEqual(MAX_UPSTREAM_LOOKS);
+  });
+
+  it('records skipped, naming the upstream, when the upstream failed for that scheduled time: the execution succeeds without a query', async () => {
+    const at = nextTick();
+    await upstreamEnded(at, 'failed');
+    const name = await scheduled('down', at);
+    const execution = await runLocally(definition, { executionName: name, caught: null }, handler);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.entered).not.toContain('StartQuery');
+    expect(execution.entered.filter((s) => s === 'Record')).toHaveLength(1);
+    const record = await recordOf(name);
+    expect(record).toMatchObject({ status: 'skipped', error: 'UPSTREAM_NOT_SUCCEEDED', trigger: 'schedule', scheduledTime: at.toISOString() });
+    expect(record?.errorCause?.errorMessage).toMatch(/^upstream up failed for /);
+    expect(record?.athenaQueryExecutionId).toBeUndefined();
+  });
+
+  it('records skipped once dependsOnWaitSeconds after the scheduled time passed with the upstream still missing', async () => {
+    const at = new Date(Math.floor((Date.now() - 2 * 3600_000) / 60_000) * 60_000);
+    const name = await scheduled('down', at);
+    const execution = await runLocally(definition, { executionName: name, caught: null }, handler);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.entered).not.toContain('WaitBeforeRetrieve');
+    const record = await recordOf(name);
+    expect(record).toMatchObject({ status: 'skipped', error: 'UPSTREAM_NOT_SUCCEEDED' });
+    expect(record?.errorCause?.errorMessage).toMatch(/within 3600 s \(dependsOnWaitSeconds\): up \(no run yet\)/);
+  });
+
+  it('does not gate what is not a scheduled run: a manual run of the same curation runs at once', async () => {
+    const run = await createRun({ state: project.state, clock: project.clock, queue: project.scheduling }, { curationType: 'down', trigger: 'manual' });
+    const execution = await runLocally(definition, { executionName: run.executionName, caught: null }, handler);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.entered).not.toContain('WaitBeforeRetrieve');
+    expect(await recordOf(run.executionName)).toMatchObject({ status: 'succeeded' });
+  });
+});
