@@ -6,11 +6,10 @@ import type { EngineDeps } from '../engine/engine-deps.js';
 import { pollDelayMs } from '../engine/poll-delays.js';
 import { advanceRun, failRun, type NextMove } from '../engine/run-workflow.js';
 import type { RunQueue } from '../ports/run-queue.js';
-import type { ScheduleStore } from '../ports/schedule-store.js';
 import { GATED_STEP } from './state-machine.js';
 import { waitSeconds, type StepAnswer, type StepInput } from './step-protocol.js';
 import { RetryableTaskError, TaskFailedError } from './task-errors.js';
-import { gateUpstreams } from './upstreams-gate.js';
+import { gateRunStart, type StartGateQueue } from './start-gate.js';
 
 /**
  * Polls under Step Functions: every poll costs a Wait, a Task and a Choice
@@ -32,7 +31,7 @@ const MAX_TURNS = 8;
 export interface RunStepContext {
   readonly deps: EngineDeps;
   /** Cancel requests, and the scheduled runs a `dependsOn` gate looks for. */
-  readonly queue: Pick<RunQueue, 'cancelRequests'> & Pick<ScheduleStore, 'scheduledRuns'>;
+  readonly queue: Pick<RunQueue, 'cancelRequests'> & StartGateQueue;
   /** How long an AwaitQuery invocation polls the engine itself before it answers a Wait (0: never). */
   readonly pollInTaskMs: number;
 }
@@ -47,9 +46,10 @@ export interface Invocation {
  * stands for; a run found elsewhere is only reported) and answers the state
  * machine. A step that names itself runs again here, so the state machine
  * has no loop without a Wait; a requested cancel is honoured before the
- * step (and before each poll). The first step of a scheduled run with
- * `dependsOn` waits for its upstreams ({@link gateUpstreams}): a Wait
- * while they may still succeed, a `skipped` record when they will not. An AwaitQuery Task whose query still runs
+ * step (and before each poll). The first step waits at the gate
+ * ({@link gateRunStart}) for earlier runs of its curation and, scheduled
+ * with `dependsOn`, for its upstreams: a Wait while it must, a `skipped`
+ * record when the upstreams will not succeed. An AwaitQuery Task whose query still runs
  * polls it again here ({@link IN_TASK_POLL}) for up to `pollInTaskMs`, never
  * past the function's timeout less the margin, and answers a Wait only
  * then: a 10-minute query costs one Wait round instead of one per poll. An
@@ -66,7 +66,7 @@ export async function runStep(ctx: RunStepContext, input: StepInput, invocation?
     if (input.step === 'record' && input.caught) await failRun(deps, name, new TaskFailedError(input.caught));
     let signal = await cancelSignal(ctx, name);
     if (input.step === GATED_STEP && !signal) {
-      const gate = await gateUpstreams(deps, ctx.queue, name);
+      const gate = await gateRunStart(deps, ctx.queue, name);
       if (gate.kind === 'wait') return { ...NO_ANSWER, kind: 'wait', step: GATED_STEP, seconds: gate.seconds };
     }
     let move = await advanceRun(deps, name, { expectStep: input.step, signal });

@@ -1,11 +1,15 @@
 import { checkCurationType } from '../domain/names.js';
+import { runAlertPlanner, type AlertPolicy } from '../domain/notify/plan-run-alerts.js';
+import { resolveSchedulePolicy } from '../domain/schedule-policy.js';
 import type { Trigger } from '../domain/history.js';
 import { executionName, randomSuffix } from '../domain/naming.js';
 import { sha256Hex } from '../domain/sha256.js';
 import { newRun } from '../engine/create-run.js';
 import type { Clock } from '../ports/clock.js';
 import type { ExecutionStarter } from '../ports/execution-starter.js';
+import type { RunQueue } from '../ports/run-queue.js';
 import type { StateStore } from '../ports/state-store.js';
+import { skippedRecord } from '../scheduler/skipped-record.js';
 
 /** What a schedule (or the API) invokes the start-execution function with. */
 export interface StartEvent {
@@ -17,15 +21,23 @@ export interface StartEvent {
 }
 
 export interface StartDeps {
-  readonly state: Pick<StateStore, 'getRun' | 'createRun'>;
+  readonly state: Pick<StateStore, 'getRun' | 'getCuration' | 'createRun' | 'getHistoryRecord' | 'finishRun'>;
+  readonly queue: Pick<RunQueue, 'enqueueRun'>;
   readonly clock: Clock;
   readonly executions: ExecutionStarter;
+  /** Routes the alerts of a tick's `skipped` record (overlap skip), as run records are routed. */
+  readonly alerts?: AlertPolicy;
+  /** Written as `engine` in a skipped tick's record. */
+  readonly engineName: string;
 }
 
 export interface StartResult {
   readonly executionName: string;
-  readonly run: 'created' | 'exists';
-  readonly execution: 'started' | 'exists';
+  /** `skipped`: not stored (overlap `skip`, another run active); a tick's skip is recorded. */
+  readonly run: 'created' | 'exists' | 'skipped';
+  readonly execution: 'started' | 'exists' | 'none';
+  /** With `skipped`: the active run it gave way to (absent when a repeated delivery finds its tick recorded). */
+  readonly activeRun?: string;
 }
 
 /**
@@ -45,8 +57,13 @@ export function scheduledExecutionName(curationType: string, scheduledTime: Date
 /**
  * Queues a run and starts its state machine execution, both under one
  * name: idempotent per curation and scheduled time (a start without one is
- * a new run each time). A run of a curation removed meanwhile still runs,
- * to its failure record ("Failed to start processing"), as in the sample.
+ * a new run each time). The curation's `overlap` policy is applied by the
+ * store, as for every other start: with `skip` and a run still active,
+ * nothing starts (a tick is recorded `skipped` with the reason); with
+ * `queue` or `cancelRunning` the run is stored behind the active ones and
+ * its first Task waits for them (start-gate.ts). A run of a curation
+ * removed meanwhile still runs, to its failure record ("Failed to start
+ * processing"), as in the sample.
  */
 export async function startExecution(deps: StartDeps, event: StartEvent): Promise<StartResult> {
   checkCurationType(event.curationType);
@@ -58,8 +75,24 @@ export async function startExecution(deps: StartDeps, event: StartEvent): Promis
   const run = scheduled ? { ...queued, executionName: scheduledExecutionName(event.curationType, scheduled) } : queued;
   let created: StartResult['run'] = 'exists';
   if (!(await deps.state.getRun(run.executionName))) {
+    // A tick delivered again after it was skipped: its record is all there is.
+    if (scheduled && (await deps.state.getHistoryRecord(run.executionName))) return { executionName: run.executionName, run: 'skipped', execution: 'none' };
+    const stored = await deps.state.getCuration(event.curationType);
     try {
-      await deps.state.createRun(run);
+      if (!stored) await deps.state.createRun(run);
+      else {
+        const policy = resolveSchedulePolicy(stored.definition).overlap;
+        const outcome = await deps.queue.enqueueRun(run, policy, now, `superseded by ${trigger} run ${run.executionName} (overlap: cancelRunning)`);
+        if (!outcome.queued) {
+          const active = outcome.active;
+          if (scheduled) {
+            const reason = `previous run ${active.executionName} is still ${active.status} (overlap: skip)`;
+            const record = skippedRecord({ curationType: run.curationType, executionName: run.executionName, scheduledTime: scheduled, at: now, reason, engine: deps.engineName, cause: 'overlap' });
+            await deps.state.finishRun(record, deps.alerts && runAlertPlanner(deps.alerts, stored.definition));
+          }
+          return { executionName: run.executionName, run: 'skipped', execution: 'none', activeRun: active.executionName };
+        }
+      }
       created = 'created';
     } catch (e) {
       // Two deliveries at once: the other one stored it.

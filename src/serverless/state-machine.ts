@@ -7,7 +7,7 @@ export const POLLED_STEPS: ReadonlySet<StepName> = new Set(['awaitQuery']);
 
 /**
  * The first step, where a scheduled run of a curation with `dependsOn` waits
- * for its upstreams (see upstreams-gate.ts): its Task may answer a Wait and
+ * for the runs before it and its upstreams (see start-gate.ts): its Task may answer a Wait and
  * is entered again after it. No other run pays for this (the Wait state is
  * entered only on that answer).
  */

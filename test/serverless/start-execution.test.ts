@@ -1,7 +1,9 @@
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AthenaQueryEngine } from '../../src/adapters/aws/athena/athena-query-engine.js';
 import { SfnExecutionStarter } from '../../src/adapters/aws/stepfunctions/sfn-execution-starter.js';
+import { AWS_ENGINE_NAME } from '../../src/drivers/aws/lambda-state.js';
 import { scheduledExecutionName, startExecution } from '../../src/serverless/start-execution.js';
 import { cleanup } from '../helpers/cli.js';
 import { openExample } from '../helpers/project.js';
@@ -24,7 +26,7 @@ describe('start-execution: a run and its Step Functions execution per curation a
       cleanup(ex.home);
     });
     const executions = new SfnExecutionStarter({ stateMachineArn: ARN, client: new SFNClient({ region: TEST_REGION, credentials: TEST_CREDENTIALS }) });
-    return { deps: { state: ex.project.state, clock: ex.project.clock, executions }, project: ex.project };
+    return { deps: { state: ex.project.state, queue: ex.project.scheduling, clock: ex.project.clock, executions, engineName: 'duckdb' }, project: ex.project };
   }
 
   it('names the execution as the sample does, from a hash of curation and time: the same for the same pair, another for another', () => {
@@ -46,5 +48,38 @@ describe('start-execution: a run and its Step Functions execution per curation a
     const input = sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input;
     expect(input).toEqual({ stateMachineArn: ARN, name: first.executionName, input: JSON.stringify({ executionName: first.executionName, caught: null }) });
     expect(await project.state.getRun(first.executionName)).toMatchObject({ status: 'queued', trigger: 'schedule', scheduledTime: '2027-01-04T10:00:00.000Z' });
+  });
+
+  it("the overlap policy holds for serverless starts: skip records a tick skipped (naming the active run) and starts nothing; queue stores the run behind it", async () => {
+    const { deps, project } = await setup();
+    sfn.on(StartExecutionCommand).resolves({ executionArn: `${ARN}:x`, startDate: new Date() });
+    const first = await startExecution(deps, { curationType: 'wildrydes-rydebooking', scheduledTime: '2027-01-04T10:00:00Z' });
+    expect(first).toMatchObject({ run: 'created', execution: 'started' });
+
+    const tick = { curationType: 'wildrydes-rydebooking', scheduledTime: '2027-01-04T10:05:00Z' };
+    const skipped = await startExecution(deps, tick);
+    expect(skipped).toEqual({ executionName: scheduledExecutionName(tick.curationType, new Date(tick.scheduledTime)), run: 'skipped', execution: 'none', activeRun: first.executionName });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+    const record = await project.state.getHistoryRecord(skipped.executionName);
+    expect(record).toMatchObject({ status: 'skipped', error: 'OVERLAP_SKIPPED', trigger: 'schedule', scheduledTime: '2027-01-04T10:05:00.000Z', engine: 'duckdb' });
+    expect(record?.errorCause?.errorMessage).toBe(`previous run ${first.executionName} is still queued (overlap: skip)`);
+    // The same tick delivered again finds its record: still skipped, still nothing started.
+    expect(await startExecution(deps, tick)).toEqual({ executionName: skipped.executionName, run: 'skipped', execution: 'none' });
+    // A start by the API is not a tick: refused the same way, with nothing stored.
+    const api = await startExecution(deps, { curationType: 'wildrydes-rydebooking' });
+    expect(api).toMatchObject({ run: 'skipped', execution: 'none', activeRun: first.executionName });
+    expect(await project.state.getRun(api.executionName)).toBeUndefined();
+    expect(await project.state.getHistoryRecord(api.executionName)).toBeUndefined();
+
+    const sample = (await project.state.getCuration('wildrydes-rydebooking'))!.definition;
+    await project.state.putCuration({ ...sample, overlap: 'queue' });
+    const queued = await startExecution(deps, { curationType: 'wildrydes-rydebooking', scheduledTime: '2027-01-04T10:10:00Z' });
+    expect(queued).toMatchObject({ run: 'created', execution: 'started' });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(2);
+    expect((await project.scheduling.activeRuns(['wildrydes-rydebooking'])).map((r) => r.executionName)).toEqual([first.executionName, queued.executionName]);
+  });
+
+  it('the aws driver names the engine its Lambda records carry as the Athena engine does', () => {
+    expect(new AthenaQueryEngine({ objects: {} as never, clientConfig: { region: TEST_REGION, credentials: TEST_CREDENTIALS } }).name).toBe(AWS_ENGINE_NAME);
   });
 });

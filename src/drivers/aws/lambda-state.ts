@@ -17,7 +17,12 @@ import { openAwsState } from './open-state.js';
 export interface LambdaState extends StateBackend {
   readonly config: AdpConfig;
   readonly clock: Clock;
+  /** The query engine's name the lake would report (records carry it), known without opening the lake. */
+  readonly engineName: string;
 }
+
+/** The aws driver's runs query with Athena. */
+export const AWS_ENGINE_NAME = 'athena';
 
 /**
  * The config from `ADP_CONFIG_JSON` (the deployment writes it; a function has
@@ -40,7 +45,7 @@ export async function lambdaConfig(env: NodeJS.ProcessEnv = process.env): Promis
 export async function openLambdaState(env: NodeJS.ProcessEnv = process.env): Promise<LambdaState> {
   const { home, config } = await lambdaConfig(env);
   const backend = await openAwsState(home, config, { clock: systemClock, env });
-  return { ...backend, config, clock: systemClock };
+  return { ...backend, config, clock: systemClock, engineName: AWS_ENGINE_NAME };
 }
 
 function parseConfigJson(text: string): AdpConfig {

@@ -7,18 +7,19 @@ import { historyRecordFixture } from '../../src/ports/state-store.contract.js';
 import { runStep, STATE_MACHINE_POLL } from '../../src/serverless/run-step.js';
 import { stateMachineDefinition } from '../../src/serverless/state-machine.js';
 import type { StepAnswer, StepInput } from '../../src/serverless/step-protocol.js';
-import { MAX_UPSTREAM_LOOKS, recheckSeconds, UPSTREAM_RECHECK_SECONDS } from '../../src/serverless/upstreams-gate.js';
+import { behindRecheckSeconds, MAX_UPSTREAM_LOOKS, recheckSeconds, UPSTREAM_RECHECK_SECONDS } from '../../src/serverless/start-gate.js';
 import { cleanup, exampleHome } from '../helpers/cli.js';
 import { runLocally } from '../helpers/local-state-machine.js';
 
 const ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:adp-run-step';
 const SAMPLE = 'wildrydes-rydebooking';
 
-// Scheduler starts each serverless run on its own time: a run of a curation with
-// dependsOn waits in its first Task for the upstreams' runs of the same scheduled
+// Step Functions starts each serverless run at once: a run stored behind others of
+// its curation (overlap queue, cancelRunning) waits in its first Task for them, and
+// a run of a curation with dependsOn for the upstreams' runs of the same scheduled
 // time. The generated state machine runs in aws-local-stepfunctions (Waits cut to
 // 0 ms, the seconds asked for kept), each Task served by runStep on the embedded driver.
-describe('serverless dependsOn: the first Task waits for the upstreams, then runs or records skipped', () => {
+describe('serverless start gate: the first Task waits for the runs before it and for its upstreams, then runs or records skipped', () => {
   let home: string;
   let project: Project;
   let handler: (input: StepInput) => Promise<StepAnswer>;
@@ -31,6 +32,8 @@ describe('serverless dependsOn: the first Task waits for the upstreams, then run
     const sample = (await project.state.getCuration(SAMPLE))!.definition;
     await project.state.putCuration({ ...sample, curationType: 'up' });
     await project.state.putCuration({ ...sample, curationType: 'down', dependsOn: ['up'], dependsOnWaitSeconds: 3600, overlap: 'queue' });
+    await project.state.putCuration({ ...sample, curationType: 'queued', overlap: 'queue' });
+    await project.state.putCuration({ ...sample, curationType: 'superseding', overlap: 'cancelRunning' });
     const deps = await project.deps();
     const context = { deps: { ...deps, workerId: 'step-functions', settings: { ...deps.settings, poll: STATE_MACHINE_POLL } }, queue: project.scheduling, pollInTaskMs: 0 };
     handler = (input) => runStep(context, input);
@@ -93,8 +96,8 @@ describe('serverless dependsOn: the first Task waits for the upstreams, then run
 
   it('asks for Waits of the recheck interval, never past the deadline', async () => {
     const at = nextTick();
-    const name = await scheduled('down', at);
-    const answer = await handler({ executionName: name, step: 'retrieve', caught: null });
+    const first = await scheduled('down', at);
+    const answer = await handler({ executionName: first, step: 'retrieve', caught: null });
     expect(answer).toMatchObject({ kind: 'wait', step: 'retrieve' });
     expect(answer.seconds).toBe(UPSTREAM_RECHECK_SECONDS);
     const late = new Date(Date.now() - 3600_000 + 20_000);
@@ -103,7 +106,11 @@ describe('serverless dependsOn: the first Task waits for the upstreams, then run
     expect(short.kind).toBe('wait');
     expect(short.seconds).toBeGreaterThan(0);
     expect(short.seconds).toBeLessThanOrEqual(20);
-    await upstreamEnded(at, 'failed');
+    // Both end here (cancelled), so no later case waits behind them.
+    for (const name of [first, nearDeadline]) {
+      await project.scheduling.requestCancel(name, 'done with this case', project.clock.now());
+      expect((await runLocally(definition, { executionName: name, caught: null }, handler)).error).toBe('adp.RunCancelled');
+    }
     // A week's wait looks every ~10 minutes: at most MAX_UPSTREAM_LOOKS looks, within an execution's 25,000 history events.
     expect(recheckSeconds(3600)).toBe(60);
     expect(recheckSeconds(7 * 86_400)).toBe(605);
@@ -141,5 +148,50 @@ describe('serverless dependsOn: the first Task waits for the upstreams, then run
     expect(execution.status).toBe('SUCCEEDED');
     expect(execution.entered).not.toContain('WaitBeforeRetrieve');
     expect(await recordOf(run.executionName)).toMatchObject({ status: 'succeeded' });
+  });
+
+  /** A manual run, created a millisecond after the previous one at least: runs created in one millisecond are ordered by name. */
+  let lastCreated = 0;
+  const manual = async (curationType: string) => {
+    while (Date.now() <= lastCreated) await new Promise((r) => setTimeout(r, 1));
+    const run = await createRun({ state: project.state, clock: project.clock, queue: project.scheduling }, { curationType, trigger: 'manual' });
+    lastCreated = Date.parse(run.createdAt);
+    return run.executionName;
+  };
+
+  it('overlap queue: a run stored behind an active one waits in its first Task until that one ended, then runs', async () => {
+    const first = await manual('queued');
+    const second = await manual('queued');
+    let looks = 0;
+    const execution = await runLocally(definition, { executionName: second, caught: null }, handler, async (state, call) => {
+      if (state === 'Retrieve' && ++looks === 2) expect((await runLocally(definition, { executionName: first, caught: null }, handler)).status).toBe('SUCCEEDED');
+      return call();
+    });
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.entered.filter((s) => s === 'WaitBeforeRetrieve')).toHaveLength(1);
+    const [a, b] = [await recordOf(first), await recordOf(second)];
+    expect([a?.status, b?.status]).toEqual(['succeeded', 'succeeded']);
+    expect(Date.parse(b!.startedAt!)).toBeGreaterThanOrEqual(a!.timestamp);
+    // Backfills run side by side: one behind an active run starts at once, and holds up nobody.
+    const held = await manual('queued');
+    const backfill = (await createRun({ state: project.state, clock: project.clock, queue: project.scheduling }, { curationType: 'queued', trigger: 'backfill', scheduledTime: nextTick() })).executionName;
+    expect(await handler({ executionName: backfill, step: 'retrieve', caught: null })).toMatchObject({ kind: 'step', step: 'validate' });
+    expect((await runLocally(definition, { executionName: held, caught: null }, handler)).status).toBe('SUCCEEDED');
+    expect((await runLocally(definition, { executionName: backfill, caught: null }, handler)).status).toBe('SUCCEEDED');
+    expect(behindRecheckSeconds(0)).toBe(10);
+    expect(behindRecheckSeconds(3600_000)).toBe(300);
+  });
+
+  it('overlap cancelRunning: the superseded run ends cancelled at its next Task, and the new one runs after it', async () => {
+    const old = await manual('superseding');
+    const next = await manual('superseding');
+    expect((await project.scheduling.cancelRequests([old])).size).toBe(1);
+    const waiting = await handler({ executionName: next, step: 'retrieve', caught: null });
+    expect(waiting).toMatchObject({ kind: 'wait', step: 'retrieve', seconds: 10 });
+    const superseded = await runLocally(definition, { executionName: old, caught: null }, handler);
+    expect(superseded).toMatchObject({ status: 'FAILED', error: 'adp.RunCancelled' });
+    expect((await runLocally(definition, { executionName: next, caught: null }, handler)).status).toBe('SUCCEEDED');
+    expect((await recordOf(old))?.status).toBe('cancelled');
+    expect((await recordOf(next))?.status).toBe('succeeded');
   });
 });
