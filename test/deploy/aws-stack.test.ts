@@ -195,6 +195,9 @@ describe('CDK stack (synthesized in process): the fullest deployment', () => {
     expect(starters.map(([id]) => id)).toEqual([roleIdOfFn('start-execution')]);
     const start = roleStatements(s.json, roleIdOfFn('start-execution')).filter((x) => actionsOf(x).some((a) => a.startsWith('states:')));
     expect(start).toEqual([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: ref(sm) }]);
+    // It applies the overlap policy: reads the definition and active runs, queues in a transaction, records a skipped tick.
+    const dynamo = roleStatements(s.json, roleIdOfFn('start-execution')).filter((x) => actionsOf(x).some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo.flatMap(actionsOf)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem']));
   });
 
   it('wires the schedule sync to the group, the Scheduler role, the start function and the DLQ, and each stream to its function with a DLQ', () => {

@@ -111,8 +111,8 @@ export class AdpStack extends Stack {
       timeout: Duration.seconds(60),
       memorySize: 256,
       statements: [
-        dynamoStatement(this.tables.all, ['dynamodb:DescribeTable']),
-        dynamoStatement([this.tables.state], ['dynamodb:GetItem', 'dynamodb:PutItem']),
+        // The overlap policy: reads the definition and the active runs, queues through a transaction, records a skipped tick with its outbox entries.
+        dynamoStatement(this.tables.all, DYNAMO_READ_WRITE),
         new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] }),
         ...keyUse,
       ],
