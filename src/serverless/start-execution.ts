@@ -1,4 +1,6 @@
+import type { CurationDefinition } from '../domain/curation.js';
 import { checkCurationType } from '../domain/names.js';
+import type { RunState } from '../domain/run.js';
 import { runAlertPlanner, type AlertPolicy } from '../domain/notify/plan-run-alerts.js';
 import { resolveSchedulePolicy } from '../domain/schedule-policy.js';
 import type { Trigger } from '../domain/history.js';
@@ -79,21 +81,16 @@ export async function startExecution(deps: StartDeps, event: StartEvent): Promis
     if (scheduled && (await deps.state.getHistoryRecord(run.executionName))) return { executionName: run.executionName, run: 'skipped', execution: 'none' };
     const stored = await deps.state.getCuration(event.curationType);
     try {
-      if (!stored) await deps.state.createRun(run);
-      else {
+      if (!stored) {
+        await deps.state.createRun(run);
+        created = 'created';
+      } else {
         const policy = resolveSchedulePolicy(stored.definition).overlap;
         const outcome = await deps.queue.enqueueRun(run, policy, now, `superseded by ${trigger} run ${run.executionName} (overlap: cancelRunning)`);
-        if (!outcome.queued) {
-          const active = outcome.active;
-          if (scheduled) {
-            const reason = `previous run ${active.executionName} is still ${active.status} (overlap: skip)`;
-            const record = skippedRecord({ curationType: run.curationType, executionName: run.executionName, scheduledTime: scheduled, at: now, reason, engine: deps.engineName, cause: 'overlap' });
-            await deps.state.finishRun(record, deps.alerts && runAlertPlanner(deps.alerts, stored.definition));
-          }
-          return { executionName: run.executionName, run: 'skipped', execution: 'none', activeRun: active.executionName };
-        }
+        if (outcome.queued) created = 'created';
+        // The same tick delivered twice at once finds its own run, stored by the other delivery: that one goes on.
+        else if (outcome.active.executionName !== run.executionName) return await skip(deps, run, scheduled, outcome.active, stored.definition);
       }
-      created = 'created';
     } catch (e) {
       // Two deliveries at once: the other one stored it.
       if (!(await deps.state.getRun(run.executionName))) throw e;
@@ -101,4 +98,14 @@ export async function startExecution(deps: StartDeps, event: StartEvent): Promis
   }
   const execution = await deps.executions.start(run.executionName, { executionName: run.executionName, caught: null });
   return { executionName: run.executionName, run: created, execution };
+}
+
+/** Overlap `skip` with another run active: nothing starts; a tick is recorded `skipped`, naming that run. */
+async function skip(deps: StartDeps, run: RunState, scheduled: Date | undefined, active: RunState, definition: CurationDefinition): Promise<StartResult> {
+  if (scheduled) {
+    const reason = `previous run ${active.executionName} is still ${active.status} (overlap: skip)`;
+    const record = skippedRecord({ curationType: run.curationType, executionName: run.executionName, scheduledTime: scheduled, at: deps.clock.now(), reason, engine: deps.engineName, cause: 'overlap' });
+    await deps.state.finishRun(record, deps.alerts && runAlertPlanner(deps.alerts, definition));
+  }
+  return { executionName: run.executionName, run: 'skipped', execution: 'none', activeRun: active.executionName };
 }

@@ -64,7 +64,7 @@ describe('HTTP API: strict query strings and zoned instants', () => {
   it('says which parameters an operation takes', async () => {
     const res = await t.api('/api/v1/history?curationTyp=x');
     expect((await bodyOf(res)).error.issues).toEqual([
-      { path: 'curationTyp', message: 'unknown query parameter (this operation takes curationType, status, from, to, limit, cursor)' },
+      { path: 'curationTyp', message: 'unknown query parameter (this operation takes curationType, status, q, from, to, limit, cursor)' },
     ]);
     const none = await t.api('/api/v1/curations?sort=name');
     expect((await bodyOf(none)).error.issues).toEqual([{ path: 'sort', message: 'unknown query parameter (this operation takes none)' }]);

@@ -78,6 +78,13 @@ describe.skipIf(!privatePostgresAvailable())(
     const alive = () => workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null);
     const urlOf = (w: ServeProcess) => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(w.lines.find((l) => l.includes('listening on')) ?? '')![1]!;
 
+    /**
+     * Requests that got no answer (the worker died or PostgreSQL restarted mid-request): each may have
+     * queued its run before the connection broke, and is tried again, so it may count twice.
+     */
+    let unanswered = 0;
+    /** Answers other than 202, by status: said on a failure. */
+    const refused: number[] = [];
     /** Queues one manual run through whichever worker answers; a worker killed mid-request is just tried again. */
     const queueRun = async (): Promise<void> => {
       for (let attempt = 0; attempt < 20; attempt++) {
@@ -86,8 +93,10 @@ describe.skipIf(!privatePostgresAvailable())(
           try {
             const res = await fetch(`${urlOf(w)}/api/v1/curations/${MANUAL}/runs`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
             if (res.status === 202 || res.status === 201) return;
+            refused.push(res.status);
           } catch {
             // killed or restarting: next worker
+            unanswered++;
           }
         }
         await pause(200);
@@ -151,7 +160,11 @@ describe.skipIf(!privatePostgresAvailable())(
         expect(recordsByRun.get(r.execution_name), r.execution_name).toBe(1);
         expect(['queued', 'running']).not.toContain(r.status);
       }
-      expect(runs.filter((r) => r.curation_type === MANUAL)).toHaveLength(MANUAL_RUNS);
+      // Every accepted request queued its run; one that got no answer may have queued one as well.
+      const manual = runs.filter((r) => r.curation_type === MANUAL).length;
+      const said = `${manual} manual runs, ${unanswered} requests unanswered, answers refused: ${JSON.stringify(refused)}`;
+      expect(manual, said).toBeGreaterThanOrEqual(MANUAL_RUNS);
+      expect(manual, said).toBeLessThanOrEqual(MANUAL_RUNS + unanswered);
 
       // Every tick: claimed once (the key), with exactly one record; no minute of the window lost.
       for (const t of ticks) expect(recordsByRun.get(t.execution_name), `${t.curation_type} ${t.scheduled_time}`).toBe(1);

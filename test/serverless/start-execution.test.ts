@@ -79,6 +79,17 @@ describe('start-execution: a run and its Step Functions execution per curation a
     expect((await project.scheduling.activeRuns(['wildrydes-rydebooking'])).map((r) => r.executionName)).toEqual([first.executionName, queued.executionName]);
   });
 
+  it('a tick delivered twice at once, nothing else active: one queued run, never one skipped for itself', async () => {
+    const { deps, project } = await setup();
+    sfn.on(StartExecutionCommand).resolves({ executionArn: `${ARN}:x`, startDate: new Date() });
+    const tick = { curationType: 'wildrydes-rydebooking', scheduledTime: '2027-01-04T10:06:00Z' };
+    const [a, b] = await Promise.all([startExecution(deps, tick), startExecution(deps, tick)]);
+    expect(a.executionName).toBe(b.executionName);
+    expect([a.run, b.run].sort()).toEqual(['created', 'exists']);
+    expect(await project.state.getHistoryRecord(a.executionName)).toBeUndefined();
+    expect((await project.state.getRun(a.executionName))?.status).toBe('queued');
+  });
+
   it('the aws driver names the engine its Lambda records carry as the Athena engine does', () => {
     expect(new AthenaQueryEngine({ objects: {} as never, clientConfig: { region: TEST_REGION, credentials: TEST_CREDENTIALS } }).name).toBe(AWS_ENGINE_NAME);
   });
