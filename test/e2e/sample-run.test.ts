@@ -85,6 +85,7 @@ describe('the sample curation, end to end on the embedded default', () => {
     expect(await names('--search', name2.toLowerCase())).toEqual([name2]);
     expect(await names('--search', 'WILDRYDES', '--limit', '1')).toEqual([name2]);
     expect(await names('--search', 'no such run')).toEqual([]);
+    expect((await adp(['--home', home, 'history', '--status', 'cancelled'])).stderr).toContain('no runs match --status/--search');
     for (const [flag, value] of [['--status', 'done'], ['--status', ','], ['--search', ' ']]) {
       const bad = await adp(['--home', home, 'history', flag!, value!]);
       expect(bad.code, `${flag} '${value}'`).toBe(2);

@@ -4,11 +4,11 @@ import { openProject } from '../../src/drivers/open-project.js';
 import type { Project } from '../../src/drivers/project.js';
 import { createRun } from '../../src/engine/create-run.js';
 import { historyRecordFixture } from '../../src/ports/state-store.contract.js';
-import { runStep, STATE_MACHINE_POLL } from '../../src/serverless/run-step.js';
 import { stateMachineDefinition } from '../../src/serverless/state-machine.js';
 import type { StepAnswer, StepInput } from '../../src/serverless/step-protocol.js';
 import { behindRecheckSeconds, MAX_UPSTREAM_LOOKS, recheckSeconds, UPSTREAM_RECHECK_SECONDS } from '../../src/serverless/start-gate.js';
 import { cleanup, exampleHome } from '../helpers/cli.js';
+import { runStepOn } from '../helpers/embedded-run-step.js';
 import { runLocally } from '../helpers/local-state-machine.js';
 
 const ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:adp-run-step';
@@ -34,9 +34,7 @@ describe('serverless start gate: the first Task waits for the runs before it and
     await project.state.putCuration({ ...sample, curationType: 'down', dependsOn: ['up'], dependsOnWaitSeconds: 3600, overlap: 'queue' });
     await project.state.putCuration({ ...sample, curationType: 'queued', overlap: 'queue' });
     await project.state.putCuration({ ...sample, curationType: 'superseding', overlap: 'cancelRunning' });
-    const deps = await project.deps();
-    const context = { deps: { ...deps, workerId: 'step-functions', settings: { ...deps.settings, poll: STATE_MACHINE_POLL } }, queue: project.scheduling, pollInTaskMs: 0 };
-    handler = (input) => runStep(context, input);
+    handler = await runStepOn(project);
   });
 
   afterAll(async () => {
@@ -73,7 +71,7 @@ describe('serverless start gate: the first Task waits for the runs before it and
     expect(await recordOf(name)).toMatchObject({ status: 'succeeded', rowCount: 40, scheduledTime: at.toISOString() });
   });
 
-  it('waits while the upstream has no run yet, a Wait of the recheck interval each time, and runs once it succeeds', async () => {
+  it('waits while the upstream has no run yet, a Wait per look, and runs once it succeeds', async () => {
     const at = nextTick();
     const name = await scheduled('down', at);
     let looks = 0;

@@ -3,11 +3,11 @@ import { homeLayout } from '../../src/drivers/common/home.js';
 import { openProject } from '../../src/drivers/open-project.js';
 import type { Project } from '../../src/drivers/project.js';
 import { createRun } from '../../src/engine/create-run.js';
-import { runStep, STATE_MACHINE_POLL } from '../../src/serverless/run-step.js';
 import { stateMachineDefinition } from '../../src/serverless/state-machine.js';
 import type { StepAnswer, StepInput } from '../../src/serverless/step-protocol.js';
 import { cleanup, exampleHome } from '../helpers/cli.js';
 import { commitScript } from '../helpers/git.js';
+import { runStepOn } from '../helpers/embedded-run-step.js';
 import { runLocally } from '../helpers/local-state-machine.js';
 
 const ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:adp-run-step';
@@ -33,10 +33,7 @@ describe('the generated state machine, each Task served by runStep (embedded dri
     await project.state.putCuration({ ...sample, curationType: 'bad', sqlFilePath: 'tests/bad.sql' });
     await project.state.putCuration({ ...sample, curationType: 'slow', sqlFilePath: 'tests/slow.sql', timeoutSeconds: 1 });
     await project.state.putCuration({ ...sample, curationType: 'slow-cancel', sqlFilePath: 'tests/slow.sql' });
-    const deps = await project.deps();
-    // As the run-step handler composes it: one owner for every invocation, the state machine's poll policy.
-    const context = { deps: { ...deps, workerId: 'step-functions', settings: { ...deps.settings, poll: STATE_MACHINE_POLL } }, queue: project.scheduling, pollInTaskMs: 0 };
-    handler = (input) => runStep(context, input);
+    handler = await runStepOn(project);
   });
 
   afterAll(async () => {

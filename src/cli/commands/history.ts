@@ -25,7 +25,10 @@ export function registerHistory(program: Command, io: CliIo, globals: () => Glob
       await withProject(globals(), async (p) => {
         const page = await p.state.listHistory({ curationType: type, statuses, search: opts.search?.trim(), limit });
         if (opts.json) return printJson(io, page.records);
-        if (page.records.length === 0) return io.err(type ? `no runs of ${type} yet` : 'no runs yet');
+        if (page.records.length === 0) {
+          if (statuses || opts.search) return io.err(type ? `no runs of ${type} match --status/--search` : 'no runs match --status/--search');
+          return io.err(type ? `no runs of ${type} yet` : 'no runs yet');
+        }
         if (opts.verbose) return io.out(page.records.map(describeRecord).join('\n\n'));
         io.out(
           renderTable(
