@@ -1,6 +1,7 @@
 import { dependsOnWaitMs } from '../domain/depends-on.js';
 import { runAlertPlanner } from '../domain/notify/plan-run-alerts.js';
-import { STEPS } from '../domain/run.js';
+import { appendEvents, clipText } from '../domain/run-events.js';
+import { STEPS, type RunState } from '../domain/run.js';
 import type { EngineDeps } from '../engine/engine-deps.js';
 import type { RunQueue } from '../ports/run-queue.js';
 import type { ScheduleStore } from '../ports/schedule-store.js';
@@ -65,7 +66,10 @@ export async function gateRunStart(deps: EngineDeps, queue: StartGateQueue, exec
       : (await queue.activeRuns([run.curationType])).filter(
           (r) => r.trigger !== 'backfill' && r.executionName !== executionName && (r.createdAt < run.createdAt || (r.createdAt === run.createdAt && r.executionName < executionName)),
         );
-  if (before.length > 0) return { kind: 'wait', seconds: behindRecheckSeconds(now.getTime() - Date.parse(run.createdAt)) };
+  if (before.length > 0) {
+    await noteWaiting(deps, run, `waiting behind ${before.map((r) => `${r.executionName} (${r.status})`).join(', ')}`);
+    return { kind: 'wait', seconds: behindRecheckSeconds(now.getTime() - Date.parse(run.createdAt)) };
+  }
   if (run.trigger !== 'schedule' || !run.scheduledTime) return { kind: 'open' };
   const definition = (await deps.state.getCuration(run.curationType))?.definition;
   if (!definition?.dependsOn?.length) return { kind: 'open' };
@@ -74,6 +78,7 @@ export async function gateRunStart(deps: EngineDeps, queue: StartGateQueue, exec
   const ready = await upstreamReadiness({ schedule: queue, state: deps.state }, definition.dependsOn, run.scheduledTime, tick + waitMs, now.getTime(), waitMs / 1000);
   if (ready.kind === 'ready') return { kind: 'open' };
   if (ready.kind === 'wait') {
+    await noteWaiting(deps, run, `waiting for upstream ${ready.pending.join(', ')} until ${new Date(tick + waitMs).toISOString()} (dependsOnWaitSeconds)`);
     const left = Math.ceil((tick + waitMs - now.getTime()) / 1000);
     return { kind: 'wait', seconds: Math.max(1, Math.min(recheckSeconds(waitMs / 1000), left)) };
   }
@@ -88,4 +93,14 @@ export async function gateRunStart(deps: EngineDeps, queue: StartGateQueue, exec
   });
   await deps.state.finishRun(record, deps.alerts && runAlertPlanner(deps.alerts, definition));
   return { kind: 'skipped', reason: ready.reason };
+}
+
+/** Says in the run's event log what it waits for: once, and again only when that changes (every look would fill the log). */
+async function noteWaiting(deps: EngineDeps, run: RunState, note: string): Promise<void> {
+  const text = clipText(note);
+  const last = run.context.events?.findLast((e) => e.kind === 'stepNote');
+  if (last?.kind === 'stepNote' && last.note === text) return;
+  const at = deps.clock.now().toISOString();
+  const events = appendEvents(run.context.events, [{ kind: 'stepNote', at, step: run.step, note: text }]);
+  await deps.state.saveRun({ ...run, updatedAt: at, context: { ...run.context, events } });
 }

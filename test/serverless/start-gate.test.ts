@@ -86,6 +86,9 @@ describe('serverless start gate: the first Task waits for the runs before it and
     });
     // While it waited, the run stayed queued before its first step: nothing of it had started.
     expect(whileWaiting).toEqual(['queued', undefined]);
+    // Its event log says what it waited for, once however many looks it took.
+    const notes = (await project.state.getRun(name))?.context.events?.flatMap((e) => (e.kind === 'stepNote' && e.step === 'retrieve' ? [e.note] : []));
+    expect(notes).toEqual([`waiting for upstream up (no run yet) until ${new Date(at.getTime() + 3600_000).toISOString()} (dependsOnWaitSeconds)`]);
     expect(execution.status).toBe('SUCCEEDED');
     expect(execution.entered.slice(0, 7)).toEqual(['Retrieve', 'AfterRetrieve', 'WaitBeforeRetrieve', 'Retrieve', 'AfterRetrieve', 'WaitBeforeRetrieve', 'Retrieve']);
     expect(execution.entered.filter((s) => s === 'WaitBeforeRetrieve')).toHaveLength(2);
@@ -167,6 +170,8 @@ describe('serverless start gate: the first Task waits for the runs before it and
     });
     expect(execution.status).toBe('SUCCEEDED');
     expect(execution.entered.filter((s) => s === 'WaitBeforeRetrieve')).toHaveLength(1);
+    const notes = (await project.state.getRun(second))?.context.events?.filter((e) => e.kind === 'stepNote' && e.step === 'retrieve');
+    expect(notes).toMatchObject([{ step: 'retrieve', note: `waiting behind ${first} (queued)` }]);
     const [a, b] = [await recordOf(first), await recordOf(second)];
     expect([a?.status, b?.status]).toEqual(['succeeded', 'succeeded']);
     expect(Date.parse(b!.startedAt!)).toBeGreaterThanOrEqual(a!.timestamp);
