@@ -30,7 +30,7 @@ const MAX_TURNS = 8;
 /** What one run-step invocation works with: opened once per container. */
 export interface RunStepContext {
   readonly deps: EngineDeps;
-  /** Cancel requests, and the scheduled runs a `dependsOn` gate looks for. */
+  /** Cancel requests, and what the start gate waits on (the curation's active runs, its upstreams' scheduled runs). */
   readonly queue: Pick<RunQueue, 'cancelRequests'> & StartGateQueue;
   /** How long an AwaitQuery invocation polls the engine itself before it answers a Wait (0: never). */
   readonly pollInTaskMs: number;

@@ -12,6 +12,7 @@ import type { ExecutionStarter } from '../ports/execution-starter.js';
 import type { RunQueue } from '../ports/run-queue.js';
 import type { StateStore } from '../ports/state-store.js';
 import { skippedRecord } from '../scheduler/skipped-record.js';
+import { isDriven } from './start-gate.js';
 
 /** What a schedule (or the API) invokes the start-execution function with. */
 export interface StartEvent {
@@ -24,7 +25,7 @@ export interface StartEvent {
 
 export interface StartDeps {
   readonly state: Pick<StateStore, 'getRun' | 'getCuration' | 'createRun' | 'getHistoryRecord' | 'finishRun'>;
-  readonly queue: Pick<RunQueue, 'enqueueRun'>;
+  readonly queue: Pick<RunQueue, 'enqueueRun' | 'activeRuns'>;
   readonly clock: Clock;
   readonly executions: ExecutionStarter;
   /** Routes the alerts of a tick's `skipped` record (overlap skip), as run records are routed. */
@@ -86,10 +87,16 @@ export async function startExecution(deps: StartDeps, event: StartEvent): Promis
         created = 'created';
       } else {
         const policy = resolveSchedulePolicy(stored.definition).overlap;
-        const outcome = await deps.queue.enqueueRun(run, policy, now, `superseded by ${trigger} run ${run.executionName} (overlap: cancelRunning)`);
+        let outcome = await deps.queue.enqueueRun(run, policy, now, `superseded by ${trigger} run ${run.executionName} (overlap: cancelRunning)`);
+        let active = outcome.queued ? undefined : outcome.active;
+        if (active && active.executionName !== run.executionName && !isDriven(active, now)) {
+          // Runs no execution drives any more (stopped, never started) block nothing: skip for a driven one, else queue (the gate passes the lost ones by).
+          active = (await deps.queue.activeRuns([run.curationType])).find((r) => r.trigger !== 'backfill' && r.executionName !== run.executionName && isDriven(r, now));
+          if (!active) outcome = await deps.queue.enqueueRun(run, 'queue', now, '');
+        }
         if (outcome.queued) created = 'created';
         // The same tick delivered twice at once finds its own run, stored by the other delivery: that one goes on.
-        else if (outcome.active.executionName !== run.executionName) return await skip(deps, run, scheduled, outcome.active, stored.definition);
+        else if (active && active.executionName !== run.executionName) return await skip(deps, run, scheduled, active, stored.definition);
       }
     } catch (e) {
       // Two deliveries at once: the other one stored it.

@@ -23,6 +23,21 @@ export function recheckSeconds(waitSeconds: number): number {
   return Math.max(UPSTREAM_RECHECK_SECONDS, Math.ceil(waitSeconds / MAX_UPSTREAM_LOOKS));
 }
 
+/**
+ * How long a run may go unsaved before its execution counts as lost. A live
+ * execution saves its run on every step and poll (a Wait is at most 5
+ * minutes, an AwaitQuery invocation polls for at most 14) and on every look
+ * of the gate, so an hour without a save means no execution drives it any
+ * more (stopped in the console, never started, failed to record). Such a run
+ * holds no later run up; it stays as it is, for an operator to look at.
+ */
+export const LOST_AFTER_MS = 3600_000;
+
+/** Whether an execution still drives `run` (see {@link LOST_AFTER_MS}). */
+export function isDriven(run: RunState, now: Date): boolean {
+  return now.getTime() - Date.parse(run.updatedAt) < LOST_AFTER_MS;
+}
+
 /** Looks at runs queued before this one: every 10 s at first, then less often the longer it waits, up to every 5 minutes. */
 export function behindRecheckSeconds(waitedMs: number): number {
   return Math.min(300, Math.max(10, Math.ceil(waitedMs / 10_000)));
@@ -44,7 +59,8 @@ export type GateDecision =
  * - a run stored behind earlier active runs of its curation (`overlap`
  *   `queue`, or `cancelRunning` while the superseded runs end) waits until
  *   they ended, looking again after {@link behindRecheckSeconds}; backfill
- *   runs neither wait nor are waited for, as in the worker pool;
+ *   runs neither wait nor are waited for, as in the worker pool, and
+ *   neither are runs no execution drives any more ({@link isDriven});
  * - a scheduled run of a curation with `dependsOn` then waits for each
  *   upstream's run of the same scheduled time, decided by the scheduler's
  *   own rule ({@link upstreamReadiness}) from the stored runs and records.
@@ -64,7 +80,11 @@ export async function gateRunStart(deps: EngineDeps, queue: StartGateQueue, exec
     run.trigger === 'backfill'
       ? []
       : (await queue.activeRuns([run.curationType])).filter(
-          (r) => r.trigger !== 'backfill' && r.executionName !== executionName && (r.createdAt < run.createdAt || (r.createdAt === run.createdAt && r.executionName < executionName)),
+          (r) =>
+            r.trigger !== 'backfill' &&
+            r.executionName !== executionName &&
+            (r.createdAt < run.createdAt || (r.createdAt === run.createdAt && r.executionName < executionName)) &&
+            isDriven(r, now),
         );
   if (before.length > 0) {
     await noteWaiting(deps, run, `waiting behind ${before.map((r) => `${r.executionName} (${r.status})`).join(', ')}`);
@@ -95,12 +115,15 @@ export async function gateRunStart(deps: EngineDeps, queue: StartGateQueue, exec
   return { kind: 'skipped', reason: ready.reason };
 }
 
-/** Says in the run's event log what it waits for: once, and again only when that changes (every look would fill the log). */
+/**
+ * Saves the waiting run, so it counts as driven ({@link isDriven}), and says
+ * in its event log what it waits for: once, and again only when that
+ * changes (every look would fill the log).
+ */
 async function noteWaiting(deps: EngineDeps, run: RunState, note: string): Promise<void> {
   const text = clipText(note);
   const last = run.context.events?.findLast((e) => e.kind === 'stepNote');
-  if (last?.kind === 'stepNote' && last.note === text) return;
   const at = deps.clock.now().toISOString();
-  const events = appendEvents(run.context.events, [{ kind: 'stepNote', at, step: run.step, note: text }]);
-  await deps.state.saveRun({ ...run, updatedAt: at, context: { ...run.context, events } });
+  const events = last?.kind === 'stepNote' && last.note === text ? run.context.events : appendEvents(run.context.events, [{ kind: 'stepNote', at, step: run.step, note: text }]);
+  await deps.state.saveRun({ ...run, updatedAt: at, context: { ...run.context, ...(events ? { events } : {}) } });
 }

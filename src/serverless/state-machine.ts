@@ -6,10 +6,10 @@ import { LAMBDA_TRANSIENT_ERRORS, RETRYABLE_ERROR } from './step-protocol.js';
 export const POLLED_STEPS: ReadonlySet<StepName> = new Set(['awaitQuery']);
 
 /**
- * The first step, where a scheduled run of a curation with `dependsOn` waits
- * for the runs before it and its upstreams (see start-gate.ts): its Task may answer a Wait and
- * is entered again after it. No other run pays for this (the Wait state is
- * entered only on that answer).
+ * The first step, where a run waits for the runs stored before it and, with
+ * `dependsOn`, for its upstreams (start-gate.ts): its Task may answer a Wait
+ * and is entered again after it. A run that need not wait never enters the
+ * Wait state.
  */
 export const GATED_STEP: StepName = STEPS[0];
 
@@ -70,7 +70,7 @@ type State = Record<string, unknown>;
  * failed, cancelled or timed-out run ends the execution FAILED):
  * - a poll is always entered through a Wait of the seconds the previous
  *   answer asked for (`SecondsPath`), so there is no loop without a Wait;
- *   so is the first step again, when a run waits for its upstreams;
+ *   so is the first step again, when a run waits at the start gate;
  * - Retry only on {@link RETRYABLE_ERROR} and Lambda's transient errors;
  * - Catch on every Task before `Record` to `Record`, with the error at
  *   `$.caught` (so a failure of any step, even one the Lambda never

@@ -5,6 +5,7 @@ import { AthenaQueryEngine } from '../../src/adapters/aws/athena/athena-query-en
 import { SfnExecutionStarter } from '../../src/adapters/aws/stepfunctions/sfn-execution-starter.js';
 import { AWS_ENGINE_NAME } from '../../src/drivers/aws/lambda-state.js';
 import { scheduledExecutionName, startExecution } from '../../src/serverless/start-execution.js';
+import { LOST_AFTER_MS } from '../../src/serverless/start-gate.js';
 import { cleanup } from '../helpers/cli.js';
 import { openExample } from '../helpers/project.js';
 import { TEST_CREDENTIALS, TEST_REGION } from '../helpers/aws/aws-test-env.js';
@@ -77,6 +78,22 @@ describe('start-execution: a run and its Step Functions execution per curation a
     expect(queued).toMatchObject({ run: 'created', execution: 'started' });
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(2);
     expect((await project.scheduling.activeRuns(['wildrydes-rydebooking'])).map((r) => r.executionName)).toEqual([first.executionName, queued.executionName]);
+  });
+
+  it('a run no execution drives any more (unsaved for over LOST_AFTER_MS) holds no tick up: the next one starts, and the lost one is left as it was', async () => {
+    const { deps, project } = await setup();
+    sfn.on(StartExecutionCommand).resolves({ executionArn: `${ARN}:x`, startDate: new Date() });
+    const lost = await startExecution(deps, { curationType: 'wildrydes-rydebooking', scheduledTime: '2027-01-04T10:00:00Z' });
+    const run = (await project.state.getRun(lost.executionName))!;
+    const stale = new Date(Date.now() - LOST_AFTER_MS - 60_000).toISOString();
+    await project.state.saveRun({ ...run, status: 'running', updatedAt: stale });
+    const next = await startExecution(deps, { curationType: 'wildrydes-rydebooking', scheduledTime: '2027-01-04T10:05:00Z' });
+    expect(next).toMatchObject({ run: 'created', execution: 'started' });
+    expect(await project.state.getHistoryRecord(next.executionName)).toBeUndefined();
+    expect((await project.state.getRun(lost.executionName))?.status).toBe('running');
+    // One still driven (saved a minute ago) holds the tick up as before.
+    await project.state.saveRun({ ...(await project.state.getRun(next.executionName))!, updatedAt: new Date(Date.now() - 60_000).toISOString() });
+    expect(await startExecution(deps, { curationType: 'wildrydes-rydebooking', scheduledTime: '2027-01-04T10:10:00Z' })).toMatchObject({ run: 'skipped', activeRun: next.executionName });
   });
 
   it('a tick delivered twice at once, nothing else active: one queued run, never one skipped for itself', async () => {

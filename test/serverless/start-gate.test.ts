@@ -6,7 +6,7 @@ import { createRun } from '../../src/engine/create-run.js';
 import { historyRecordFixture } from '../../src/ports/state-store.contract.js';
 import { stateMachineDefinition } from '../../src/serverless/state-machine.js';
 import type { StepAnswer, StepInput } from '../../src/serverless/step-protocol.js';
-import { behindRecheckSeconds, MAX_UPSTREAM_LOOKS, recheckSeconds, UPSTREAM_RECHECK_SECONDS } from '../../src/serverless/start-gate.js';
+import { behindRecheckSeconds, LOST_AFTER_MS, MAX_UPSTREAM_LOOKS, recheckSeconds, UPSTREAM_RECHECK_SECONDS } from '../../src/serverless/start-gate.js';
 import { cleanup, exampleHome } from '../helpers/cli.js';
 import { runStepOn } from '../helpers/embedded-run-step.js';
 import { runLocally } from '../helpers/local-state-machine.js';
@@ -181,6 +181,12 @@ describe('serverless start gate: the first Task waits for the runs before it and
     expect(await handler({ executionName: backfill, step: 'retrieve', caught: null })).toMatchObject({ kind: 'step', step: 'validate' });
     expect((await runLocally(definition, { executionName: held, caught: null }, handler)).status).toBe('SUCCEEDED');
     expect((await runLocally(definition, { executionName: backfill, caught: null }, handler)).status).toBe('SUCCEEDED');
+    // A run no execution drives any more (not saved for over an hour) holds nobody up either.
+    const lost = await manual('queued');
+    await project.state.saveRun({ ...(await project.state.getRun(lost))!, status: 'running', updatedAt: new Date(Date.now() - LOST_AFTER_MS - 1000).toISOString() });
+    const after = await manual('queued');
+    expect(await handler({ executionName: after, step: 'retrieve', caught: null })).toMatchObject({ kind: 'step', step: 'validate' });
+    expect((await runLocally(definition, { executionName: after, caught: null }, handler)).status).toBe('SUCCEEDED');
     expect(behindRecheckSeconds(0)).toBe(10);
     expect(behindRecheckSeconds(3600_000)).toBe(300);
   });
