@@ -5,6 +5,13 @@ import type { StepName } from './run.js';
 export const RUN_STATUSES = ['succeeded', 'failed', 'cancelled', 'timed_out', 'skipped'] as const;
 export type TerminalStatus = (typeof RUN_STATUSES)[number];
 
+/** A comma-separated list of statuses (`failed,timed_out`): the known ones, once each, and the words that are none. */
+export function splitStatuses(text: string): { statuses: TerminalStatus[]; unknown: string[] } {
+  const given = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const unknown = given.filter((s) => !(RUN_STATUSES as readonly string[]).includes(s));
+  return { statuses: [...new Set(given.filter((s) => !unknown.includes(s)))] as TerminalStatus[], unknown };
+}
+
 export const TRIGGERS = ['schedule', 'manual', 'backfill', 'api', 'dependency', 'retry'] as const;
 export type Trigger = (typeof TRIGGERS)[number];
 

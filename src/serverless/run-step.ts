@@ -107,15 +107,14 @@ async function cancelSignal(ctx: RunStepContext, name: string): Promise<AbortSig
 const NO_ANSWER = { failure: '', seconds: 0, status: '', error: '', cause: '' } as const;
 
 function answer(move: NextMove, poll: PollPolicy): StepAnswer {
-  const none = NO_ANSWER;
   switch (move.kind) {
     case 'done':
-      return { ...none, kind: 'done', step: 'record', ...outcome(move.record) };
+      return { ...NO_ANSWER, kind: 'done', step: 'record', ...outcome(move.record) };
     case 'wait':
-      return { ...none, kind: 'wait', step: move.step, seconds: waitSeconds(move.ms) };
+      return { ...NO_ANSWER, kind: 'wait', step: move.step, seconds: waitSeconds(move.ms) };
     default:
       return {
-        ...none,
+        ...NO_ANSWER,
         kind: 'step',
         step: move.step,
         failure: move.failure ?? '',

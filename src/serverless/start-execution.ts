@@ -12,7 +12,7 @@ import type { ExecutionStarter } from '../ports/execution-starter.js';
 import type { RunQueue } from '../ports/run-queue.js';
 import type { StateStore } from '../ports/state-store.js';
 import { skippedRecord } from '../scheduler/skipped-record.js';
-import { isDriven } from './start-gate.js';
+import { holdsUp, isDriven } from './start-gate.js';
 
 /** What a schedule (or the API) invokes the start-execution function with. */
 export interface StartEvent {
@@ -91,12 +91,12 @@ export async function startExecution(deps: StartDeps, event: StartEvent): Promis
         let active = outcome.queued ? undefined : outcome.active;
         if (active && active.executionName !== run.executionName && !isDriven(active, now)) {
           // Runs no execution drives any more (stopped, never started) block nothing: skip for a driven one, else queue (the gate passes the lost ones by).
-          active = (await deps.queue.activeRuns([run.curationType])).find((r) => r.trigger !== 'backfill' && r.executionName !== run.executionName && isDriven(r, now));
+          active = (await deps.queue.activeRuns([run.curationType])).find((r) => r.executionName !== run.executionName && holdsUp(r, now));
           if (!active) outcome = await deps.queue.enqueueRun(run, 'queue', now, '');
         }
         if (outcome.queued) created = 'created';
         // The same tick delivered twice at once finds its own run, stored by the other delivery: that one goes on.
-        else if (active && active.executionName !== run.executionName) return await skip(deps, run, scheduled, active, stored.definition);
+        else if (active && active.executionName !== run.executionName) return await skip(deps, run, scheduled, now, active, stored.definition);
       }
     } catch (e) {
       // Two deliveries at once: the other one stored it.
@@ -108,10 +108,10 @@ export async function startExecution(deps: StartDeps, event: StartEvent): Promis
 }
 
 /** Overlap `skip` with another run active: nothing starts; a tick is recorded `skipped`, naming that run. */
-async function skip(deps: StartDeps, run: RunState, scheduled: Date | undefined, active: RunState, definition: CurationDefinition): Promise<StartResult> {
+async function skip(deps: StartDeps, run: RunState, scheduled: Date | undefined, now: Date, active: RunState, definition: CurationDefinition): Promise<StartResult> {
   if (scheduled) {
     const reason = `previous run ${active.executionName} is still ${active.status} (overlap: skip)`;
-    const record = skippedRecord({ curationType: run.curationType, executionName: run.executionName, scheduledTime: scheduled, at: deps.clock.now(), reason, engine: deps.engineName, cause: 'overlap' });
+    const record = skippedRecord({ curationType: run.curationType, executionName: run.executionName, scheduledTime: scheduled, at: now, reason, engine: deps.engineName, cause: 'overlap' });
     await deps.state.finishRun(record, deps.alerts && runAlertPlanner(deps.alerts, definition));
   }
   return { executionName: run.executionName, run: 'skipped', execution: 'none', activeRun: active.executionName };

@@ -38,6 +38,11 @@ export function isDriven(run: RunState, now: Date): boolean {
   return now.getTime() - Date.parse(run.updatedAt) < LOST_AFTER_MS;
 }
 
+/** Whether active run `other` holds later runs of its curation up: not a backfill (they run side by side), and still driven. */
+export function holdsUp(other: RunState, now: Date): boolean {
+  return other.trigger !== 'backfill' && isDriven(other, now);
+}
+
 /** Looks at runs queued before this one: every 10 s at first, then less often the longer it waits, up to every 5 minutes. */
 export function behindRecheckSeconds(waitedMs: number): number {
   return Math.min(300, Math.max(10, Math.ceil(waitedMs / 10_000)));
@@ -80,11 +85,7 @@ export async function gateRunStart(deps: EngineDeps, queue: StartGateQueue, exec
     run.trigger === 'backfill'
       ? []
       : (await queue.activeRuns([run.curationType])).filter(
-          (r) =>
-            r.trigger !== 'backfill' &&
-            r.executionName !== executionName &&
-            (r.createdAt < run.createdAt || (r.createdAt === run.createdAt && r.executionName < executionName)) &&
-            isDriven(r, now),
+          (r) => r.executionName !== executionName && (r.createdAt < run.createdAt || (r.createdAt === run.createdAt && r.executionName < executionName)) && holdsUp(r, now),
         );
   if (before.length > 0) {
     await noteWaiting(deps, run, `waiting behind ${before.map((r) => `${r.executionName} (${r.status})`).join(', ')}`);
@@ -124,6 +125,7 @@ async function noteWaiting(deps: EngineDeps, run: RunState, note: string): Promi
   const text = clipText(note);
   const last = run.context.events?.findLast((e) => e.kind === 'stepNote');
   const at = deps.clock.now().toISOString();
-  const events = last?.kind === 'stepNote' && last.note === text ? run.context.events : appendEvents(run.context.events, [{ kind: 'stepNote', at, step: run.step, note: text }]);
-  await deps.state.saveRun({ ...run, updatedAt: at, context: { ...run.context, ...(events ? { events } : {}) } });
+  const said = last?.kind === 'stepNote' && last.note === text;
+  const context = said ? run.context : { ...run.context, events: appendEvents(run.context.events, [{ kind: 'stepNote', at, step: run.step, note: text }]) };
+  await deps.state.saveRun({ ...run, updatedAt: at, context });
 }

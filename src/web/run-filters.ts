@@ -47,7 +47,7 @@ export function useRunFilters(): RunFilters {
       setSearch,
       setCurationType,
     }),
-    [statuses, statusKey, search, query, curationType],
+    [statuses, search, query, curationType],
   );
 }
 

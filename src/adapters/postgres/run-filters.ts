@@ -1,12 +1,9 @@
-import type { TerminalStatus } from '../../domain/history.js';
+import type { HistoryQuery } from '../../ports/state-store.js';
 import { asciiLower } from '../../domain/timeline.js';
 import { containsPattern } from '../sql/like-pattern.js';
 
-/** The filters the history pages and the timeline share. */
-export interface RunFilters {
-  readonly statuses?: readonly TerminalStatus[];
-  readonly search?: string;
-}
+/** The filters the history pages and the timeline share (TimelineQuery has the same two). */
+type RunFilters = Pick<HistoryQuery, 'statuses' | 'search'>;
 
 const lower = (col: string) => `translate(${col}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`;
 

@@ -1,11 +1,8 @@
-import type { TerminalStatus } from '../../domain/history.js';
+import type { HistoryQuery } from '../../ports/state-store.js';
 import { containsPattern } from '../sql/like-pattern.js';
 
-/** The filters the history pages and the timeline share. */
-export interface RunFilters {
-  readonly statuses?: readonly TerminalStatus[];
-  readonly search?: string;
-}
+/** The filters the history pages and the timeline share (TimelineQuery has the same two). */
+type RunFilters = Pick<HistoryQuery, 'statuses' | 'search'>;
 
 /**
  * WHERE parts (positional `?`) for statuses and a name search over the

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { RUN_STATUSES, type TerminalStatus } from '../../domain/history.js';
+import { RUN_STATUSES, splitStatuses, type TerminalStatus } from '../../domain/history.js';
 import { describeRecord } from '../describe-record.js';
 import { UsageError } from '../exit-codes.js';
 import { parseWholeNumber } from '../parse-args.js';
@@ -49,10 +49,9 @@ export function registerHistory(program: Command, io: CliIo, globals: () => Glob
 }
 
 function parseStatuses(text: string): TerminalStatus[] {
-  const given = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  const unknown = given.filter((s) => !(RUN_STATUSES as readonly string[]).includes(s));
-  if (given.length === 0 || unknown.length > 0) {
+  const { statuses, unknown } = splitStatuses(text);
+  if (statuses.length === 0 || unknown.length > 0) {
     throw new UsageError(`--status: must be one or more of ${RUN_STATUSES.join(', ')} (comma-separated), got '${text}'`);
   }
-  return [...new Set(given)] as TerminalStatus[];
+  return statuses;
 }

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { curationTypeSchema } from '../../domain/names.js';
-import { RUN_STATUSES } from '../../domain/history.js';
+import { RUN_STATUSES, splitStatuses } from '../../domain/history.js';
 import { parseZonedInstant, ZONED_INSTANT_RULE } from '../../domain/instant.js';
 import { MAX_POINT_LIMIT, TIME_AXES } from '../../domain/timeline.js';
 import { PREVIEW_LIMITS } from '../../engine/output-preview/limits.js';
@@ -71,13 +71,12 @@ export const MAX_HISTORY_PAGE = 1000;
 const statusList = z
   .string()
   .transform((s, ctx) => {
-    const given = s.split(',').map((x) => x.trim()).filter((x) => x !== '');
-    const unknown = given.filter((x) => !(RUN_STATUSES as readonly string[]).includes(x));
+    const { statuses, unknown } = splitStatuses(s);
     if (unknown.length > 0) {
       ctx.addIssue({ code: 'custom', message: `unknown status ${unknown.map((u) => `'${u}'`).join(', ')}: use a comma-separated list of ${RUN_STATUSES.join(', ')}` });
       return z.NEVER;
     }
-    return [...new Set(given)] as (typeof RUN_STATUSES)[number][];
+    return statuses;
   })
   .meta({ description: `Comma-separated statuses to keep (${RUN_STATUSES.join(', ')}); all when absent`, example: 'failed,timed_out' });
 
