@@ -56,7 +56,11 @@ export function isFiltered(f: RunFilters): boolean {
   return f.statuses.size < STATUSES.length || f.query !== '' || f.curationType !== '';
 }
 
-/** The statuses to ask the API for: undefined for all of them. */
-export function statusesToLoad(f: RunFilters): TerminalStatus[] | undefined {
-  return f.statuses.size < STATUSES.length ? STATUSES.filter((s) => f.statuses.has(s)) : undefined;
+/** What the history API is asked for under these filters (a curation's own page passes its curation instead). */
+export function historyFilterOf(f: RunFilters): { curationType?: string; statuses?: TerminalStatus[]; search?: string } {
+  return {
+    ...(f.curationType ? { curationType: f.curationType } : {}),
+    ...(f.statuses.size < STATUSES.length ? { statuses: STATUSES.filter((s) => f.statuses.has(s)) } : {}),
+    ...(f.query ? { search: f.query } : {}),
+  };
 }

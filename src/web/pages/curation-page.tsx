@@ -14,7 +14,7 @@ import { formatDateTime, formatPercent, formatRelative } from '../format.js';
 import { loadHistory, RANGES, type RangeId } from '../history.js';
 import { useLive } from '../live.js';
 import { usePolling } from '../poll.js';
-import { isFiltered, statusesToLoad, useRunFilters } from '../run-filters.js';
+import { historyFilterOf, isFiltered, useRunFilters } from '../run-filters.js';
 import { href } from '../router.js';
 import type { CurationSummary } from '../types.js';
 
@@ -30,7 +30,7 @@ export function CurationPage({ curationType }: { curationType: string }) {
   const history = usePolling(
     async (signal) => {
       const to = Date.now();
-      return { records: await loadHistory({ from: to - span, curationType, statuses: statusesToLoad(filters), search: filters.query || undefined }, signal, 100) };
+      return { records: await loadHistory({ from: to - span, ...historyFilterOf(filters), curationType }, signal, 100) };
     },
     30_000,
     [curationType, live.version, span, filters.key],

@@ -8,7 +8,7 @@ import { Timeline } from '../components/timeline.js';
 import { loadHistory, RANGES, type RangeId } from '../history.js';
 import { useLive } from '../live.js';
 import { usePolling } from '../poll.js';
-import { isFiltered, statusesToLoad, useRunFilters } from '../run-filters.js';
+import { historyFilterOf, isFiltered, useRunFilters } from '../run-filters.js';
 import { href } from '../router.js';
 import type { CurationSummary } from '../types.js';
 
@@ -20,7 +20,7 @@ export function OverviewPage() {
   const span = RANGES.find((r) => r.id === rangeId)!.ms;
   const filters = useRunFilters();
   const recent = usePolling(
-    (signal) => loadHistory({ from: 0, curationType: filters.curationType || undefined, statuses: statusesToLoad(filters), search: filters.query || undefined }, signal, 25),
+    (signal) => loadHistory({ from: 0, ...historyFilterOf(filters) }, signal, 25),
     30_000,
     [live.version, filters.key],
   );
