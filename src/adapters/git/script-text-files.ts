@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { sha256Hex } from '../../domain/sha256.js';
 
 /** How many commits' texts a folder keeps; the ones read longest ago go first. */
 const KEEP_COMMITS = 32;
@@ -12,7 +12,8 @@ const KEEP_COMMITS = 32;
  * that cannot be read or written (a read-only home) is a miss, never an error.
  *
  * Layout: `<dir>/<commit>/<sha-256 of the path>.json`, written to a temporary
- * name and renamed, so a reader never sees half a file.
+ * name and renamed, so a reader never sees half a file. Not synced to disk
+ * (writeFileAtomic would): an entry lost in a crash is only a miss.
  */
 export class ScriptTextFiles {
   readonly #dir: string;
@@ -45,7 +46,7 @@ export class ScriptTextFiles {
   }
 
   #file(commit: string, scriptPath: string): string {
-    return path.join(this.#dir, commit, `${createHash('sha256').update(scriptPath).digest('hex')}.json`);
+    return path.join(this.#dir, commit, `${sha256Hex(scriptPath)}.json`);
   }
 
   /** Past {@link KEEP_COMMITS} commit folders, removes the least recently written ones (never `keep`). */
