@@ -15,14 +15,13 @@ type DuckDbModule = typeof import('../../adapters/duckdb/duckdb-query-engine.js'
 // DuckDB loads on first use: most commands never run a query, and its native module is slow to load.
 const loadDuckDb = (): Promise<DuckDbModule> => import('../../adapters/duckdb/duckdb-query-engine.js');
 
-/** DuckDB's module and an instance starting on its own threads, ahead of the engine that takes them over. */
+/** DuckDB's module loading and an instance starting on its own threads, ahead of the engine that takes it over. */
 class DuckDbStart implements QueryHeadStart {
-  readonly module: Promise<DuckDbModule>;
   #instance: Promise<DuckDBInstance> | undefined;
 
-  constructor(module: Promise<DuckDbModule>) {
-    this.module = module;
-    this.#instance = module.then((m) => m.DuckDbQueryEngine.startInstance());
+  constructor() {
+    // The engine's own loadDuckDb() later gets this same module: import() loads a module once.
+    this.#instance = loadDuckDb().then((m) => m.DuckDbQueryEngine.startInstance());
     // A failure to load is met, and reported, where the engine opens.
     this.#instance.catch(() => undefined);
   }
@@ -41,7 +40,7 @@ class DuckDbStart implements QueryHeadStart {
 
 /** The local lake's `startQueries` (see DriverModule): DuckDB's native library, then an instance. */
 export function startLocalQueries(): QueryHeadStart {
-  return new DuckDbStart(loadDuckDb());
+  return new DuckDbStart();
 }
 
 /**
@@ -59,26 +58,22 @@ export async function openLocalLake(
   const catalog = await JsonCatalog.open(home.catalog);
   const objects = new LocalObjectStore({ paths: new BucketPaths(home.buckets), attributes: backend.state });
   const scripts = await openScripts(home, config, { env: options.env });
-  const lazy: {
-    /** Started by startLocalQueries (OpenOptions.runsQueries); the first engine opened takes its instance over. */
-    start?: DuckDbStart;
-    engine?: Promise<CatalogFollowingEngine>;
-    staging?: Promise<{ dir: string; release(): Promise<void> }>;
-  } = { start: options.headStart instanceof DuckDbStart ? options.headStart : undefined };
-  const duckdb = (): Promise<DuckDbModule> => lazy.start?.module ?? loadDuckDb();
+  /** Started by startLocalQueries (OpenOptions.runsQueries); the first engine opened takes its instance over. */
+  const start = options.headStart instanceof DuckDbStart ? options.headStart : undefined;
+  const lazy: { engine?: Promise<CatalogFollowingEngine>; staging?: Promise<{ dir: string; release(): Promise<void> }> } = {};
 
   const engine = (): Promise<CatalogFollowingEngine> => {
     lazy.engine ??= Promise.resolve(
       new CatalogFollowingEngine('duckdb', catalog, async (tables) => {
         // The staging folder is made while the module loads.
-        const [{ DuckDbQueryEngine }, staging] = await Promise.all([duckdb(), (lazy.staging ??= processStagingDir(home.staging))]);
+        const [{ DuckDbQueryEngine }, staging] = await Promise.all([loadDuckDb(), (lazy.staging ??= processStagingDir(home.staging))]);
         return DuckDbQueryEngine.open({
           paths: new BucketPaths(home.buckets),
           stagingDir: staging.dir,
           tables,
           memoryLimit: config.duckdb.memoryLimit,
           threads: config.duckdb.threads,
-          instance: lazy.start?.take(),
+          instance: start?.take(),
         });
       }),
     );
@@ -86,7 +81,7 @@ export async function openLocalLake(
   };
   const queries = (): Promise<QueryEngine> => engine();
   // A run is coming: the engine opens now, in the background, on the instance already starting.
-  if (lazy.start) void engine().then((e) => e.prepare());
+  if (start) void engine().then((e) => e.prepare());
 
   return {
     catalog,
@@ -94,12 +89,16 @@ export async function openLocalLake(
     scripts,
     queries,
     async close(): Promise<void> {
-      const { engine, staging, start } = lazy;
+      const { engine, staging } = lazy;
       lazy.engine = undefined;
       lazy.staging = undefined;
-      lazy.start = undefined;
-      await start?.discard();
-      if (engine) await (await engine).close();
+      try {
+        // The engine first: an open under way takes the early instance, so none is started only to be closed.
+        if (engine) await (await engine).close();
+      } finally {
+        // Closes the early instance only if no engine took it.
+        await start?.discard();
+      }
       if (staging) await (await staging).release();
     },
   };
